@@ -1,0 +1,49 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who logs in. The role and the organisation together fix the data scope."""
+
+    class Role(models.TextChoices):
+        COUNTY_ADMIN = "county_admin", "县委组织部管理员"
+        ORGANISER = "organiser", "乡镇（街道）党（工）委组织员"
+        SECRETARY = "secretary", "党支部书记"
+        MEMBER = "member", "党员"
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.MEMBER)
+    organization = models.ForeignKey(
+        "register.Organization", verbose_name="所在党组织（管理范围）", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+        help_text="县委组织部管理员：县委；组织员：所在党（工）委；书记：所在支部；党员：所在支部",
+    )
+    member = models.OneToOneField(
+        "register.Member", verbose_name="对应党员", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="user",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        # Chinese names are written family name first with no space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def is_county_admin(self) -> bool:
+        return self.is_superuser or self.role == self.Role.COUNTY_ADMIN
+
+    @property
+    def may_view_full_pii(self) -> bool:
+        """Only the county organisation department sees whole ID and phone numbers."""
+        return self.is_superuser or self.role == self.Role.COUNTY_ADMIN
+
+    @property
+    def scope_path(self) -> str | None:
+        """Path prefix of the user's organisation subtree; None means nothing."""
+        return self.organization.path if self.organization_id else None

@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditLog(models.Model):
+    """One row per change, written by the service in the same transaction as the change."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "新增"
+        CHANGED = "changed", "修改"
+        MOVED = "moved", "调整隶属"
+        SUSPENDED = "suspended", "停用/停止党籍"
+        RESTORED = "restored", "恢复"
+        DELETED = "deleted", "删除"
+        IMPORTED = "imported", "导入"
+        EXPORTED = "exported", "导出"
+        VIEWED_PII = "viewed_pii", "查看完整个人信息"
+        SETTING_CHANGED = "setting_changed", "修改规则参数"
+        OVERRIDDEN = "overridden", "越过规则检查"
+        LOGGED_IN = "logged_in", "登录"
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField("操作人姓名", max_length=150)
+    ip_address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    via = models.CharField("途径", max_length=20, default="web")
+    action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=50, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField("对象", max_length=255, blank=True)
+    # The organisation path the object lies under, so that a scoped reader sees only its subtree.
+    scope_path = models.CharField("所属组织路径", max_length=255, blank=True, db_index=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "操作日志"
+        verbose_name_plural = "操作日志"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+
+class RuleSetting(models.Model):
+    """A county-editable rule parameter (domain-rules.md "setting"); declared in core.rules."""
+
+    key = models.CharField("参数", max_length=100, unique=True)
+    value = models.JSONField("取值")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "规则参数"
+        verbose_name_plural = "规则参数"
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+
+from dangjian.core import crypto
+from dangjian.core.scope import CHANGE, VIEW, ScopedQuerySet
+from dangjian.core.tree import TreeNode, TreeQuerySet
+
+from .vocab import (
+    COLLEGE_OR_ABOVE, ETHNIC_CHOICES, HAN, TWO_NEW_UNIT_TYPES, DivisionCategory, Education, MemberStatus,
+    Occupation, OrgType, Sex, UnitType,
+)
+
+
+def _role(user):
+    from dangjian.accounts.models import User
+
+    return User.Role, user.role
+
+
+class OrganizationQuerySet(ScopedQuerySet, TreeQuerySet):
+    def scope_filter(self, user, action):
+        Role, role = _role(user)
+        path = user.scope_path
+        if path is None:
+            return self.none()
+        if role in (Role.COUNTY_ADMIN, Role.ORGANISER):
+            return self.filter(path__startswith=path)
+        if role == Role.SECRETARY:
+            # A secretary keeps their own branch's record but does not re-organise it.
+            return self.filter(path__startswith=path) if action == VIEW else self.none()
+        if role == Role.MEMBER and action == VIEW:
+            return self.filter(pk=user.organization_id)
+        return self.none()
+
+    def grassroots(self):
+        return self.exclude(org_type=OrgType.COUNTY_COMMITTEE)
+
+
+class DivisionQuerySet(ScopedQuerySet, TreeQuerySet):
+    def scope_filter(self, user, action):
+        Role, role = _role(user)
+        if role == Role.COUNTY_ADMIN and user.organization_id:
+            root = user.organization.division
+            return self.filter(path__startswith=root.path)
+        if role in (Role.ORGANISER, Role.SECRETARY) and action == VIEW and user.organization_id:
+            return self.filter(path__startswith=user.organization.division.path)
+        return self.none()
+
+
+class Division(TreeNode):
+    """行政区划: 县 → 乡/镇/街道 → 村/城市社区/村改居社区."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    category = models.CharField("类别", max_length=10, choices=DivisionCategory.choices)
+
+    objects = DivisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="division_path_prefix", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(TreeNode):
+    """党组织: 县委 → 党委/党工委 → 党总支 → 党支部/联合党支部."""
+
+    name = models.CharField("组织名称", max_length=200, unique=True)
+    org_type = models.CharField("组织类别", max_length=10, choices=OrgType.choices)
+    unit_type = models.CharField("单位类别", max_length=10, choices=UnitType.choices)
+    division = models.ForeignKey(Division, verbose_name="所在行政区划", on_delete=models.PROTECT, related_name="organizations")
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    term_ends_on = models.DateField("本届届满日期", null=True, blank=True)
+    secretary_name = models.CharField("书记", max_length=50, blank=True)
+    is_active = models.BooleanField("正常运行", default=True, help_text="撤销或停用的组织保留历史，不再接收党员")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    AUDITED_FIELDS = ("name", "org_type", "unit_type", "division", "founded_on", "term_ends_on", "secretary_name", "is_active")
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.path
+
+    @property
+    def is_two_new(self) -> bool:
+        return self.unit_type in TWO_NEW_UNIT_TYPES
+
+    @property
+    def is_branch(self) -> bool:
+        from .vocab import BRANCH_TYPES
+
+        return self.org_type in BRANCH_TYPES
+
+
+class MemberQuerySet(ScopedQuerySet):
+    def scope_filter(self, user, action):
+        Role, role = _role(user)
+        if role == Role.MEMBER:
+            return self.filter(pk=user.member_id) if action == VIEW and user.member_id else self.none()
+        path = user.scope_path
+        if path is None:
+            return self.none()
+        return self.in_subtree_path(path)
+
+    def in_subtree_path(self, path: str):
+        return self.filter(organization__in=Organization.objects.filter(path__startswith=path).values("pk"))
+
+    def in_subtree(self, org):
+        return self.in_subtree_path(org.path)
+
+    def in_good_standing(self):
+        return self.filter(status=MemberStatus.NORMAL)
+
+    def full_on(self, day: datetime.date):
+        return self.filter(full_on__isnull=False, full_on__lte=day)
+
+    def probationary_on(self, day: datetime.date):
+        return self.filter(Q(full_on__isnull=True) | Q(full_on__gt=day))
+
+    def with_id_number(self, id_number: str):
+        return self.filter(id_number_hash=crypto.lookup_hash(id_number))
+
+
+class Member(models.Model):
+    """党员 — one row of the 党员花名册."""
+
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField("民族", max_length=10, choices=ETHNIC_CHOICES, default=HAN)
+    id_number_encrypted = models.TextField("公民身份号码（密文）", editable=False)
+    id_number_hash = models.CharField("公民身份号码摘要", max_length=64, unique=True, editable=False)
+    birth_date = models.DateField("出生日期", db_index=True)
+    education = models.CharField("学历", max_length=10, choices=Education.choices)
+    occupation = models.CharField("人员类别", max_length=20, choices=Occupation.choices)
+    organization = models.ForeignKey(Organization, verbose_name="所在党组织", on_delete=models.PROTECT, related_name="members")
+    joined_on = models.DateField("入党日期")
+    full_on = models.DateField("转正日期", null=True, blank=True)
+    status = models.CharField("党籍状态", max_length=10, choices=MemberStatus.choices, default=MemberStatus.NORMAL)
+    phone_encrypted = models.TextField("手机号码（密文）", blank=True, editable=False)
+    phone_hash = models.CharField("手机号码摘要", max_length=64, blank=True, db_index=True, editable=False)
+    is_floating = models.BooleanField("流动党员", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    AUDITED_FIELDS = (
+        "name", "sex", "ethnicity", "birth_date", "education", "occupation", "organization", "joined_on",
+        "full_on", "status", "is_floating",
+    )
+
+    class Meta:
+        verbose_name = "党员"
+        verbose_name_plural = "党员"
+        ordering = ["organization_id", "name", "id"]
+        indexes = [
+            models.Index(fields=["organization", "name", "id"], name="member_org_name"),
+            models.Index(fields=["status", "organization"], name="member_status_org"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_scope_path(self) -> str:
+        return self.organization.path
+
+    # Personal numbers are only ever handled decrypted in memory.
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_encrypted)
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        self.id_number_encrypted = crypto.encrypt(value)
+        self.id_number_hash = crypto.lookup_hash(value)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_encrypted)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        self.phone_encrypted = crypto.encrypt(value or "")
+        self.phone_hash = crypto.lookup_hash(value or "")
+
+    @property
+    def id_number_masked(self) -> str:
+        return crypto.mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return crypto.mask_phone(self.phone)
+
+    def is_full_on(self, day: datetime.date) -> bool:
+        return self.full_on is not None and self.full_on <= day
+
+    @property
+    def is_college_or_above(self) -> bool:
+        return self.education in COLLEGE_OR_ABOVE

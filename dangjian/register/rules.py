@@ -1,0 +1,147 @@
+"""The register's rules, each named after its source, each returning Chinese messages.
+
+The web forms and the roster import call these same functions, so a fact is judged the same
+way whichever door it comes in by.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+
+from dangjian.core.rules import get_setting
+
+from .vocab import ALLOWED_PARENT_TYPES, BRANCH_TYPES, OrgType, Sex
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS = "10X98765432"
+_ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+_MOBILE_PATTERN = re.compile(r"^1\d{10}$")
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February in common years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def age_on(birth: datetime.date, day: datetime.date) -> int:
+    """Age in whole years on ``day``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+# --- GB 11643-1999 公民身份号码 ---------------------------------------------------------------
+
+def normalise_id_number(raw: str) -> str:
+    return (raw or "").strip().upper()
+
+
+def gb11643_check_char(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK_CHARS[total % 11]
+
+
+def gb11643_birth_date(id_number: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
+def gb11643_sex(id_number: str) -> str:
+    """The 17th digit: odd for men, even for women."""
+    return Sex.MALE if int(id_number[16]) % 2 else Sex.FEMALE
+
+
+def check_id_number(id_number: str, birth_date: datetime.date | None, sex: str | None) -> list[str]:
+    """GB 11643-1999: 18 characters, a valid check character, agreeing with birth date and sex."""
+    if not _ID_PATTERN.match(id_number):
+        return ["公民身份号码应为18位：前17位数字，最后一位为数字或X"]
+    if gb11643_check_char(id_number[:17]) != id_number[17]:
+        return [f"公民身份号码校验位错误（按GB 11643应为{gb11643_check_char(id_number[:17])}）"]
+    id_birth = gb11643_birth_date(id_number)
+    if id_birth is None:
+        return ["公民身份号码中的出生日期不存在"]
+    errors = []
+    if birth_date and id_birth != birth_date:
+        errors.append(f"公民身份号码中的出生日期{id_birth:%Y-%m-%d}与出生日期{birth_date:%Y-%m-%d}不一致")
+    if sex and gb11643_sex(id_number) != sex:
+        errors.append(f"公民身份号码第17位表示性别为{gb11643_sex(id_number)}，与性别“{sex}”不一致")
+    return errors
+
+
+def check_mobile(phone: str) -> list[str]:
+    if phone and not _MOBILE_PATTERN.match(phone):
+        return ["手机号码应为以1开头的11位数字"]
+    return []
+
+
+# --- 《中国共产党章程》 -----------------------------------------------------------------------
+
+def check_joining_age(birth_date: datetime.date, joined_on: datetime.date) -> list[str]:
+    """党章第一条：年满十八岁的中国工人、农民……可以申请加入中国共产党。"""
+    if age_on(birth_date, joined_on) < 18:
+        return [f"入党时须年满18周岁（党章第一条）：出生于{birth_date:%Y-%m-%d}，入党日期{joined_on:%Y-%m-%d}时未满18周岁"]
+    return []
+
+
+def check_probation(joined_on: datetime.date, full_on: datetime.date | None) -> list[str]:
+    """党章第七条：预备期为一年，可延长预备期，但不能超过一年。So 转正 lies 1–2 years after 入党."""
+    if full_on is None:
+        return []
+    earliest, latest = add_years(joined_on, 1), add_years(joined_on, 2)
+    if full_on < earliest:
+        return [f"预备期不足一年（党章第七条）：入党日期{joined_on:%Y-%m-%d}，最早{earliest:%Y-%m-%d}方可转正"]
+    if full_on > latest:
+        return [f"预备期最长两年（党章第七条）：入党日期{joined_on:%Y-%m-%d}，转正日期不得晚于{latest:%Y-%m-%d}"]
+    return []
+
+
+def check_not_future(label: str, day: datetime.date | None, today: datetime.date) -> list[str]:
+    if day and day > today:
+        return [f"{label}{day:%Y-%m-%d}晚于今天"]
+    return []
+
+
+# --- Organisation setup (domain-rules §3) ---------------------------------------------------
+
+def check_org_parent(org_type: str, parent_type: str | None) -> list[str]:
+    allowed = ALLOWED_PARENT_TYPES[OrgType(org_type)]
+    if parent_type is None:
+        if allowed:
+            return [f"{org_type}必须有上级党组织"]
+        return []
+    if not allowed:
+        return ["县委是根组织，不能有上级党组织"]
+    if parent_type not in allowed:
+        return [f"{org_type}不能隶属于{parent_type}"]
+    return []
+
+
+def setup_warnings(org, *, full_members: int, total_members: int, today: datetime.date) -> list[str]:
+    """《中国共产党支部工作条例（试行）》第五条 and the term rules, as far as the data shows."""
+    warnings = []
+    if org.org_type == OrgType.BRANCH:
+        minimum = get_setting("setup.branch_min_full_members")
+        if full_members < minimum:
+            warnings.append(f"正式党员{full_members}名，不足{minimum}名，不宜单独成立党支部（可成立联合党支部）")
+    if org.org_type in BRANCH_TYPES:
+        maximum = get_setting("setup.branch_max_members")
+        if total_members > maximum:
+            warnings.append(f"党员{total_members}名，超过{maximum}名，宜分设党支部或成立党总支")
+    if org.term_ends_on:
+        if org.term_ends_on < today:
+            warnings.append(f"本届任期已于{org.term_ends_on:%Y-%m-%d}届满，应按期换届")
+        elif (org.term_ends_on - today).days <= get_setting("setup.term_warning_days"):
+            warnings.append(f"本届任期将于{org.term_ends_on:%Y-%m-%d}届满，请做好换届准备")
+    return warnings

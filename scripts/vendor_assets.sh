@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Copy the npm packages' browser builds into the git-ignored static vendor folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=dangjian/static/vendor
+mkdir -p "$dest/bootstrap" "$dest/htmx" "$dest/echarts"
+cp node_modules/bootstrap/dist/css/bootstrap.min.css "$dest/bootstrap/"
+cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+cp node_modules/htmx.org/dist/htmx.min.js "$dest/htmx/"
+cp node_modules/echarts/dist/echarts.min.js "$dest/echarts/"
