@@ -71,6 +71,12 @@ INSTALLED_APPS = [
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.register",
+    "dangjian.roster",
+    "dangjian.stats",
+    "dangjian.recruitment",
+    "dangjian.orglife",
+    "dangjian.transfers",
+    "dangjian.notifications",
 ]
 
 MIDDLEWARE = [

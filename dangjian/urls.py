@@ -4,5 +4,12 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("dangjian.accounts.urls")),
+    path("register/", include("dangjian.register.urls")),
+    path("roster/", include("dangjian.roster.urls")),
+    path("stats/", include("dangjian.stats.urls")),
+    path("recruitment/", include("dangjian.recruitment.urls")),
+    path("orglife/", include("dangjian.orglife.urls")),
+    path("transfers/", include("dangjian.transfers.urls")),
+    path("notifications/", include("dangjian.notifications.urls")),
     path("", include("dangjian.core.urls")),
 ]

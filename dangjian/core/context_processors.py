@@ -1,11 +1,23 @@
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from .extensions import nav_items_for
 
 
 def navigation(request):
-    """What the shell needs on every page: the user's role and the app name."""
+    """What the shell needs on every page: the role, and the menu of the apps this role uses."""
     user = getattr(request, "user", None)
+    menu = []
+    if user is not None and user.is_authenticated:
+        for item in nav_items_for(user):
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            menu.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
     return {
         "APP_NAME": "基层党建工作平台",
         "DEMO_MODE": getattr(settings, "DANGJIAN_DEMO_BANNER", False),
-        "nav_user_role": user.get_role_display() if user and user.is_authenticated and hasattr(user, "get_role_display") else "",
+        "nav_menu": menu,
+        "nav_user_role": user.get_role_display() if user is not None and user.is_authenticated and hasattr(user, "get_role_display") else "",
     }

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import ExtractDay, ExtractMonth
 
 from dangjian.core import crypto
 from dangjian.core.scope import CHANGE, VIEW, ScopedQuerySet
@@ -158,6 +159,8 @@ class Member(models.Model):
     phone_encrypted = models.TextField("手机号码（密文）", blank=True, editable=False)
     phone_hash = models.CharField("手机号码摘要", max_length=64, blank=True, db_index=True, editable=False)
     is_floating = models.BooleanField("流动党员", default=False)
+    # 留党察看: a disciplined member keeps membership but has no vote and cannot introduce anyone.
+    under_party_probation = models.BooleanField("留党察看", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -165,7 +168,7 @@ class Member(models.Model):
 
     AUDITED_FIELDS = (
         "name", "sex", "ethnicity", "birth_date", "education", "occupation", "organization", "joined_on",
-        "full_on", "status", "is_floating",
+        "full_on", "status", "is_floating", "under_party_probation",
     )
 
     class Meta:
@@ -175,6 +178,8 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["organization", "name", "id"], name="member_org_name"),
             models.Index(fields=["status", "organization"], name="member_status_org"),
+            # The daily political-birthday job looks members up by month and day of joining.
+            models.Index(ExtractMonth("joined_on"), ExtractDay("joined_on"), name="member_joined_month_day"),
         ]
 
     def __str__(self):

@@ -193,7 +193,7 @@ def delete_organization(org: Organization, *, actor: Actor) -> None:
 
 MEMBER_EDITABLE = (
     "name", "sex", "ethnicity", "birth_date", "education", "occupation", "organization", "joined_on", "full_on",
-    "is_floating",
+    "is_floating", "under_party_probation",
 )
 
 

@@ -111,6 +111,13 @@ class Occupation(models.TextChoices):
 class MemberStatus(models.TextChoices):
     NORMAL = "正常", "正常"
     SUSPENDED = "停止党籍", "停止党籍"
+    # Left the register: transferred to an organisation outside the platform. Kept for history,
+    # counted nowhere (statistics count 正常 members, and 停止党籍 as "suspended").
+    TRANSFERRED_OUT = "已转出", "已转出"
+
+
+# Roster values of 党籍状态: the workbook carries only these two.
+ROSTER_MEMBER_STATUSES = {MemberStatus.NORMAL, MemberStatus.SUSPENDED}
 
 
 YES_NO = {"是": True, "否": False}
