@@ -241,6 +241,12 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
 
 @transaction.atomic(durable=True)
 def create_member(*, actor: Actor, **data: Any) -> Member:
+    return _create_member(actor=actor, **data)
+
+
+def _create_member(*, actor: Actor, **data: Any) -> Member:
+    """create_member's body without its own transaction, for services that already hold one
+    (e.g. recruitment step ⑮ 支部大会讨论 adds the new 预备党员 inside its own transaction)."""
     check_member(data)
     member = Member(**{k: v for k, v in data.items() if k in MEMBER_EDITABLE})
     member.id_number = rules.normalise_id_number(data["id_number"])
@@ -254,6 +260,11 @@ def create_member(*, actor: Actor, **data: Any) -> Member:
 
 @transaction.atomic(durable=True)
 def update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
+    return _update_member(member, actor=actor, **data)
+
+
+def _update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
+    """update_member's body without its own transaction (e.g. recruitment step ㉔ sets 转正日期)."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     merged = {name: data.get(name, getattr(member, name)) for name in MEMBER_EDITABLE}
     merged["id_number"] = data.get("id_number") or member.id_number
@@ -274,6 +285,23 @@ def update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
         action = AuditLog.Action.MOVED if set(changes) == {"organization"} else AuditLog.Action.CHANGED
         audit.record(actor=actor, action=action, obj=member, changes=changes)
     return member
+
+
+def _delete_member(member: Member, *, actor: Actor, note: str = "") -> None:
+    """Remove a member from the register inside the caller's transaction, with the audit row.
+
+    Used when a 预备党员's membership is cancelled (取消预备党员资格): the person never became a
+    member, and the recruitment file keeps the record of what happened.
+    """
+    from django.db.models import ProtectedError
+
+    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    audit.record(actor=actor, action=AuditLog.Action.DELETED, obj=member,
+                 changes=audit.diff(_member_snapshot(member), {}), note=note)
+    try:
+        member.delete()
+    except ProtectedError:
+        raise ValidationError({"__all__": [f"党员“{member.name}”仍有其他业务记录引用，不能从党员名册中删除"]}) from None
 
 
 @transaction.atomic(durable=True)
