@@ -145,3 +145,35 @@ def setup_warnings(org, *, full_members: int, total_members: int, today: datetim
         elif (org.term_ends_on - today).days <= get_setting("setup.term_warning_days"):
             warnings.append(f"本届任期将于{org.term_ends_on:%Y-%m-%d}届满，请做好换届准备")
     return warnings
+
+
+# --- Checks the register services and the roster import share (added for the roster import) ----
+
+def check_division_parent(category: str, parent_category: str | None, *, has_parent: bool | None = None) -> list[str]:
+    """The root division (县/县级市/区) has no parent; every other division has one."""
+    from .vocab import ROOT_DIVISION_CATEGORIES
+
+    has_parent = (parent_category is not None) if has_parent is None else has_parent
+    if category in ROOT_DIVISION_CATEGORIES:
+        if has_parent:
+            return [f"{category}是最高一级区划，不能有上级区划"]
+        return []
+    if not has_parent:
+        return ["上级区划不能为空"]
+    return []
+
+
+def check_term_dates(founded_on: datetime.date | None, term_ends_on: datetime.date | None) -> list[str]:
+    if founded_on and term_ends_on and term_ends_on < founded_on:
+        return ["本届届满日期不能早于成立日期"]
+    return []
+
+
+def check_member_organization(name: str, org_type: str, is_active: bool = True) -> list[str]:
+    """A member belongs to a working grassroots organisation, never directly to the 县委."""
+    errors = []
+    if not is_active:
+        errors.append(f"党组织“{name}”已停用，不能接收党员")
+    if org_type == OrgType.COUNTY_COMMITTEE:
+        errors.append("党员应编入党支部或基层党组织，不能直接隶属县委")
+    return errors

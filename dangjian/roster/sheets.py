@@ -7,12 +7,48 @@ then runs every handler's ``check`` in ``order`` before any ``write``: faults fr
 the whole import and nothing is written. A clean workbook is written in one transaction, handlers
 in ``order``. Importing the same workbook again must change nothing (``write`` matches existing
 rows by the sheet's natural key and counts them as unchanged).
+
+What the engine guarantees a handler:
+
+- ``check(rows, ctx)`` gets only the rows that are not entirely empty, as ``Row(number, values)``
+  where ``values`` maps every column title present in row 1 to the trimmed cell: ``str`` (never
+  empty), ``datetime.date``/``datetime.datetime`` (an Excel date cell), ``float`` (a number cell),
+  ``bool``, or ``None``. A column of ``columns`` that is absent from the sheet is absent from
+  ``values``; a missing *required* column has already been reported once for the sheet, so read
+  cells through ``RowReader`` (``dangjian.roster.cells``), which does not repeat it per row.
+- ``check`` of every present sheet runs (in ``order``) before any ``write``; a handler whose sheet
+  is absent is neither checked nor written. Sheets checked earlier leave what later sheets need in
+  ``ctx.shared`` (see ``SHARED_*`` below).
+- ``write(ctx)`` runs only when no sheet had a fault, inside one ``transaction.atomic(durable=True)``,
+  and returns ``{"created": n, "updated": n, "unchanged": n}``. Write the audit rows yourself, in
+  bulk for speed: ``dangjian.core.audit.audit_entry(...)`` per created/changed object and
+  ``AuditLog.objects.bulk_create``. The engine adds the one ``imported`` row.
+- ``preview(ctx)`` (optional) returns the same counts a write would, for a dry run (预检).
+- ``export_rows(user, scope_org)`` yields rows in ``columns`` order; return ``None`` to leave the
+  sheet out of the user's export (e.g. a sheet the user may not import). ``user`` None is the
+  command line (the whole database, full personal numbers). Columns with ``text=True`` are written
+  as text cells.
+
+Cell parsers (``parse_date``, ``parse_choice``, ``parse_yes_no``, ``parse_text``), ``CellError`` and
+``RowReader`` are re-exported here from ``dangjian.roster.cells``.
 """
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
+
+from .cells import (  # noqa: F401  (re-exported for sheet handlers)
+    CellError, RowReader, is_empty, parse_choice, parse_date, parse_text, parse_yes_no, trim,
+)
+
+# Keys of ImportContext.shared the register's sheets fill during check(), for later sheets:
+# {组织名称: 组织类别} of the 党组织 sheet's rows that passed their own checks.
+SHARED_WORKBOOK_ORGS = "workbook_orgs"
+# {名称: 类别} of the 行政区划 sheet's rows.
+SHARED_WORKBOOK_DIVISIONS = "workbook_divisions"
+# The sheet names present in the workbook (set of str).
+SHARED_PRESENT_SHEETS = "present_sheets"
 
 
 @dataclass(frozen=True)
@@ -67,6 +103,18 @@ class SheetHandler:
         """Create or update from what check() kept; runs inside the import's transaction."""
         raise NotImplementedError
 
-    def export_rows(self, user, scope_org: Optional[Any], **options: Any) -> Iterable[list[Any]]:
+    def preview(self, ctx: ImportContext) -> Optional[dict[str, int]]:
+        """What write() would count, after a clean check (dry run); None if the handler cannot tell."""
+        return None
+
+    @classmethod
+    def titles(cls) -> list[str]:
+        return [c.title for c in cls.columns]
+
+    @classmethod
+    def required_titles(cls) -> list[str]:
+        return [c.title for c in cls.columns if c.required]
+
+    def export_rows(self, user, scope_org: Optional[Any], **options: Any) -> Optional[Iterable[list[Any]]]:
         """Rows (in ``columns`` order) for the user's scope, or the subtree of scope_org when given."""
         raise NotImplementedError
