@@ -37,4 +37,8 @@ class Command(BaseCommand):
             self.stdout.write(to_json(stats))
         else:
             self.stdout.write(f"统计日期：{stats['as_of']}")
+            if scope_org is None:
+                # The whole database: worded for the county when it holds just one.
+                roots = list(Organization.objects.filter(depth=1).select_related("division")[:2])
+                scope_org = roots[0] if len(roots) == 1 else None
             self.stdout.write(report_paragraph(stats, scope_org))
