@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from .demo import demo_loaded
 from .extensions import nav_items_for
 
 
@@ -17,7 +18,8 @@ def navigation(request):
             menu.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
     return {
         "APP_NAME": "基层党建工作平台",
-        "DEMO_MODE": getattr(settings, "DANGJIAN_DEMO_BANNER", False),
+        # The "演示数据" badge: set explicitly, or whenever the database holds the demo county.
+        "DEMO_MODE": getattr(settings, "DANGJIAN_DEMO_BANNER", False) or demo_loaded(),
         "nav_menu": menu,
         "nav_user_role": user.get_role_display() if user is not None and user.is_authenticated and hasattr(user, "get_role_display") else "",
     }
