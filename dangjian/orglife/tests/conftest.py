@@ -1,0 +1,66 @@
+import datetime
+
+import pytest
+
+from dangjian.core.actor import Actor
+
+
+@pytest.fixture
+def actor_for():
+    def make(user):
+        return Actor(user=user, ip_address="127.0.0.1")
+    return make
+
+
+@pytest.fixture
+def branch_members(county, make_member):
+    """Five full members in 一村支部 (the users fixture adds 李党员, a sixth)."""
+    return [make_member(county["village_branch"], name=f"村党员{i}") for i in range(1, 6)]
+
+
+@pytest.fixture
+def make_activity(db):
+    """An activity row written directly (compliance tests need chosen recording dates)."""
+    from dangjian.orglife.models import Activity
+
+    counter = {"n": 0}
+
+    def make(org, activity_type, date, *, recorded_on=None, late=False, expected=10, present=8, leave=1,
+             quorum=True, start=None, **extra):
+        counter["n"] += 1
+        return Activity.objects.create(
+            organization=org, activity_type=activity_type, date=date,
+            start_time=start or datetime.time(8, 0) .replace(minute=counter["n"] % 60, hour=8 + counter["n"] // 60 % 10),
+            end_time=datetime.time(19, 0), place="会议室", host="书记", topic=f"主题{counter['n']}",
+            lecturer="书记" if activity_type == "party_lecture" else "", expected_count=expected,
+            present_count=present, leave_count=leave, quorum_met=quorum, recorded_on=recorded_on or date,
+            is_late=late, **extra,
+        )
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rule_cache():
+    """Rule settings are cached; a test that changes one must not leak it into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def set_rule(db):
+    from django.core.cache import cache
+
+    from dangjian.core.models import RuleSetting
+
+    def set_(key, value):
+        RuleSetting.objects.update_or_create(key=key, defaults={"value": value})
+        cache.clear()
+    return set_
