@@ -24,7 +24,7 @@ from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
 from . import rules
 from .files import check_upload
 from .models import (
-    REVIEWER_ROLES, Activity, Amendment, Attachment, Attendance, Base, Booking, PartyGroup, Review, ReviewComment,
+    REVIEWER_ROLES, STAFF_ROLES, Activity, Amendment, Attachment, Attendance, Base, Booking, PartyGroup, Review, ReviewComment,
 )
 from .vocab import HOLDING_STATUSES, ActivityType, AttendanceStatus, BookingStatus, CommentKind, Source
 
@@ -43,6 +43,15 @@ def snapshot(obj, fields) -> dict[str, Any]:
     """audit.snapshot, with times as HH:MM (JSON has no time type)."""
     snap = audit.snapshot(obj, fields)
     return {k: v.strftime("%H:%M") if isinstance(v, datetime.time) else v for k, v in snap.items()}
+
+
+def _ensure_branch_in_scope(branch: Organization, actor: Actor) -> None:
+    """The branch's own staff and the staff above it act for the branch."""
+    user = actor.user
+    if user is None or user.is_superuser:
+        return
+    if user.role not in STAFF_ROLES or not branch.path.startswith(user.scope_path or "\0"):
+        raise PermissionDenied("只能以本人管理范围内党支部的名义操作")
 
 
 def _check_user_may_change(obj, actor: Actor) -> None:
@@ -500,8 +509,7 @@ def book_base(base: Base, *, actor: Actor, organization: Organization, date, sta
     booking = Booking.objects.create(base=base, organization=organization, date=date, start_time=start_time,
                                      end_time=end_time, expected_count=expected_count, purpose=purpose.strip(),
                                      contact_name=(contact_name or "").strip(), created_by=actor.user)
-    if actor.user is not None:
-        ensure_in_scope(organization, actor.user)
+    _ensure_branch_in_scope(organization, actor)
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=booking,
                  changes={"base": [None, base.name], "date": [None, date.isoformat()], "time": [None, f"{start_time:%H:%M}-{end_time:%H:%M}"],
                           "expected_count": [None, expected_count], "status": [None, booking.get_status_display()]})
@@ -545,8 +553,7 @@ def decide_booking(booking: Booking, *, actor: Actor, approve: bool, note: str =
 @transaction.atomic(durable=True)
 def cancel_booking(booking: Booking, *, actor: Actor, reason: str = "") -> Booking:
     booking = Booking.objects.select_for_update().select_related("base", "organization").get(pk=booking.pk)
-    if actor.user is not None:
-        ensure_in_scope(booking.organization, actor.user, "view")
+    _ensure_branch_in_scope(booking.organization, actor)
     if booking.status not in (BookingStatus.PENDING, BookingStatus.APPROVED):
         raise ValidationError({"__all__": [f"该预约{booking.get_status_display()}，不能取消"]})
     if booking.date < today():
