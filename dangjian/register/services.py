@@ -307,6 +307,12 @@ def _delete_member(member: Member, *, actor: Actor, note: str = "") -> None:
 @transaction.atomic(durable=True)
 def move_member(member: Member, *, actor: Actor, organization: Organization, reason: str = "") -> Member:
     """A correction of the register; a real transfer between organisations is its own procedure."""
+    return _move_member(member, actor=actor, organization=organization, reason=reason)
+
+
+def _move_member(member: Member, *, actor: Actor, organization: Organization, reason: str = "") -> Member:
+    """move_member's body without its own transaction, for services that already hold one
+    (e.g. transfers: accepting a transfer letter moves the member inside the transfer's transaction)."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     if member.organization_id == organization.pk:
         raise ValidationError({"organization": ["党员已在该党组织"]})
