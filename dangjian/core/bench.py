@@ -1,0 +1,53 @@
+"""``make bench`` figures of the core: loading the 演示县, and the home page as the county admin.
+
+``scripts/bench.py`` runs this bench last, so load_demo (30,000 members by default,
+``BENCH_DEMO_MEMBERS`` to change) adds the demo county next to what the other benches created.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+from django.test import Client
+
+from dangjian.core.demo import DEFAULT_MEMBERS, DEFAULT_SEED, DEMO_ROOT_ORG_NAME
+
+RUNS = 20
+
+
+def run(report) -> None:
+    from django.core.management import call_command
+
+    from dangjian.accounts.models import User
+    from dangjian.register.models import Member, Organization
+
+    members = int(os.environ.get("BENCH_DEMO_MEMBERS") or DEFAULT_MEMBERS)
+    failure = None
+    if Organization.objects.filter(name=DEMO_ROOT_ORG_NAME).exists():
+        report("核心：载入演示县", 0, "s", note="演示县已在库中，未重新载入")
+    else:
+        started = time.perf_counter()
+        try:
+            call_command("load_demo", members=members, seed=DEFAULT_SEED, verbosity=0)
+        except Exception as exc:  # the register part is saved even when an app's demo fails
+            failure = exc
+        seconds = time.perf_counter() - started
+        report("核心：载入演示县（load_demo）", seconds, "s",
+               note=f"{members}名党员，含各应用演示数据" + ("；有应用失败" if failure else ""))
+        report("核心：其中党员（库中）", Member.objects.count(), "名")
+
+    admin = User.objects.filter(username="demo_admin").first()
+    if admin is not None:
+        client = Client()
+        client.force_login(admin)
+        client.get("/")  # warm-up: templates, connection
+        times, statuses = [], set()
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            statuses.add(client.get("/").status_code)
+            times.append((time.perf_counter() - started) * 1000)
+        report("核心：首页（县委组织部管理员）", statistics.median(times), "ms",
+               note=f"{RUNS}次中位数，服务器端耗时" + ("" if statuses == {200} else f"；状态码{sorted(statuses)}"))
+    if failure is not None:
+        raise failure
