@@ -1,0 +1,316 @@
+"""Screens of 发展党员: to-do list, candidate list, a candidate's file, recording a step or an event,
+the printable file, the .docx forms, attachment downloads, and the county's list of overrides.
+
+Views never write through the ORM: they call ``services``. Every queryset goes through
+``for_user``; out of scope is 404, in scope but read-only is 403.
+"""
+from __future__ import annotations
+
+import datetime
+from urllib.parse import quote, urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangjian.core.actor import Actor
+from dangjian.core.excel import write_workbook, xlsx_response
+from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404
+
+from . import docx_forms, services, todo
+from .forms import ApplicationForm, AttachForm, EventForm, ListFilterForm, StepForm
+from .models import Attachment, EventKind, Override, Recruitment, Status
+from .steps import STAGE_LABELS, STAGE_RANGES, STEPS
+
+PAGE_SIZE = 50
+
+
+def _redirect(request, url):
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Location"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _apply_errors(form, err: ValidationError) -> None:
+    if hasattr(err, "message_dict"):
+        for field, msgs in err.message_dict.items():
+            target = field if field in form.fields else None
+            for msg in msgs:
+                form.add_error(target, msg)
+    else:
+        for msg in err.messages:
+            form.add_error(None, msg)
+
+
+def _id_number(user, r: Recruitment) -> str:
+    return r.id_number if user.may_view_full_pii else r.id_number_masked
+
+
+def _page(request, items):
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- 待办 --------------------------------------------------------------------------------------
+
+@login_required
+def todo_list(request):
+    today = timezone.localdate()
+    items = todo.todo_for_user(request.user, today)
+    counts = {k: 0 for k in todo.KINDS}
+    for item in items:
+        counts[item.kind] += 1
+    kind = request.GET.get("kind", "")
+    if kind in todo.KINDS:
+        items = [i for i in items if i.kind == kind]
+    if request.GET.get("export") == "xlsx":
+        rows = [[i.label, i.name, i.organization, i.due, i.days_left, "逾期" if i.overdue else "", i.text] for i in items]
+        content = write_workbook([("发展党员待办", ["事项", "姓名", "所在党支部", "期限", "剩余天数", "逾期", "说明"], rows)],
+                                 widths={"发展党员待办": [24, 10, 28, 12, 10, 8, 60]})
+        return xlsx_response(content, f"发展党员待办{today:%Y%m%d}.xlsx")
+    context = {
+        "page": _page(request, items), "kinds": [(k, v, counts[k]) for k, v in todo.KINDS.items()], "kind": kind,
+        "overdue": sum(1 for i in items if i.overdue), "today": today, "query": _query_without_page(request),
+    }
+    template = "recruitment/partials/todo_table.html" if request.htmx else "recruitment/todo.html"
+    return render(request, template, context)
+
+
+# --- candidate list ---------------------------------------------------------------------------
+
+def _filtered(request):
+    form = ListFilterForm(request.GET or None, user=request.user)
+    qs = Recruitment.objects.for_user(request.user, "view").select_related("organization")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(name__contains=data["q"].strip())
+        if data["branch"]:
+            qs = qs.filter(organization__path__startswith=data["branch"].path)
+        stage = data["stage"]
+        if stage in STAGE_RANGES:
+            low, high = STAGE_RANGES[stage]
+            qs = qs.filter(status=Status.OPEN, last_step__gte=low, last_step__lte=high)
+        elif stage == "completed":
+            qs = qs.filter(status=Status.COMPLETED)
+        elif stage == "cancelled":
+            qs = qs.filter(status=Status.CANCELLED)
+    return form, qs.order_by("organization__path", "-applied_on", "id")
+
+
+@login_required
+def candidate_list(request):
+    form, qs = _filtered(request)
+    if request.GET.get("export") == "xlsx":
+        rows = ([r.name, r.sex, _id_number(request.user, r), r.birth_date, r.education, r.organization.name,
+                 r.stage_label, r.last_step_title, r.last_step_on, r.applied_on, r.admitted_on, r.get_status_display()]
+                for r in qs.iterator(chunk_size=500))
+        headers = ["姓名", "性别", "公民身份号码", "出生日期", "学历", "所在党支部", "阶段", "已完成至", "最近步骤日期",
+                   "递交申请日期", "支部大会通过日期", "状态"]
+        content = write_workbook([("发展党员名册", headers, rows)], text_columns={"发展党员名册": {2}},
+                                 widths={"发展党员名册": [10, 6, 22, 12, 10, 28, 14, 26, 14, 14, 16, 8]})
+        return xlsx_response(content, "发展党员名册.xlsx")
+    page = _page(request, qs)
+    for r in page.object_list:
+        r.shown_id = _id_number(request.user, r)
+    context = {"form": form, "page": page, "query": _query_without_page(request),
+               "may_register": request.user.role in ("county_admin", "organiser", "secretary") or request.user.is_superuser}
+    template = "recruitment/partials/candidate_table.html" if request.htmx else "recruitment/list.html"
+    return render(request, template, context)
+
+
+# --- register an application -----------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    if not (request.user.is_superuser or request.user.role in ("county_admin", "organiser", "secretary")):
+        raise PermissionDenied("您没有登记入党申请的权限")
+    allowed = services.may_override(request.user)
+    form = ApplicationForm(request.POST or None, request.FILES or None, user=request.user, may_override=allowed)
+    refused = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            r = services.register_application(actor=Actor.from_request(request), **data)
+        except services.RuleRefused as err:
+            refused = True
+            _apply_errors(form, err)
+        except ValidationError as err:
+            _apply_errors(form, err)
+        else:
+            messages.success(request, f"已登记{r.name}的入党申请。")
+            return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
+    return render(request, "recruitment/create.html", {"form": form, "refused": refused, "may_override": allowed})
+
+
+# --- a candidate's file ----------------------------------------------------------------------
+
+def _timeline(r: Recruitment):
+    steps = list(r.steps.select_related("committee").prefetch_related("contacts", "introducers", "attachments"))
+    events = list(r.events.prefetch_related("attachments"))
+    entries = [{"kind": "step", "date": s.date, "order": s.step * 10, "record": s} for s in steps]
+    entries += [{"kind": "event", "date": e.date, "order": 0, "record": e} for e in events]
+    entries.sort(key=lambda e: (e["date"], e["order"]))
+    return entries
+
+
+def _available_events(r: Recruitment) -> list[tuple[str, str]]:
+    if r.status != Status.OPEN:
+        return []
+    out = []
+    if 3 <= r.last_step <= 6:
+        out.append(EventKind.REVIEW)
+    if 7 <= r.last_step <= 11:
+        out.append(EventKind.PUBLICITY)
+    if r.admitted_on and 15 <= r.last_step <= 22 and not r.probation_extension_months:
+        out.append(EventKind.EXTENSION)
+    if r.admitted_on and 15 <= r.last_step <= 23:
+        out.append(EventKind.CANCELLATION)
+    if r.last_step < 15:
+        out.append(EventKind.TERMINATION)
+    return [(k.value, k.label) for k in out]
+
+
+@login_required
+def detail(request, pk):
+    r = get_for_user_or_404(Recruitment.objects.select_related("organization", "member"), request.user, pk=pk)
+    may_change = Recruitment.objects.for_user(request.user, CHANGE).filter(pk=r.pk).exists()
+    context = {
+        "r": r, "shown_id": _id_number(request.user, r), "timeline": _timeline(r), "may_change": may_change,
+        "events": _available_events(r) if may_change else [], "forms": docx_forms.FORMS,
+        "overrides": r.overrides.all(), "attach_form": AttachForm(), "today": timezone.localdate(),
+        "stages": [(k, v, STAGE_RANGES[k]) for k, v in STAGE_LABELS.items()],
+    }
+    return render(request, "recruitment/detail.html", context)
+
+
+@login_required
+def print_view(request, pk):
+    r = get_for_user_or_404(Recruitment.objects.select_related("organization", "member"), request.user, pk=pk)
+    return render(request, "recruitment/print.html",
+                  {"r": r, "shown_id": _id_number(request.user, r), "timeline": _timeline(r),
+                   "printed_on": timezone.localdate()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_step(request, pk):
+    r = get_for_user_or_403(Recruitment.objects.select_related("organization"), request.user, CHANGE, pk=pk)
+    step = r.next_step
+    if step is None:
+        messages.info(request, "该发展党员纪实已没有待记录的步骤。")
+        return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
+    allowed = services.may_override(request.user)
+    form = StepForm(request.POST or None, request.FILES or None, recruitment=r, step=step, user=request.user,
+                    may_override=allowed)
+    refused = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_step(r, actor=Actor.from_request(request), step=step.number, **form.service_kwargs())
+        except services.RuleRefused as err:
+            refused = True
+            _apply_errors(form, err)
+        except ValidationError as err:
+            _apply_errors(form, err)
+        else:
+            messages.success(request, f"已记录{step.title}。")
+            return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
+    return render(request, "recruitment/record_step.html",
+                  {"r": r, "step": step, "form": form, "refused": refused, "may_override": allowed})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_event(request, pk, kind):
+    r = get_for_user_or_403(Recruitment.objects.select_related("organization"), request.user, CHANGE, pk=pk)
+    if kind not in EventKind.values:
+        raise Http404("没有这种事项")
+    allowed = services.may_override(request.user)
+    form = EventForm(request.POST or None, request.FILES or None, kind=kind, may_override=allowed)
+    refused = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_event(r, actor=Actor.from_request(request), kind=kind, **form.service_kwargs())
+        except services.RuleRefused as err:
+            refused = True
+            _apply_errors(form, err)
+        except ValidationError as err:
+            _apply_errors(form, err)
+        else:
+            messages.success(request, f"已记录{EventKind(kind).label}。")
+            return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
+    return render(request, "recruitment/record_event.html",
+                  {"r": r, "kind": EventKind(kind), "form": form, "refused": refused, "may_override": allowed})
+
+
+@login_required
+@require_POST
+def attach(request, pk):
+    r = get_for_user_or_403(Recruitment.objects.select_related("organization"), request.user, CHANGE, pk=pk)
+    form = AttachForm(request.POST, request.FILES)
+    step_record = None
+    if request.POST.get("step"):
+        step_record = r.steps.filter(pk=request.POST["step"]).first()
+    if form.is_valid():
+        try:
+            services.add_attachments(r, actor=Actor.from_request(request), files=form.cleaned_data["files"],
+                                     step_record=step_record)
+            messages.success(request, "附件已上传。")
+        except ValidationError as err:
+            for msg in err.messages:
+                messages.error(request, msg)
+    else:
+        messages.error(request, "请选择要上传的文件。")
+    return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
+
+
+@login_required
+def download(request, pk):
+    a = get_for_user_or_404(Attachment.objects.select_related("recruitment"), request.user, pk=pk)
+    try:
+        handle = a.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已丢失，请联系管理员") from None
+    return FileResponse(handle, as_attachment=True, filename=a.original_name)
+
+
+@login_required
+def docx_form(request, pk, form):
+    r = get_for_user_or_404(Recruitment.objects.select_related("organization", "member"), request.user, pk=pk)
+    if form not in docx_forms.FORMS:
+        raise Http404("没有这种表格")
+    title, builder = docx_forms.FORMS[form]
+    content = builder(r, show_full_id=request.user.may_view_full_pii)
+    response = HttpResponse(content, content_type=docx_forms.DOCX_MIME)
+    filename = f"{r.name}{title}.docx"
+    response["Content-Disposition"] = f"attachment; filename=\"form.docx\"; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+# --- overrides (county list) -----------------------------------------------------------------
+
+@login_required
+def override_list(request):
+    qs = Override.objects.for_user(request.user, "view").select_related("recruitment__organization").order_by(
+        "-created_at", "-id")
+    if request.GET.get("export") == "xlsx":
+        rows = ([o.created_at.astimezone(timezone.get_current_timezone()), o.recruitment.name,
+                 o.recruitment.organization.name, o.what, "；".join(o.rules), o.reason, o.actor_name] for o in qs)
+        content = write_workbook([("越过规则记录", ["时间", "姓名", "所在党支部", "步骤或事项", "未通过的规则", "书面理由", "操作人"], rows)],
+                                 widths={"越过规则记录": [18, 10, 28, 22, 60, 40, 12]})
+        return xlsx_response(content, "发展党员越过规则记录.xlsx")
+    return render(request, "recruitment/overrides.html", {"page": _page(request, qs), "query": _query_without_page(request)})
