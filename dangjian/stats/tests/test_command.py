@@ -10,7 +10,7 @@ from dangjian.stats.service import compute_party_stats
 
 from .conftest import AS_OF
 
-SAMPLE = Path("/work/shared/samples/sample-county.stats.json")
+SAMPLE = Path(__file__).parent / "data" / "sample-county.stats.json"
 CONTRACT_ORDER = {
     "divisions": ["township", "town", "subdistrict", "village", "urban_community", "village_to_community", "community"],
     "organizations": ["committee", "working_committee", "general_branch", "joint_branch", "branch", "total"],
