@@ -305,3 +305,41 @@ def constitution_7_extension(months: int | None, already: int | None) -> list[Fa
     if months is None or not 6 <= months <= 12:
         return [Failure("党章第七条", f"延长预备期不能少于半年、最长不超过一年（党章第七条），填写为{months or 0}个月", False)]
     return []
+
+
+def check_timeline(birth: datetime.date | None, dates: dict[int, datetime.date], today: datetime.date
+                   ) -> list[tuple[int, Failure]]:
+    """The rules a bare list of step dates can be judged by (the roster import's 发展党员 sheet).
+
+    Rules about people, meetings, reviews and the 公示 need what a date column does not carry;
+    the import leaves them to the file's own records. Returns (step, failure) pairs.
+    """
+    out: list[tuple[int, Failure]] = []
+    if 1 not in dates:
+        return [(1, Failure("程序", f"{STEPS[1].title}不能为空", False))]
+    last = max(dates)
+    for step in range(1, last + 1):
+        if step not in dates:
+            out.append((step, Failure("程序", f"须按程序逐步进行：已填写{STEPS[last].title}，缺少{STEPS[step].title}的日期",
+                                      False)))
+    if out:
+        return out
+    previous = None
+    for step in range(1, last + 1):
+        out += [(step, f) for f in check_step_date(step, dates[step], previous, today)]
+        previous = dates[step]
+    if out:
+        return out
+    if birth:
+        out += [(1, f) for f in article_5_applicant_age(birth, dates[1])]
+    if 2 in dates:
+        out += [(2, f) for f in article_7_talk_within_a_month(dates[1], dates[2])]
+    if 7 in dates:
+        out += [(7, f) for f in article_13_one_year_as_activist(dates[3], dates[7])]
+    if 12 in dates:
+        out += [(12, f) for f in political_review_validity(dates[10], dates[12])]
+    if 17 in dates:
+        out += [(17, f) for f in article_27_approval_time(dates[15], dates[17], False)]
+    if 23 in dates:
+        out += [(23, f) for f in constitution_7_probation_complete(dates[15], None, dates[23])]
+    return out

@@ -258,7 +258,7 @@ STEP_DETAIL_FIELDS = ("note", "committee", "talker", "votes_entitled", "votes_pr
                       "votes_abstain", "training_days", "training_hours", "approval_extended")
 
 
-def _apply_step(r: Recruitment, record: StepRecord, actor: Actor) -> None:
+def _apply_step(r: Recruitment, record: StepRecord, actor: Actor, *, save: bool = True) -> None:
     """What a step changes on the file and in the register."""
     step, day = record.step, record.date
     r.last_step, r.last_step_on = step, day
@@ -275,8 +275,10 @@ def _apply_step(r: Recruitment, record: StepRecord, actor: Actor) -> None:
     elif step == 15:
         r.admitted_on = day
         r.probation_ends_on = rules.probation_end(day, None)
-        # ⑮ is the 入党日期: the candidate enters the register as a 预备党员.
-        r.member = register_services._create_member(
+        # ⑮ is the 入党日期: the candidate enters the register as a 预备党员 (an import may find
+        # them there already, from the workbook's 党员 sheet).
+        existing = Member.objects.with_id_number(r.id_number).first()
+        r.member = existing if existing is not None and existing.joined_on == day else register_services._create_member(
             actor=actor, name=r.name, sex=r.sex, ethnicity=r.ethnicity, id_number=r.id_number,
             birth_date=r.birth_date, education=r.education, occupation=r.occupation, organization=r.organization,
             joined_on=day, full_on=None, is_floating=False, under_party_probation=False,
@@ -290,7 +292,8 @@ def _apply_step(r: Recruitment, record: StepRecord, actor: Actor) -> None:
         register_services._update_member(r.member, actor=actor, full_on=r.full_on)
     elif step == LAST_STEP:
         r.status, r.closed_on = Status.COMPLETED, day
-    r.save()
+    if save:
+        r.save()
 
 
 def _record_step(recruitment: Recruitment, *, actor: Actor, step: int, date: datetime.date,
@@ -333,6 +336,31 @@ def _record_step(recruitment: Recruitment, *, actor: Actor, step: int, date: dat
 def record_step(recruitment: Recruitment, *, actor: Actor, step: int, date: datetime.date, **kwargs: Any) -> StepRecord:
     """Record the next step of a recruitment, with its people, meeting, attachments."""
     return _record_step(recruitment, actor=actor, step=step, date=date, **kwargs)
+
+
+# --- the roster import ---------------------------------------------------------------------------
+
+def import_recruitment(*, actor: Actor, organization: Organization, dates: dict[int, datetime.date],
+                       **person: Any) -> Recruitment:
+    """A file already under way, from the roster workbook (checked there by ``rules.check_timeline``).
+
+    Runs inside the import's transaction; the sheet handler writes the audit row."""
+    r = Recruitment(organization=organization, applied_on=dates[1], last_step=0,
+                    **{k: person[k] for k in ("name", "sex", "ethnicity", "birth_date", "education", "occupation")})
+    r.id_number = person["id_number"]
+    r.save()
+    return import_steps(r, actor=actor, dates=dates)
+
+
+def import_steps(r: Recruitment, *, actor: Actor, dates: dict[int, datetime.date]) -> Recruitment:
+    """Append the steps of ``dates`` after the file's last recorded step."""
+    new = [n for n in sorted(dates) if n > r.last_step]
+    records = StepRecord.objects.bulk_create(
+        [StepRecord(recruitment=r, step=n, date=dates[n], note="名册导入", recorded_by=actor.user) for n in new])
+    for record in records:
+        _apply_step(r, record, actor, save=False)
+    r.save()
+    return r
 
 
 # --- events between the steps -------------------------------------------------------------------

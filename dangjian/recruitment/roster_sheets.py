@@ -1,0 +1,204 @@
+"""The roster workbook's sheet 发展党员: recruitments under way (or completed), one row each.
+
+Columns: the person's columns as in the 党员 sheet, then one date column per completed step,
+titled with the step's circled number and name (``⑮支部大会讨论``, ``㉓支部大会讨论``). The dates
+are judged by ``rules.check_timeline`` (the same rule functions the step form uses, as far as
+dates alone allow). Natural key: the 公民身份号码; a re-import that adds later steps to a file
+appends them, the same workbook twice changes nothing.
+"""
+from __future__ import annotations
+
+import datetime
+from typing import Any, Iterable, Optional
+
+from dangjian.core import audit, crypto
+from dangjian.core.models import AuditLog
+from dangjian.register import rules as register_rules
+from dangjian.register.models import Member, Organization
+from dangjian.register.vocab import BRANCH_TYPES, ETHNIC_GROUPS, Education, Occupation, Sex
+from dangjian.roster.cells import RowReader, parse_choice, parse_date, parse_text
+from dangjian.roster.sheets import SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
+
+from . import rules, services
+from .models import Recruitment, Status
+from .steps import STEPS
+
+SHEET = "发展党员"
+PERSON_COLUMNS = [
+    Column("姓名", required=True, width=10),
+    Column("性别", required=True, width=6),
+    Column("民族", required=True, width=8),
+    Column("公民身份号码", required=True, width=22, text=True),
+    Column("出生日期", required=True, width=12),
+    Column("学历", required=True, width=12),
+    Column("人员类别", required=True, width=18),
+    Column("所在党组织", required=True, width=34),
+]
+STEP_COLUMNS = [Column(s.title, required=(s.number == 1), width=max(12, len(s.title) * 2)) for s in STEPS.values()]
+
+
+class RecruitmentSheet(SheetHandler):
+    sheet_name = SHEET
+    order = 40
+    columns = PERSON_COLUMNS + STEP_COLUMNS
+
+    def __init__(self):
+        self.items: list[dict] = []
+        self.plan = {"created": 0, "updated": 0, "unchanged": 0}
+
+    # --- check ---------------------------------------------------------------------------------
+
+    def check(self, rows: list[Row], ctx: ImportContext) -> None:
+        seen: dict[str, int] = {}
+        for row in rows:
+            r = RowReader(ctx, SHEET, row)
+            name = r.get("姓名", parse_text, required=True, max_length=50)
+            sex = r.get("性别", parse_choice, Sex, required=True)
+            ethnicity = r.get("民族", parse_choice, ETHNIC_GROUPS, required=True, hint="应为56个民族的规范名称，如汉族、壮族")
+            birth = r.get("出生日期", parse_date, required=True)
+            education = r.get("学历", parse_choice, Education, required=True)
+            occupation = r.get("人员类别", parse_choice, Occupation, required=True)
+            org_name = r.get("所在党组织", parse_text, required=True)
+            id_number = None
+            raw_id = r.raw("公民身份号码")
+            if raw_id is None:
+                if r.has("公民身份号码"):
+                    r.fault("公民身份号码", "公民身份号码不能为空")
+            elif isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool):
+                r.fault("公民身份号码", "公民身份号码必须是文本格式单元格（数字格式会丢失末几位），请把该列设为文本后重新输入")
+            else:
+                id_number = register_rules.normalise_id_number(parse_text(raw_id))
+                errors = register_rules.check_id_number(id_number, birth, sex)
+                r.faults("公民身份号码", errors)
+                if errors:
+                    id_number = None
+                elif id_number in seen:
+                    r.fault("公民身份号码", f"公民身份号码与第{seen[id_number]}行重复：同一人只能有一份进行中的发展党员纪实")
+                    id_number = None
+                else:
+                    seen[id_number] = row.number
+            dates: dict[int, datetime.date] = {}
+            for step in STEPS.values():
+                day = r.get(step.title, parse_date, required=step.number == 1)
+                if day is not None:
+                    dates[step.number] = day
+            r.faults("出生日期", register_rules.check_not_future("出生日期", birth, ctx.today))
+            if 1 in dates or r.has(STEPS[1].title):
+                for step, failure in rules.check_timeline(birth, dates, ctx.today):
+                    r.fault(STEPS[step].title, failure.message)
+            self.items.append({"_row": row.number, "_faulty": r.faulty, "name": name, "sex": sex, "ethnicity": ethnicity,
+                               "birth_date": birth, "education": education, "occupation": occupation,
+                               "_org": org_name, "id_number": id_number, "dates": dates})
+        self._check_against_database(ctx)
+
+    def _check_against_database(self, ctx: ImportContext) -> None:
+        workbook_orgs: dict[str, tuple] = ctx.shared.get(SHARED_WORKBOOK_ORGS, {})
+        names = {i["_org"] for i in self.items if i["_org"]}
+        db_orgs = {name: (org_type, active, path) for name, org_type, active, path in
+                   Organization.objects.filter(name__in=names).values_list("name", "org_type", "is_active", "path")}
+        for item in self.items:
+            org, row = item["_org"], item["_row"]
+            if not org:
+                continue
+            if org in workbook_orgs:
+                org_type, active = workbook_orgs[org]
+            elif org in db_orgs:
+                org_type, active, path = db_orgs[org]
+                if ctx.scope_org is not None and not path.startswith(ctx.scope_org.path):
+                    ctx.fault(SHEET, row, "所在党组织", f"党组织“{org}”不在您的管理范围内")
+            else:
+                ctx.fault(SHEET, row, "所在党组织", f"党组织“{org}”在本工作簿和系统中都不存在")
+                continue
+            if org_type and org_type not in BRANCH_TYPES:
+                ctx.fault(SHEET, row, "所在党组织", f"“{org}”不是党支部：入党申请由党支部受理")
+            elif not active:
+                ctx.fault(SHEET, row, "所在党组织", f"党组织“{org}”已停用")
+
+        items = [i for i in self.items if i["id_number"]]
+        for item in items:
+            item["_hash"] = crypto.lookup_hash(item["id_number"])
+        hashes = [i["_hash"] for i in items]
+        members = dict(Member.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash", "joined_on"))
+        open_files = {r.id_number_hash: r for r in Recruitment.objects.filter(id_number_hash__in=hashes)
+                      .exclude(status=Status.CANCELLED).select_related("organization").prefetch_related("steps")}
+        for item in items:
+            row, dates = item["_row"], item["dates"]
+            existing = open_files.get(item["_hash"])
+            joined = members.get(item["_hash"])
+            if existing is None:
+                if joined is not None and 15 not in dates:
+                    ctx.fault(SHEET, row, "公民身份号码", "该公民身份号码已是党员名册中的党员，不能再作为入党申请人导入")
+                elif joined is not None and joined != dates.get(15):
+                    ctx.fault(SHEET, row, STEPS[15].title,
+                              f"党员名册中该同志的入党日期为{joined:%Y-%m-%d}，与⑮支部大会讨论的日期不一致")
+                if not item["_faulty"]:
+                    self.plan["created"] += 1
+                continue
+            if ctx.scope_org is not None and not existing.organization.path.startswith(ctx.scope_org.path):
+                ctx.fault(SHEET, row, "公民身份号码", "该同志的发展党员纪实不在您的管理范围内")
+                continue
+            recorded = {s.step: s.date for s in existing.steps.all()}
+            differing = [n for n, day in recorded.items() if dates.get(n) != day]
+            if differing:
+                n = differing[0]
+                ctx.fault(SHEET, row, STEPS[n].title,
+                          f"平台已记录{STEPS[n].title}为{recorded[n]:%Y-%m-%d}，与本表不一致；已记录的步骤请在平台上核对更正")
+                continue
+            item["_existing"] = existing
+            item["_new_steps"] = sorted(set(dates) - set(recorded))
+            self.plan["updated" if item["_new_steps"] else "unchanged"] += 1
+
+    def preview(self, ctx: ImportContext) -> dict[str, int]:
+        return dict(self.plan)
+
+    # --- write ---------------------------------------------------------------------------------
+
+    def write(self, ctx: ImportContext) -> dict[str, int]:
+        orgs = {o.name: o for o in Organization.objects.filter(name__in={i["_org"] for i in self.items})}
+        entries: list[AuditLog] = []
+        for item in self.items:
+            existing = item.get("_existing")
+            if existing is not None and not item["_new_steps"]:
+                continue
+            if existing is None:
+                r = services.import_recruitment(actor=ctx.actor, organization=orgs[item["_org"]], dates=item["dates"],
+                                                **{k: item[k] for k in ("name", "sex", "ethnicity", "id_number",
+                                                                          "birth_date", "education", "occupation")})
+                snap = audit.snapshot(r, Recruitment.AUDITED_FIELDS)
+                snap["id_number"] = r.id_number_masked
+                changes = audit.diff({}, snap)
+            else:
+                r = services.import_steps(existing, actor=ctx.actor, dates=item["dates"])
+                changes = {}
+            changes["steps"] = [None, "、".join(f"{STEPS[n].title} {d:%Y-%m-%d}" for n, d in sorted(item["dates"].items())
+                                                if existing is None or n in item["_new_steps"])]
+            entries.append(audit.audit_entry(
+                actor=ctx.actor, action=AuditLog.Action.CREATED if existing is None else AuditLog.Action.CHANGED,
+                object_type=Recruitment._meta.label_lower, object_id=str(r.pk), object_repr=r.name,
+                scope_path=r.organization.path, changes=changes, note="名册导入"))
+        AuditLog.objects.bulk_create(entries, batch_size=1000)
+        return dict(self.plan)
+
+    # --- export --------------------------------------------------------------------------------
+
+    def export_rows(self, user, scope_org, **options) -> Optional[Iterable[list[Any]]]:
+        if user is None:
+            qs = Recruitment.objects.all()
+        elif user.role == "member" and not user.is_superuser:
+            return None
+        else:
+            qs = Recruitment.objects.for_user(user, "view")
+        qs = qs.in_subtree(scope_org).exclude(status=Status.CANCELLED)
+        full = user is None or user.may_view_full_pii
+
+        def rows():
+            for r in qs.select_related("organization").prefetch_related("steps").order_by(
+                    "organization__path", "applied_on", "id").iterator(chunk_size=500):
+                dates = {s.step: s.date for s in r.steps.all()}
+                id_number = r.id_number if full else r.id_number_masked
+                yield ([r.name, r.sex, r.ethnicity, id_number, r.birth_date, r.education, r.occupation,
+                        r.organization.name] + [dates.get(n) for n in STEPS])
+        return rows()
+
+
+SHEETS = [RecruitmentSheet]
