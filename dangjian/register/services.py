@@ -333,6 +333,11 @@ def _move_member(member: Member, *, actor: Actor, organization: Organization, re
 @transaction.atomic(durable=True)
 def set_member_status(member: Member, *, actor: Actor, status: str, reason: str) -> Member:
     """停止党籍 or its restoration (恢复党籍), with the reason in the audit trail."""
+    return _set_member_status(member, actor=actor, status=status, reason=reason)
+
+
+def _set_member_status(member: Member, *, actor: Actor, status: str, reason: str) -> Member:
+    """set_member_status's body without its own transaction (e.g. recruitment: 取消预备党员资格)."""
     if not reason:
         raise ValidationError({"reason": ["请填写原因"]})
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
