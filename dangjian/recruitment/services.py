@@ -23,7 +23,7 @@ from dangjian.core.scope import CHANGE
 from dangjian.register import rules as register_rules
 from dangjian.register import services as register_services
 from dangjian.register.models import Member, Organization
-from dangjian.register.vocab import BRANCH_TYPES
+from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
 
 from . import rules
 from .models import Attachment, Event, EventKind, Override, Recruitment, Status, StepRecord
@@ -435,8 +435,16 @@ def _record_event(recruitment: Recruitment, *, actor: Actor, kind: str, date: da
             member = r.member
             r.member = None
             r.save()
-            # 取消预备党员资格: the person leaves the register; this file keeps the history.
-            register_services._delete_member(member, actor=actor, note=f"取消预备党员资格：{note.strip()}")
+            # 取消预备党员资格: the person leaves the register; this file keeps the history. If other
+            # records (organisational life, transfers) still point at the member, the row stays as
+            # history with the status 已转出, which every count leaves out.
+            try:
+                with transaction.atomic():
+                    register_services._delete_member(member, actor=actor, note=f"取消预备党员资格：{note.strip()}")
+            except ValidationError:
+                register_services._set_member_status(
+                    member, actor=actor, status=MemberStatus.TRANSFERRED_OUT,
+                    reason=f"取消预备党员资格（仍有其他业务记录，保留为历史记录）：{note.strip()}")
     r.save()
     _attach(r, files, actor, event=event)
     changes = audit.diff(before, audit.snapshot(r, tuple(before)))
