@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 
+from dangjian.core.extensions import NavItem
+
 
 class AccountsConfig(AppConfig):
     name = "dangjian.accounts"
     label = "accounts"
     verbose_name = "用户与角色"
+    nav_items: list = [NavItem("用户管理", "accounts:user_list", roles=("county_admin",), order=91)]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from .extensions import NavItem
+
 
 def _ensure_rule_defaults(sender, **kwargs):
     # Every declared rule parameter gets its row with the default after each migrate, so a county
@@ -14,6 +16,10 @@ class CoreConfig(AppConfig):
     name = "dangjian.core"
     label = "core"
     verbose_name = "平台核心"
+    nav_items: list = [
+        NavItem("操作日志", "core:audit_log", roles=("county_admin",), order=92),
+        NavItem("规则参数", "core:rule_settings", roles=("county_admin",), order=94),
+    ]
 
     def ready(self):
         post_migrate.connect(_ensure_rule_defaults, sender=self, dispatch_uid="core-rule-defaults")

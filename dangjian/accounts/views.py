@@ -1,0 +1,162 @@
+"""User management for the county organisation department: list, create, edit, 停用/启用, reset password."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangjian.core.actor import Actor
+from dangjian.core.excel import write_workbook, xlsx_response
+
+from . import services
+from .forms import PasswordResetForm, UserForm, UserStatusForm
+from .models import User
+
+
+def _require_admin(user) -> None:
+    if not user.is_county_admin:
+        raise PermissionDenied("用户管理仅限县委组织部管理员使用")
+
+
+def users_for(admin):
+    """The accounts a county admin manages: those placed in their organisation's subtree."""
+    qs = User.objects.select_related("organization", "member")
+    if admin.is_superuser and not admin.organization_id:
+        return qs
+    if admin.scope_path is None:
+        return qs.none()
+    return qs.filter(organization__path__startswith=admin.scope_path)
+
+
+def _get_user(request, pk) -> User:
+    _require_admin(request.user)
+    try:
+        return users_for(request.user).get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("账号不存在或不在您的管理范围内") from None
+
+
+def _filtered(request):
+    qs = users_for(request.user).order_by("role", "organization__path", "username")
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    active = request.GET.get("active", "")
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(last_name__contains=q) | Q(first_name__contains=q)
+                       | Q(organization__name__contains=q))
+    if role in User.Role.values:
+        qs = qs.filter(role=role)
+    if active in ("yes", "no"):
+        qs = qs.filter(is_active=active == "yes")
+    return qs, {"q": q, "role": role, "active": active}
+
+
+@login_required
+@require_GET
+def user_list(request):
+    _require_admin(request.user)
+    qs, filters = _filtered(request)
+    paginator = Paginator(qs, 50)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {
+        "page": page, "total": paginator.count, "filters": filters, "roles": User.Role.choices,
+        "query": query.urlencode(),
+    })
+
+
+@login_required
+@require_GET
+def user_export(request):
+    _require_admin(request.user)
+    qs, _ = _filtered(request)
+    rows = [[u.username, u.get_full_name(), u.get_role_display(), u.organization.name if u.organization_id else "",
+             u.member.name if u.member_id else "", "启用" if u.is_active else "停用",
+             timezone.localtime(u.last_login) if u.last_login else None] for u in qs]
+    content = write_workbook([("用户", ["用户名", "姓名", "角色", "所在党组织", "关联党员", "状态", "最近登录"], rows)],
+                             widths={"用户": [16, 10, 24, 36, 10, 8, 18]})
+    return xlsx_response(content, f"用户_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _require_admin(request.user)
+    form = UserForm(request.POST or None, admin=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(actor=Actor.from_request(request), password=form.cleaned_data["password"],
+                                        **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已新增账号“{user.username}”（{user.get_full_name()}）")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "target": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk):
+    target = _get_user(request, pk)
+    form = UserForm(request.POST or None, admin=request.user, instance=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_user(target, actor=Actor.from_request(request), **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已保存账号“{form.cleaned_data['username']}”")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+
+
+def _set_active(request, pk, active: bool):
+    target = _get_user(request, pk)
+    form = UserStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_user_active(target, actor=Actor.from_request(request), active=active,
+                                     reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已{'启用' if active else '停用'}账号“{target.username}”")
+            return redirect("accounts:user_list")
+    return render(request, "accounts/user_confirm.html", {"form": form, "target": target, "active": active})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_deactivate(request, pk):
+    return _set_active(request, pk, False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_activate(request, pk):
+    return _set_active(request, pk, True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_password(request, pk):
+    target = _get_user(request, pk)
+    form = PasswordResetForm(request.POST or None, user=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password(target, actor=Actor.from_request(request), password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已重置账号“{target.username}”的密码，请告知本人")
+            return redirect(reverse("accounts:user_list"))
+    return render(request, "accounts/user_password.html", {"form": form, "target": target})
