@@ -19,6 +19,7 @@ from django.utils import timezone
 from dangjian.core import audit, crypto
 from dangjian.core.models import AuditLog
 from dangjian.core.tree import STEP, decode_step, encode_step
+from dangjian.roster.bulk import fast_insert, reserve_ids, save_audit_entries
 from dangjian.roster.cells import RowReader, number_as_text, parse_choice, parse_date, parse_text, parse_yes_no
 from dangjian.roster.sheets import (
     SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler,
@@ -323,7 +324,7 @@ class _TreeSheet(SheetHandler):
                     actor=actor, action=AuditLog.Action.MOVED if "parent" in changes else AuditLog.Action.CHANGED,
                     object_type=self.model._meta.label_lower, object_id=str(obj.pk), object_repr=name[:255],
                     scope_path=self.scope_path_of(obj), changes=changes, note="名册导入"))
-        AuditLog.objects.bulk_create(entries, batch_size=AUDIT_BATCH)
+        save_audit_entries(entries)
         self.after_write(pk_of, ctx)
         return dict(self.plan)
 
@@ -497,6 +498,11 @@ _EDUCATION = set(Education.values)
 _OCCUPATION = set(Occupation.values)
 _ETHNIC = set(ETHNIC_GROUPS)
 _STATUS = {str(s) for s in ROSTER_MEMBER_STATUSES}
+_HINT_SEX = "应为：男、女"
+_HINT_ETHNIC = "应为56个民族的规范名称，如汉族、壮族、回族"
+_HINT_EDUCATION = "应为：" + "、".join(Education.values)
+_HINT_OCCUPATION = "应为：" + "、".join(Occupation.values)
+_HINT_STATUS = "应为：正常、停止党籍"
 
 MEMBER_FIELDS = ("name", "sex", "ethnicity", "birth_date", "education", "occupation", "organization_id",
                  "joined_on", "full_on", "status", "is_floating")
@@ -540,17 +546,17 @@ class MemberSheet(SheetHandler):
             r = RowReader(ctx, sheet, row)
             v = row.values
             name = _text(r, "姓名", v.get("姓名"), 50, required=True)
-            sex = _choice(r, "性别", v.get("性别"), _SEX, "应为：男、女")
-            ethnicity = _choice(r, "民族", v.get("民族"), _ETHNIC, "应为56个民族的规范名称，如汉族、壮族、回族")
-            education = _choice(r, "学历", v.get("学历"), _EDUCATION, "应为：" + "、".join(Education.values))
-            occupation = _choice(r, "人员类别", v.get("人员类别"), _OCCUPATION, "应为：" + "、".join(Occupation.values))
+            sex = _choice(r, "性别", v.get("性别"), _SEX, _HINT_SEX)
+            ethnicity = _choice(r, "民族", v.get("民族"), _ETHNIC, _HINT_ETHNIC)
+            education = _choice(r, "学历", v.get("学历"), _EDUCATION, _HINT_EDUCATION)
+            occupation = _choice(r, "人员类别", v.get("人员类别"), _OCCUPATION, _HINT_OCCUPATION)
             org_name = _text(r, "所在党组织", v.get("所在党组织"), 200, required=True)
             birth = _date(r, "出生日期", v.get("出生日期"), required=True)
             joined = _date(r, "入党日期", v.get("入党日期"), required=True)
             full = _date(r, "转正日期", v.get("转正日期"))
             raw_status = v.get("党籍状态")
             status = MemberStatus.NORMAL.value if raw_status is None else _choice(
-                r, "党籍状态", raw_status, _STATUS, "应为：正常、停止党籍")
+                r, "党籍状态", raw_status, _STATUS, _HINT_STATUS)
             raw_floating = v.get("是否流动党员")
             floating = False if raw_floating is None else r.get("是否流动党员", parse_yes_no)
             raw_phone = v.get("手机号码")
@@ -706,7 +712,9 @@ class MemberSheet(SheetHandler):
                 row = item["_existing"]
                 m = Member(pk=row["pk"])
                 changed.append((m, item))
-        Member.objects.bulk_create(new_members, batch_size=1000)
+        for m, pk in zip(new_members, reserve_ids(Member, len(new_members))):
+            m.pk = pk
+        fast_insert(new_members)
 
         entries: list[AuditLog] = []
         member_type = Member._meta.label_lower
@@ -725,7 +733,7 @@ class MemberSheet(SheetHandler):
                 actor=actor, action=AuditLog.Action.CREATED, object_type=member_type, object_id=str(m.pk),
                 object_repr=item["name"], scope_path=org_pk[item["_org"]][1], changes=changes, note="名册导入"))
             if len(entries) >= AUDIT_BATCH:
-                AuditLog.objects.bulk_create(entries)
+                save_audit_entries(entries)
                 entries = []
 
         if changed:
@@ -750,7 +758,7 @@ class MemberSheet(SheetHandler):
                     object_repr=item["name"], scope_path=org_pk[item["_org"]][1], changes=changes,
                     note="名册导入"))
             Member.objects.bulk_update([m for m, _ in changed], fields, batch_size=200)
-        AuditLog.objects.bulk_create(entries, batch_size=AUDIT_BATCH)
+        save_audit_entries(entries)
         return dict(self.plan)
 
     def export_rows(self, user, scope_org, **options) -> Iterable[list[Any]]:

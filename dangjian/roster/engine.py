@@ -24,7 +24,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.extensions import roster_sheet_handlers
 from dangjian.core.models import AuditLog
 
-from .cells import trim
+from .cells import _SPACES, trim
 from .sheets import SHARED_PRESENT_SHEETS, Fault, ImportContext, Row, SheetHandler
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def read_sheet(wb: CalamineWorkbook, name: str) -> tuple[list[str], list[Row]]:
         for title, i in index:
             v = raw[i] if i < width else None
             if v.__class__ is str:
-                v = trim(v)
+                v = v.strip(_SPACES) or None
             if v is not None:
                 empty = False
             values[title] = v

@@ -1,0 +1,142 @@
+"""Roster import at county scale: 100,000 members (``make bench``).
+
+``run(report)`` expects an empty, migrated database it may write to. The workbook is generated
+once into var/bench/ and reused. The figure that matters is the import time against the time
+openpyxl needs merely to read the same file (target: at most about 2×).
+"""
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+MEMBERS = 100_000
+TOWNS = 20
+BRANCHES_PER_TOWN = 100  # 2,000 branches of 50 members
+FILE_NAME = f"roster-{MEMBERS}.xlsx"
+# A region code of no real county, and not the demo county's (419999) nor the tests' (419901).
+REGION = "419998"
+
+_ETHNIC = ["汉族"] * 18 + ["壮族", "回族"]
+_EDUCATION = ["博士研究生", "硕士研究生", "大学本科", "大学专科", "中等专科", "高中", "初中", "小学及以下"]
+_OCCUPATION = ["工人", "农牧渔民", "专业技术人员", "企事业单位管理人员", "党政机关工作人员", "学生", "离退休人员", "其他职业人员"]
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+
+
+def workbook_path() -> Path:
+    return Path(settings.VAR_DIR) / "bench" / FILE_NAME
+
+
+def _id_number(birth: datetime.date, male: bool, serial: int) -> str:
+    from dangjian.register.rules import gb11643_check_char
+
+    seq = (serial * 2 + (1 if male else 0)) % 1000
+    body = f"{REGION}{birth:%Y%m%d}{seq:03d}"
+    return body + gb11643_check_char(body)
+
+
+def generate(path: Path) -> None:
+    """Write the benchmark workbook with openpyxl (write-only), ID and phone numbers as text."""
+    from dangjian.core.excel import write_workbook
+    from dangjian.register.rules import add_years
+
+    rng = random.Random(20260630)
+    divisions = [["基准县", "县", None]]
+    orgs = [["中共基准县委员会", "县委", None, "机关", "基准县", datetime.date(1950, 1, 1), None, "县委书记"]]
+    branches = []
+    for t in range(1, TOWNS + 1):
+        town = f"基准第{t}镇"
+        divisions.append([town, "镇", "基准县"])
+        committee = f"中共{town}委员会"
+        orgs.append([committee, "党委", "中共基准县委员会", "乡镇", town, datetime.date(1960, 1, 1),
+                     datetime.date(2028, 1, 1), f"书记{t}"])
+        for b in range(1, BRANCHES_PER_TOWN + 1):
+            if b <= 20:
+                village = f"{town}第{b}村"
+                divisions.append([village, "村", town])
+                name, unit, division = f"中共{village}支部委员会", "村", village
+            else:
+                name, unit, division = f"{town}第{b}企业党支部", "非公有制企业", town
+            orgs.append([name, "党支部", committee, unit, division, datetime.date(2000, 1, 1),
+                         datetime.date(2027, 6, 30), None])
+            branches.append(name)
+    members = []
+    start = datetime.date(1950, 1, 1)
+    span = 18000  # days: births from 1950 to mid-1999
+    for i in range(MEMBERS):
+        birth = start + datetime.timedelta(days=i % span)
+        male = rng.random() < 0.6
+        joined = add_years(birth, 18 + i % 8) + datetime.timedelta(days=i % 200)
+        full = add_years(joined, 1) if i % 10 else None
+        members.append([
+            rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(_GIVEN), "男" if male else "女",
+            rng.choice(_ETHNIC), _id_number(birth, male, i // span), birth, rng.choice(_EDUCATION),
+            rng.choice(_OCCUPATION), branches[i // (MEMBERS // len(branches))], joined, full,
+            "正常", f"13{rng.randrange(10**9):09d}", "是" if i % 50 == 0 else "否",
+        ])
+    from dangjian.register.roster_sheets import DivisionSheet, MemberSheet, OrganizationSheet
+
+    content = write_workbook(
+        [(DivisionSheet.sheet_name, DivisionSheet.titles(), divisions),
+         (OrganizationSheet.sheet_name, OrganizationSheet.titles(), orgs),
+         (MemberSheet.sheet_name, MemberSheet.titles(), members)],
+        text_columns={MemberSheet.sheet_name: {3, 11}},
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def run(report) -> None:
+    from openpyxl import load_workbook
+    from python_calamine import CalamineWorkbook
+
+    from dangjian.core.actor import Actor
+    from dangjian.register.models import Member
+    from dangjian.roster.engine import import_workbook
+
+    path = workbook_path()
+    if not path.exists():
+        t = time.perf_counter()
+        generate(path)
+        report("roster: generate 100k-member workbook (once)", (time.perf_counter() - t) * 1000, "ms",
+               str(path))
+
+    t = time.perf_counter()
+    wb = load_workbook(path, read_only=True)
+    cells = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            cells += len(row)
+    wb.close()
+    openpyxl_s = time.perf_counter() - t
+    report("roster: openpyxl read-only full read", openpyxl_s * 1000, "ms", f"{cells} cells")
+
+    t = time.perf_counter()
+    cwb = CalamineWorkbook.from_path(str(path))
+    rows = sum(len(cwb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in cwb.sheet_names)
+    cwb.close()
+    report("roster: calamine full read", (time.perf_counter() - t) * 1000, "ms", f"{rows} rows")
+
+    t = time.perf_counter()
+    result = import_workbook(path, actor=Actor.command(), filename=path.name, dry_run=True)
+    report("roster: dry run (check only) 100k members", (time.perf_counter() - t) * 1000, "ms",
+           f"{len(result.faults)} faults")
+
+    t = time.perf_counter()
+    result = import_workbook(path, actor=Actor.command(), filename=path.name)
+    import_s = time.perf_counter() - t
+    if result.faults:
+        report("roster: import FAILED", len(result.faults), "faults", str(result.faults[:3]))
+        return
+    report("roster: import 100k members into an empty database", import_s * 1000, "ms",
+           f"{Member.objects.count()} members; {result.summary()}")
+    report("roster: import / openpyxl read ratio", import_s / openpyxl_s, "×", "target ≤ 2")
+
+    t = time.perf_counter()
+    result = import_workbook(path, actor=Actor.command(), filename=path.name)
+    report("roster: re-import of the same workbook (nothing changes)", (time.perf_counter() - t) * 1000, "ms",
+           result.summary())
