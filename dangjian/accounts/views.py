@@ -90,7 +90,7 @@ def user_export(request):
 @require_http_methods(["GET", "POST"])
 def user_create(request):
     _require_admin(request.user)
-    form = UserForm(request.POST or None, admin=request.user)
+    form = UserForm(request.POST if request.method == "POST" else None, admin=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.create_user(actor=Actor.from_request(request), password=form.cleaned_data["password"],
@@ -107,7 +107,7 @@ def user_create(request):
 @require_http_methods(["GET", "POST"])
 def user_edit(request, pk):
     target = _get_user(request, pk)
-    form = UserForm(request.POST or None, admin=request.user, instance=target)
+    form = UserForm(request.POST if request.method == "POST" else None, admin=request.user, instance=target)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_user(target, actor=Actor.from_request(request), **form.service_kwargs())
@@ -121,7 +121,7 @@ def user_edit(request, pk):
 
 def _set_active(request, pk, active: bool):
     target = _get_user(request, pk)
-    form = UserStatusForm(request.POST or None)
+    form = UserStatusForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_user_active(target, actor=Actor.from_request(request), active=active,
@@ -150,7 +150,7 @@ def user_activate(request, pk):
 @require_http_methods(["GET", "POST"])
 def user_password(request, pk):
     target = _get_user(request, pk)
-    form = PasswordResetForm(request.POST or None, user=target)
+    form = PasswordResetForm(request.POST if request.method == "POST" else None, user=target)
     if request.method == "POST" and form.is_valid():
         try:
             services.reset_password(target, actor=Actor.from_request(request), password=form.cleaned_data["password"])

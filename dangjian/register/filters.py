@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from .forms import ORDERINGS, STATUS_ALL, MemberFilterForm
@@ -43,7 +44,11 @@ def filtered_members(user, params, *, today: datetime.date | None = None) -> Mem
     form = MemberFilterForm(params or None, user=user)
     qs = Member.objects.for_user(user, "view")
     described: list[str] = []
-    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid() and "org" in form.errors:
+        # An organisation outside the user's scope (or none at all): as for any object, 404.
+        raise Http404("对象不存在或不在您的管理范围内")
+    # A filter with a bad value is left out; the others still apply.
+    data = form.cleaned_data if form.is_bound else {}
     org = data.get("org")
     if org is not None:
         qs = qs.in_subtree(org)

@@ -190,7 +190,7 @@ def org_create(request):
     parent = None
     if request.GET.get("parent", "").isdigit():
         parent = get_for_user_or_403(Organization.objects.all(), user, pk=int(request.GET["parent"]))
-    form = OrganizationForm(request.POST or None, user=user, parent=parent)
+    form = OrganizationForm(request.POST if request.method == "POST" else None, user=user, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
             org = services.create_organization(actor=Actor.from_request(request), parent=form.cleaned_data["parent"],
@@ -207,7 +207,7 @@ def org_create(request):
 @require_http_methods(["GET", "POST"])
 def org_edit(request, pk):
     org = get_for_user_or_403(Organization.objects.select_related("parent"), request.user, pk=pk)
-    form = OrganizationForm(request.POST or None, user=request.user, instance=org)
+    form = OrganizationForm(request.POST if request.method == "POST" else None, user=request.user, instance=org)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organization(org, actor=Actor.from_request(request), **form.service_fields())
@@ -225,7 +225,7 @@ def org_move(request, pk):
     org = get_for_user_or_403(Organization.objects.select_related("parent"), request.user, pk=pk)
     if org.parent_id is None:
         raise PermissionDenied("县委是根组织，不能调整隶属关系")
-    form = OrganizationMoveForm(request.POST or None, user=request.user, org=org)
+    form = OrganizationMoveForm(request.POST if request.method == "POST" else None, user=request.user, org=org)
     if request.method == "POST" and form.is_valid():
         try:
             services.move_organization(org, actor=Actor.from_request(request), new_parent=form.cleaned_data["new_parent"])
@@ -239,7 +239,7 @@ def org_move(request, pk):
 
 def _org_set_active(request, pk, active: bool):
     org = get_for_user_or_403(Organization.objects.all(), request.user, pk=pk)
-    form = ReasonForm(request.POST or None, reason_required=not active)
+    form = ReasonForm(request.POST if request.method == "POST" else None, reason_required=not active)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_organization_active(org, actor=Actor.from_request(request), active=active,
@@ -273,7 +273,7 @@ def org_restore(request, pk):
 @require_http_methods(["GET", "POST"])
 def org_delete(request, pk):
     org = get_for_user_or_403(Organization.objects.select_related("parent"), request.user, pk=pk)
-    form = ReasonForm(request.POST or None, reason_required=False)
+    form = ReasonForm(request.POST if request.method == "POST" else None, reason_required=False)
     if request.method == "POST" and form.is_valid():
         try:
             services.delete_organization(org, actor=Actor.from_request(request))
@@ -333,7 +333,7 @@ def division_create(request):
     if request.GET.get("parent", "").isdigit():
         parent = get_for_user_or_403(Division.objects.all(), request.user, pk=int(request.GET["parent"]))
         initial["parent"] = parent.pk
-    form = DivisionForm(request.POST or None, user=request.user, initial=initial)
+    form = DivisionForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             division = services.create_division(actor=Actor.from_request(request), name=form.cleaned_data["name"],
@@ -352,7 +352,7 @@ def division_create(request):
 def division_edit(request, pk):
     require_county_admin(request.user)
     division = get_for_user_or_403(Division.objects.all(), request.user, pk=pk)
-    form = DivisionForm(request.POST or None, user=request.user, instance=division)
+    form = DivisionForm(request.POST if request.method == "POST" else None, user=request.user, instance=division)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_division(division, actor=Actor.from_request(request), name=form.cleaned_data["name"],
@@ -480,7 +480,7 @@ def member_create(request):
         organization = get_for_user_or_404(Organization.objects.all(), user, pk=int(request.GET["org"]))
         if not choices.filter(pk=organization.pk).exists():
             raise PermissionDenied("不能在该党组织中新增党员")
-    form = MemberForm(request.POST or None, user=user, organization=organization)
+    form = MemberForm(request.POST if request.method == "POST" else None, user=user, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.create_member(actor=Actor.from_request(request), **form.service_data())
@@ -502,7 +502,7 @@ def _member_for_change(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = _member_for_change(request, pk)
-    form = MemberForm(request.POST or None, user=request.user, instance=member)
+    form = MemberForm(request.POST if request.method == "POST" else None, user=request.user, instance=member)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_member(member, actor=Actor.from_request(request),
@@ -519,7 +519,7 @@ def member_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_move(request, pk):
     member = _member_for_change(request, pk)
-    form = MemberMoveForm(request.POST or None, user=request.user, member=member)
+    form = MemberMoveForm(request.POST if request.method == "POST" else None, user=request.user, member=member)
     if request.method == "POST" and form.is_valid():
         try:
             services.move_member(member, actor=Actor.from_request(request),
@@ -534,7 +534,7 @@ def member_move(request, pk):
 
 def _member_set_status(request, pk, status: str):
     member = _member_for_change(request, pk)
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_member_status(member, actor=Actor.from_request(request), status=status,

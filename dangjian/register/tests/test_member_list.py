@@ -1,0 +1,127 @@
+"""The member list: scope, every filter (both sides of each boundary), paging, masking."""
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dangjian.register.rules import add_years
+
+LIST = reverse("register:member_list")
+
+
+def names(response):
+    return sorted(m.name for m in response.context["page"].object_list)
+
+
+@pytest.fixture
+def crowd(county, make_member):
+    today = timezone.localdate()
+    village, firm, community = county["village_branch"], county["firm_branch"], county["community_branch"]
+    return {
+        "full": make_member(village, name="正式男", sex="男", education="大学本科"),
+        "woman": make_member(village, name="女党员", sex="女", education="高中"),
+        "probationary": make_member(firm, name="预备党员", joined=today - datetime.timedelta(days=100), full=None,
+                                    birth=datetime.date(1996, 1, 1)),
+        "floating": make_member(firm, name="流动党员", is_floating=True, education="大学专科"),
+        "suspended": make_member(firm, name="停籍党员", status="停止党籍"),
+        # Exactly 30 today, and 31 today: the two sides of the "30岁及以下" band.
+        "age30": make_member(village, name="三十岁", birth=add_years(today, -30), joined=add_years(today, -5),
+                             full=add_years(today, -4)),
+        "age31": make_member(village, name="三十一岁", birth=add_years(today, -31), joined=add_years(today, -5),
+                             full=add_years(today, -4)),
+        "outside": make_member(community, name="外镇党员"),
+    }
+
+
+def test_it_lists_the_organisers_members_in_good_standing(users, crowd, client_for):
+    response = client_for(users["organiser"]).get(LIST)
+
+    assert response.status_code == 200
+    assert response.context["total"] == 7  # 李党员 and six of the crowd, not 停籍党员 nor 外镇党员
+    assert "外镇党员" not in names(response) and "停籍党员" not in names(response)
+    assert "共 <strong>7</strong> 名党员" in response.content.decode()
+
+
+def test_it_masks_numbers_in_the_list_even_for_the_county_admin(users, crowd, client_for):
+    response = client_for(users["admin"]).get(LIST, {"q": "正式男"})
+    content = response.content.decode()
+    member = crowd["full"]
+    assert member.id_number_masked in content and member.id_number not in content
+    assert member.phone_masked in content and member.phone not in content
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"org": "firm"}, ["流动党员", "预备党员"]),
+    ({"q": "党员", "org": "village"}, ["女党员", "李党员"]),
+    ({"status": "停止党籍"}, ["停籍党员"]),
+    ({"sex": "女"}, ["女党员"]),
+    ({"age": "30_and_under"}, ["三十岁", "预备党员"]),
+    ({"age": "31_35"}, ["三十一岁"]),
+    ({"education": "college", "org": "firm"}, ["流动党员", "预备党员"]),
+    ({"education": "高中"}, ["女党员"]),
+    ({"kind": "probationary"}, ["预备党员"]),
+    ({"floating": "yes"}, ["流动党员"]),
+])
+def test_it_filters(users, county, crowd, client_for, params, expected):
+    params = dict(params)
+    if "org" in params:
+        params["org"] = county[{"firm": "firm_branch", "village": "village_branch"}[params["org"]]].pk
+    response = client_for(users["organiser"]).get(LIST, params)
+    assert names(response) == sorted(expected)
+    assert response.context["total"] == len(expected)
+
+
+def test_it_lists_every_status_when_asked(users, crowd, client_for):
+    response = client_for(users["organiser"]).get(LIST, {"status": "all"})
+    assert "停籍党员" in names(response) and response.context["total"] == 8
+
+
+def test_it_answers_404_for_an_organisation_filter_outside_the_scope(users, county, crowd, client_for):
+    response = client_for(users["organiser"]).get(LIST, {"org": county["community_branch"].pk})
+    assert response.status_code == 404
+
+
+def test_it_shows_the_secretary_only_their_branch(users, crowd, client_for):
+    response = client_for(users["secretary"]).get(LIST)
+    assert names(response) == sorted(["李党员", "正式男", "女党员", "三十岁", "三十一岁"])
+
+
+def test_it_refuses_the_list_to_a_member(users, client_for):
+    assert client_for(users["member"]).get(LIST).status_code == 403
+
+
+def test_it_pages_by_fifty_with_page_numbers(users, county, make_member, client_for):
+    for i in range(120):
+        make_member(county["firm_branch"], name=f"成员{i:03d}")
+    client = client_for(users["organiser"])
+
+    first = client.get(LIST, {"org": county["firm_branch"].pk, "order": "name"})
+    third = client.get(LIST, {"org": county["firm_branch"].pk, "order": "name", "page": 3})
+
+    assert len(first.context["page"].object_list) == 50 and first.context["total"] == 120
+    assert first.context["page_numbers"] == [1, 2, 3]
+    assert len(third.context["page"].object_list) == 20
+    assert third.context["page"].object_list[0].name == "成员100"
+    assert f"org={county['firm_branch'].pk}" in third.context["query"] and "page" not in third.context["query"]
+
+
+def test_it_orders_by_joining_date(users, crowd, client_for):
+    response = client_for(users["organiser"]).get(LIST, {"order": "-joined_on"})
+    assert response.context["page"].object_list[0].name == "预备党员"
+
+
+def test_it_renders_only_the_results_for_htmx(users, crowd, client_for):
+    response = client_for(users["organiser"]).get(LIST, {"sex": "女"}, HTTP_HX_REQUEST="true")
+    content = response.content.decode()
+    assert "女党员" in content and "<html" not in content
+
+
+def test_it_lists_a_page_in_a_fixed_number_of_queries(users, county, make_member, client_for,
+                                                      django_assert_max_num_queries):
+    for i in range(60):
+        make_member(county["firm_branch"], name=f"查询党员{i}")
+    client = client_for(users["organiser"])
+    with django_assert_max_num_queries(10):
+        response = client.get(LIST, {"page": 2})
+    assert len(response.context["page"].object_list) == 11
