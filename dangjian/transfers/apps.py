@@ -1,8 +1,19 @@
 from django.apps import AppConfig
 
+from dangjian.core.extensions import NavItem
+
+STAFF = ("county_admin", "organiser", "secretary")
+
 
 class TransfersConfig(AppConfig):
     name = "dangjian.transfers"
     label = "transfers"
     verbose_name = "组织关系转接"
-    nav_items: list = []
+    nav_items: list = [
+        NavItem("组织关系转接", "transfers:list", roles=STAFF, order=60),
+        NavItem("流动党员", "transfers:floating_list", roles=STAFF, order=61),
+    ]
+
+    def ready(self):
+        # Declare the letter-validity settings at start-up.
+        from . import rules  # noqa: F401
