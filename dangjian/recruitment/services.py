@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangjian.core import audit
@@ -183,7 +183,11 @@ def _register_application(*, actor: Actor, applied_on: datetime.date, note: str 
     r = Recruitment(**{k: person.get(k) or "" if k == "unit" else person.get(k) for k in PERSON_FIELDS},
                     organization=person["organization"], applied_on=applied_on, last_step=1, last_step_on=applied_on)
     r.id_number = register_rules.normalise_id_number(person["id_number"])
-    r.save()
+    try:
+        with transaction.atomic():
+            r.save()
+    except IntegrityError:  # the same person registered a moment ago by someone else
+        raise ValidationError({"id_number": ["该同志已有一份正在进行的发展党员纪实，同一人不能同时有两份"]}) from None
     if actor.user is not None and not Recruitment.objects.for_user(actor.user, CHANGE).filter(pk=r.pk).exists():
         raise PermissionDenied("该党支部不在您的管理范围内")
     record = StepRecord.objects.create(recruitment=r, step=1, date=applied_on, note=note, recorded_by=actor.user)
@@ -299,7 +303,7 @@ def _apply_step(r: Recruitment, record: StepRecord, actor: Actor, *, save: bool 
 def _record_step(recruitment: Recruitment, *, actor: Actor, step: int, date: datetime.date,
                  contacts: Sequence[Member] = (), introducers: Sequence[Member] = (), files: Sequence = (),
                  override_reason: str = "", **details: Any) -> StepRecord:
-    r = Recruitment.objects.select_for_update().select_related("organization", "member").get(pk=recruitment.pk)
+    r = Recruitment.objects.select_for_update(of=("self",)).select_related("organization", "member").get(pk=recruitment.pk)
     _ensure_may_change(r, actor)
     unknown = set(details) - set(STEP_DETAIL_FIELDS)
     if unknown:
@@ -411,7 +415,7 @@ def event_failures(r: Recruitment, kind: str, day: datetime.date | None, *, end_
 def _record_event(recruitment: Recruitment, *, actor: Actor, kind: str, date: datetime.date,
                   end_on: datetime.date | None = None, months: int | None = None, note: str = "",
                   files: Sequence = (), override_reason: str = "") -> Event:
-    r = Recruitment.objects.select_for_update().select_related("organization", "member").get(pk=recruitment.pk)
+    r = Recruitment.objects.select_for_update(of=("self",)).select_related("organization", "member").get(pk=recruitment.pk)
     _ensure_may_change(r, actor)
     failures = event_failures(r, kind, date, end_on=end_on, months=months, note=note, on=today())
     _check_uploads(files)

@@ -146,3 +146,19 @@ def test_recording_an_event_through_the_form(users, client_for, new_recruitment,
     assert response.status_code == 302
     r.refresh_from_db()
     assert r.status == "已终止"
+
+
+def test_a_secretary_sees_only_their_own_branchs_candidates(users, client_for, county, new_recruitment):
+    from dangjian.conftest import make_id_number
+
+    ours = new_recruitment()
+    birth = datetime.date(1993, 3, 3)
+    firm = new_recruitment(name="企业申请人", organization=county["firm_branch"], birth_date=birth, sex="男",
+                           id_number=make_id_number(birth, "男", 8, region="419909"))
+    secretary = client_for(users["secretary"])
+    page = secretary.get(reverse("recruitment:list")).content.decode()
+    assert "张申请" in page and "企业申请人" not in page
+    assert secretary.get(reverse("recruitment:detail", args=[firm.pk])).status_code == 404
+    assert secretary.post(reverse("recruitment:record_step", args=[firm.pk]), {"date": "2023-03-10"}).status_code == 404
+    organiser_page = client_for(users["organiser"]).get(reverse("recruitment:list")).content.decode()
+    assert "张申请" in organiser_page and "企业申请人" in organiser_page
