@@ -1,0 +1,71 @@
+"""The rule settings page: every declared parameter; the county admin changes one, audited."""
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from dangjian.core import rules
+from dangjian.core.models import AuditLog
+
+PAGE = reverse("core:rule_settings")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Rule values are cached; a value cached by another test must not leak into these.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_it_lists_every_declared_parameter_with_source_value_and_default(users, client_for):
+    response = client_for(users["admin"]).get(PAGE)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == len(rules.PARAMETERS)
+    param = rules.PARAMETERS["setup.branch_max_members"]
+    assert param.label in content and param.source in content
+
+
+def test_it_changes_a_parameter_with_one_audit_row(users, client_for, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(users["admin"]).post(PAGE, {"key": "setup.branch_max_members", "value": "60"})
+
+    assert response.status_code == 302
+    assert rules.get_setting("setup.branch_max_members") == 60
+    row = AuditLog.objects.get(action="setting_changed")
+    assert row.actor == users["admin"] and row.changes == {"value": [50, 60]}
+    assert "由 50 改为 60" in client_for(users["admin"]).get(PAGE).content.decode()
+
+
+def test_it_refuses_a_value_out_of_range_in_chinese(users, client_for):
+    response = client_for(users["admin"]).post(PAGE, {"key": "setup.branch_max_members", "value": "1"})
+
+    assert response.status_code == 400
+    assert "党支部党员人数上限（超过即提示）：不能小于 3" in response.content.decode()
+    assert rules.get_setting("setup.branch_max_members") == 50
+    assert not AuditLog.objects.filter(action="setting_changed").exists()
+
+
+def test_it_refuses_a_non_number_and_an_empty_value(users, client_for):
+    client = client_for(users["admin"])
+    assert "格式不正确" in client.post(PAGE, {"key": "setup.term_warning_days", "value": "九十"}).content.decode()
+    assert "请填写" in client.post(PAGE, {"key": "setup.term_warning_days", "value": ""}).content.decode()
+
+
+def test_it_answers_404_for_an_unknown_parameter(users, client_for):
+    assert client_for(users["admin"]).post(PAGE, {"key": "no.such", "value": "1"}).status_code == 404
+
+
+def test_it_refuses_the_page_to_everyone_else(users, client_for):
+    for role in ("organiser", "secretary", "member"):
+        client = client_for(users[role])
+        assert client.get(PAGE).status_code == 403
+        assert client.post(PAGE, {"key": "setup.branch_max_members", "value": "60"}).status_code == 403
+    assert rules.get_setting("setup.branch_max_members") == 50
+
+
+def test_it_enforces_csrf(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["admin"])
+    assert client.post(PAGE, {"key": "setup.branch_max_members", "value": "60"}).status_code == 403
