@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "roster"
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", views.import_page, name="import"),
+    path("import/faults.xlsx", views.faults_xlsx, name="faults_xlsx"),
+    path("export/", views.export, name="export"),
+    path("template/", views.template, name="template"),
+]

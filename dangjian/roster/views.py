@@ -1,0 +1,213 @@
+"""名册导入导出: upload → 预检 (dry run) → 导入, fault table and fault workbook, export, template.
+
+The uploaded file waits between the two steps in a per-user file under VAR_DIR/uploads (never
+in the session), with the 预检's faults beside it; it is deleted after a successful import.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangjian.core.actor import Actor
+from dangjian.core.excel import xlsx_response
+from dangjian.core.scope import get_for_user_or_404
+
+from .engine import export_workbook, faults_workbook, import_workbook, template_workbook
+from .forms import RosterUploadForm
+from .sheets import Fault
+
+IMPORT_ROLES = ("county_admin", "organiser")
+EXPORT_ROLES = ("county_admin", "organiser", "secretary")
+FAULTS_PER_PAGE = 50
+
+
+def _role(user) -> str:
+    return "county_admin" if user.is_superuser else user.role
+
+
+def import_scope(user):
+    """The subtree an importing user writes into: None (everywhere) for the county administrator."""
+    role = _role(user)
+    if role not in IMPORT_ROLES:
+        raise PermissionDenied("只有县委组织部管理员和乡镇（街道）组织员可以导入名册")
+    if role == "county_admin":
+        return None
+    if user.organization_id is None:
+        raise PermissionDenied("您的账号没有设置管理范围，不能导入名册")
+    return user.organization
+
+
+# --- the per-user pending upload ----------------------------------------------------------------
+
+def _upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pending_paths(user) -> tuple[Path, Path]:
+    base = _upload_dir() / f"roster-user{user.pk}"
+    return base.with_suffix(".xlsx"), base.with_suffix(".json")
+
+
+def _save_pending(user, uploaded) -> None:
+    xlsx, meta = _pending_paths(user)
+    with open(xlsx, "wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+    meta.unlink(missing_ok=True)
+
+
+def _write_meta(user, **data) -> None:
+    _, meta = _pending_paths(user)
+    meta.write_text(json.dumps(data, ensure_ascii=False))
+
+
+def _read_meta(user) -> dict | None:
+    xlsx, meta = _pending_paths(user)
+    if not xlsx.exists() or not meta.exists():
+        return None
+    try:
+        return json.loads(meta.read_text())
+    except ValueError:
+        return None
+
+
+def _discard_pending(user) -> None:
+    for p in _pending_paths(user):
+        p.unlink(missing_ok=True)
+
+
+# --- views ------------------------------------------------------------------------------------
+
+def _render_result(request, context):
+    template = "roster/partials/result.html" if request.htmx else "roster/import.html"
+    if not request.htmx:
+        context.setdefault("form", RosterUploadForm())
+        context.update(_page_context(request))
+    return render(request, template, context)
+
+
+def _page_context(request) -> dict:
+    scope = import_scope(request.user)
+    return {"scope_org": scope, "limit_mb": settings.DANGJIAN_UPLOAD_MAX_BYTES // (1024 * 1024)}
+
+
+def _fault_context(request, meta: dict) -> dict:
+    faults = [Fault(**f) for f in meta.get("faults", [])]
+    file_faults = [f for f in faults if not f.sheet]
+    cell_faults = [f for f in faults if f.sheet]
+    page = Paginator(cell_faults, FAULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return {"filename": meta.get("filename", ""), "file_faults": file_faults, "fault_page": page,
+            "fault_total": len(cell_faults), "counts": meta.get("counts", {}), "checked": True}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    scope_org = import_scope(request.user)
+    if request.method == "GET":
+        meta = _read_meta(request.user)
+        if request.htmx and request.GET.get("page") and meta:
+            return render(request, "roster/partials/result.html", _fault_context(request, meta))
+        context = {"form": RosterUploadForm(), **_page_context(request)}
+        if meta and meta.get("faults"):
+            context.update(_fault_context(request, meta))
+        return render(request, "roster/import.html", context)
+
+    if request.POST.get("step") == "import":
+        return _run_import(request, scope_org)
+
+    form = RosterUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        # 200 with the message (htmx swaps only successful responses into the page).
+        return _render_result(request, {"form": form, "form_errors": form.errors.get("file", [])})
+    uploaded = form.cleaned_data["file"]
+    _save_pending(request.user, uploaded)
+    xlsx, _ = _pending_paths(request.user)
+    result = import_workbook(xlsx, actor=Actor.from_request(request), scope_org=scope_org, dry_run=True,
+                             filename=uploaded.name)
+    meta = {"filename": uploaded.name, "faults": [asdict(f) for f in result.faults], "counts": result.counts,
+            "checked_at": timezone.now().isoformat()}
+    _write_meta(request.user, **meta)
+    if not result.ok and all(not f.sheet for f in result.faults):
+        # The file itself is unusable (no sheets, no data): nothing to correct row by row.
+        _discard_pending(request.user)
+    return _render_result(request, _fault_context(request, meta) | {"ready": result.ok})
+
+
+def _run_import(request, scope_org):
+    meta = _read_meta(request.user)
+    if meta is None or meta.get("faults"):
+        messages.error(request, "请先上传名册并通过预检，再点“导入”")
+        return _redirect(request)
+    xlsx, _ = _pending_paths(request.user)
+    result = import_workbook(xlsx, actor=Actor.from_request(request), scope_org=scope_org,
+                             filename=meta.get("filename", ""))
+    if not result.ok:
+        meta["faults"] = [asdict(f) for f in result.faults]
+        _write_meta(request.user, **meta)
+        return _render_result(request, _fault_context(request, meta))
+    _discard_pending(request.user)
+    messages.success(request, f"导入完成（{meta.get('filename', '')}）：{result.summary()}")
+    return _redirect(request)
+
+
+def _redirect(request):
+    url = reverse("roster:import")
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Location"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def faults_xlsx(request):
+    import_scope(request.user)
+    meta = _read_meta(request.user)
+    if not meta or not meta.get("faults"):
+        raise Http404("没有待处理的错误清单")
+    xlsx, _ = _pending_paths(request.user)
+    content = faults_workbook(xlsx, [Fault(**f) for f in meta["faults"]])
+    stem = Path(meta.get("filename") or "名册").stem
+    return xlsx_response(content, f"{stem}-错误说明.xlsx")
+
+
+@login_required
+@require_GET
+def export(request):
+    from dangjian.register.models import Organization
+
+    if _role(request.user) not in EXPORT_ROLES:
+        raise PermissionDenied("党员账号不能导出名册")
+    scope_org = None
+    if request.GET.get("org"):
+        try:
+            pk = int(request.GET["org"])
+        except ValueError:
+            raise Http404("党组织不存在") from None
+        scope_org = get_for_user_or_404(Organization.objects, request.user, pk=pk)
+    content = export_workbook(request.user, scope_org, actor=Actor.from_request(request))
+    label = scope_org.name if scope_org else (request.user.organization.name if request.user.organization_id else "名册")
+    return xlsx_response(content, f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_GET
+def template(request):
+    import_scope(request.user)
+    return xlsx_response(template_workbook(), "党建基础信息表-空白模板.xlsx")
