@@ -72,7 +72,7 @@ def retry_message(message: Message, *, actor: Actor) -> Message:
     if message.status != MessageStatus.FAILED:
         raise ValidationError({"status": [f"该消息当前为“{message.get_status_display()}”，只有发送失败的消息可以重新发送"]})
     old_error = message.last_error
-    message.status, message.attempts, message.next_attempt_at = MessageStatus.PENDING, 0, timezone.now()
+    message.status, message.attempts, message.next_attempt_at = MessageStatus.PENDING, 0, None
     message.save(update_fields=["status", "attempts", "next_attempt_at"])
     audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=message,
                  changes={"status": [MessageStatus.FAILED.label, MessageStatus.PENDING.label]}, note=f"重新发送；原失败原因：{old_error}")

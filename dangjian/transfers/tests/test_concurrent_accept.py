@@ -1,11 +1,10 @@
 """Two people accepting one letter at the same moment: exactly one succeeds (PostgreSQL row locks)."""
 import threading
 
-from django.utils import timezone
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import timezone
 
 from dangjian.core.actor import Actor
 from dangjian.register.models import Member
