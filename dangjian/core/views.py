@@ -35,7 +35,7 @@ def _role(user) -> str:
 @require_GET
 def home(request):
     from dangjian.register.models import Member, Organization
-    from dangjian.register.overview import warnings_in_scope
+    from dangjian.register.overview import member_counts, warnings_in_scope
     from dangjian.register.vocab import MemberStatus, OrgType
 
     user = request.user
@@ -46,16 +46,20 @@ def home(request):
         member = Member.objects.for_user(user, "view").select_related("organization").first()
         context["member"] = member
         return render(request, "core/home.html", context)
-    orgs = Organization.objects.for_user(user, "view").exclude(org_type=OrgType.COUNTY_COMMITTEE)
-    context["org_counts"] = orgs.aggregate(total=Count("id", filter=Q(is_active=True)),
-                                           branches=Count("id", filter=Q(is_active=True, org_type__in=["党支部", "联合党支部"])))
-    context["member_counts"] = Member.objects.for_user(user, "view").aggregate(
-        total=Count("id", filter=Q(status=MemberStatus.NORMAL)),
-        probationary=Count("id", filter=Q(status=MemberStatus.NORMAL) & (Q(full_on__isnull=True) | Q(full_on__gt=today))),
-        floating=Count("id", filter=Q(status=MemberStatus.NORMAL, is_floating=True)),
-        suspended=Count("id", filter=Q(status=MemberStatus.SUSPENDED)),
-    )
-    warnings = warnings_in_scope(user, today)
+    scope = Organization.objects.for_user(user, "view")
+    context["org_counts"] = scope.exclude(org_type=OrgType.COUNTY_COMMITTEE).aggregate(
+        total=Count("id", filter=Q(is_active=True)),
+        branches=Count("id", filter=Q(is_active=True, org_type__in=["党支部", "联合党支部"])))
+    # Members in good standing per organisation, from the index alone; the scope's totals are
+    # their sums (an organisation's members are in scope exactly when the organisation is).
+    counts = member_counts(scope, today)
+    total = sum(t for t, _f in counts.values())
+    full = sum(f for _t, f in counts.values())
+    context["member_counts"] = {
+        "total": total, "full": full, "probationary": total - full,
+        "suspended": Member.objects.for_user(user, "view").filter(status=MemberStatus.SUSPENDED).count(),
+    }
+    warnings = warnings_in_scope(user, today, counts=counts)
     context["warning_orgs"] = warnings[:HOME_WARNING_LIMIT]
     context["warning_total"] = len(warnings)
     context["scope_org"] = user.organization

@@ -178,6 +178,9 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["organization", "name", "id"], name="member_org_name"),
             models.Index(fields=["status", "organization"], name="member_status_org"),
+            # Per-organisation counts of full and probationary members (tree, dashboard, warnings)
+            # read this index alone, without touching the member rows.
+            models.Index(fields=["status", "organization", "full_on"], name="member_status_org_full"),
             # The daily political-birthday job looks members up by month and day of joining.
             models.Index(ExtractMonth("joined_on"), ExtractDay("joined_on"), name="member_joined_month_day"),
         ]

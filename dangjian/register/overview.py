@@ -1,7 +1,7 @@
 """Read-side summaries of organisations: member counts, setup warnings, the tree.
 
-Counts come from one annotated query over the organisations concerned (never one query per
-organisation); subtree totals are then summed in Python along the materialised paths.
+Counts come from one grouped (annotated) query on the members of the organisations concerned,
+never one query per organisation; subtree totals are then summed in Python along the paths.
 """
 from __future__ import annotations
 
@@ -11,20 +11,24 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from . import rules
-from .models import Organization
+from .models import Member, Organization
 from .vocab import BRANCH_TYPES, MemberStatus, OrgType
 
 ORG_COLUMNS = ("id", "name", "path", "depth", "parent_id", "org_type", "unit_type", "term_ends_on", "is_active",
                "secretary_name", "division_id")
 
 
-def with_member_counts(queryset, today: datetime.date):
-    """Annotate each organisation with its own members in good standing: direct_total, direct_full."""
-    normal = Q(members__status=MemberStatus.NORMAL)
-    return queryset.annotate(
-        direct_total=Count("members", filter=normal),
-        direct_full=Count("members", filter=normal & Q(members__full_on__isnull=False, members__full_on__lte=today)),
-    )
+def member_counts(organizations, today: datetime.date) -> dict[int, tuple[int, int]]:
+    """{organisation id: (members in good standing, of whom full)} for the given organisations.
+
+    One grouped query on the member table that the (status, organization, full_on) index answers
+    alone, without reading member rows; organisations without members are absent."""
+    rows = (Member.objects.filter(status=MemberStatus.NORMAL, organization__in=organizations.values("pk"))
+            .values("organization_id")
+            .annotate(total=Count("organization_id"),
+                      full=Count("organization_id", filter=Q(full_on__isnull=False, full_on__lte=today)))
+            .order_by())
+    return {r["organization_id"]: (r["total"], r["full"]) for r in rows}
 
 
 @dataclass
@@ -57,8 +61,10 @@ def org_warnings(org, *, full: int, total: int, today: datetime.date) -> list[st
 def build_nodes(queryset, today: datetime.date) -> dict[int, OrgNode]:
     """Nodes for every organisation of ``queryset`` (a whole subtree), linked to their children,
     with direct and subtree counts and warnings. Two queries whatever the size."""
-    orgs = list(with_member_counts(queryset.only(*ORG_COLUMNS).order_by("path"), today))
-    nodes = {o.pk: OrgNode(org=o, direct_total=o.direct_total, direct_full=o.direct_full) for o in orgs}
+    orgs = list(queryset.only(*ORG_COLUMNS).order_by("path"))
+    counts = member_counts(queryset, today)
+    nodes = {o.pk: OrgNode(org=o, direct_total=counts.get(o.pk, (0, 0))[0], direct_full=counts.get(o.pk, (0, 0))[1])
+             for o in orgs}
     # Children in path order; subtree sums bottom-up (deepest first).
     for o in orgs:
         parent = nodes.get(o.parent_id)
@@ -78,23 +84,21 @@ def build_nodes(queryset, today: datetime.date) -> dict[int, OrgNode]:
     return nodes
 
 
-def child_counts(parent_ids) -> dict[int, int]:
-    rows = (Organization.objects.filter(parent_id__in=parent_ids).values("parent_id")
-            .annotate(n=Count("id")).order_by())
-    return {r["parent_id"]: r["n"] for r in rows}
-
-
-def warnings_in_scope(user, today: datetime.date, *, limit: int | None = None):
+def warnings_in_scope(user, today: datetime.date, counts: dict[int, tuple[int, int]] | None = None):
     """(organisation, [warnings]) for every active organisation in the user's scope that has one.
 
     Only branches can break the member-count rules, and only organisations with a term end can
-    break the term rule, so only those are counted (one annotated query)."""
-    qs = (Organization.objects.for_user(user, "view").filter(is_active=True)
-          .filter(Q(org_type__in=BRANCH_TYPES) | Q(term_ends_on__isnull=False))
+    break the term rule, so only those are looked at; ``counts`` (from ``member_counts``) may be
+    passed when the caller already has them."""
+    scope = Organization.objects.for_user(user, "view")
+    qs = (scope.filter(is_active=True).filter(Q(org_type__in=BRANCH_TYPES) | Q(term_ends_on__isnull=False))
           .exclude(org_type=OrgType.COUNTY_COMMITTEE))
+    if counts is None:
+        counts = member_counts(qs, today)
     found = []
-    for org in with_member_counts(qs.only(*ORG_COLUMNS).order_by("path"), today):
-        warnings = org_warnings(org, full=org.direct_full, total=org.direct_total, today=today)
+    for org in qs.only(*ORG_COLUMNS).order_by("path"):
+        total, full = counts.get(org.pk, (0, 0))
+        warnings = org_warnings(org, full=full, total=total, today=today)
         if warnings:
             found.append((org, warnings))
     return found
