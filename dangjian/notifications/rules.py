@@ -66,3 +66,24 @@ def quiet_hours_end(moment: datetime.datetime) -> datetime.datetime:
     if candidate <= local:
         candidate += datetime.timedelta(days=1)
     return candidate
+
+
+def next_political_birthday(anchor: datetime.date, today: datetime.date) -> tuple[datetime.date, int]:
+    """The next anniversary of ``anchor`` on or after ``today`` and which one it is (29 Feb → 28 Feb)."""
+    from dangjian.register.rules import add_years
+
+    years = max(today.year - anchor.year, 1)
+    day = add_years(anchor, years)
+    if day < today:
+        years += 1
+        day = add_years(anchor, years)
+    return day, years
+
+
+def party_standing_years(full_on: datetime.date | None, today: datetime.date) -> int | None:
+    """党龄: whole years since the end of probation (转正), None for a probationary member."""
+    from dangjian.register.rules import age_on
+
+    if full_on is None or full_on > today:
+        return None
+    return age_on(full_on, today)

@@ -1,2 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.mark_all_read, name="mark_all_read"),
+    path("outbox/", views.outbox_list, name="outbox"),
+    path("outbox/<int:pk>/retry/", views.outbox_retry, name="retry"),
+    path("templates/", views.template_edit, name="templates"),
+    path("me/", views.me, name="me"),
+    path("me/sms/", views.me_sms, name="me_sms"),
+    path("me/transfer/", views.me_transfer, name="me_transfer"),
+]

@@ -1,0 +1,357 @@
+"""Screens of 组织关系转接 and 流动党员. Views never write through the ORM: they call ``services``.
+Every queryset goes through ``for_user``; out of scope is 404, a step the user may not take is 403
+(the services raise ``PermissionDenied``)."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangjian.core.actor import Actor
+from dangjian.core.excel import write_workbook, xlsx_response
+from dangjian.core.scope import get_for_user_or_404
+from dangjian.register.models import Member
+
+from . import forms, letters, services
+from .models import OPEN_STATUSES, STAFF_ROLES, FloatingRecord, Kind, Status, Transfer
+
+PAGE_SIZE = 30
+
+
+def _redirect(request, url):
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Location"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def _require_staff(user):
+    if not (user.is_superuser or user.role in STAFF_ROLES):
+        raise PermissionDenied("该功能供党组织工作人员使用")
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    return params.urlencode()
+
+
+# --- transfers -------------------------------------------------------------------------------
+
+def _filtered_transfers(request):
+    form = forms.ListFilterForm(request.GET or None)
+    qs = Transfer.objects.for_user(request.user, "view").select_related("member", "from_org", "to_org")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            qs = qs.filter(Q(member__name__contains=q) | Q(letter_number__contains=q))
+        if data["status"] == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+    return form, qs.order_by("-requested_on", "-id")
+
+
+@login_required
+def transfer_list(request):
+    _require_staff(request.user)
+    form, qs = _filtered_transfers(request)
+    if request.GET.get("export") == "xlsx":
+        rows = ([t.member.name, t.get_kind_display(), t.from_display, t.to_display, t.get_status_display(), t.letter_number,
+                 t.requested_on, t.issued_on, t.valid_until, t.reported_on, t.receipt_on, t.reason]
+                for t in qs.iterator(chunk_size=500))
+        content = write_workbook([("组织关系转接", ["姓名", "类型", "转出党组织", "转入党组织", "状态", "介绍信编号", "申请日期",
+                                               "开具日期", "有效期至", "报到日期", "回执日期", "转接原因"], rows)],
+                                 widths={"组织关系转接": [10, 12, 28, 28, 16, 20, 12, 12, 12, 12, 12, 24]})
+        return xlsx_response(content, f"组织关系转接{timezone.localdate():%Y%m%d}.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": _query_without_page(request), "open_count": qs.filter(status__in=OPEN_STATUSES).count()}
+    template = "transfers/partials/transfer_table.html" if request.htmx else "transfers/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def member_search(request):
+    """Members in the user's scope matching a name (for choosing whom to transfer or register as floating)."""
+    _require_staff(request.user)
+    q = request.GET.get("q", "").strip()
+    target = request.GET.get("for", "transfer")
+    results = []
+    if q:
+        results = list(Member.objects.for_user(request.user, "change").in_good_standing().filter(name__contains=q)
+                       .select_related("organization").order_by("name", "id")[:20])
+    return render(request, "transfers/partials/member_results.html", {"results": results, "q": q, "target": target})
+
+
+def _member_from_query(request):
+    pk = request.GET.get("member") or request.POST.get("member")
+    if not pk:
+        return None
+    try:
+        return Member.objects.for_user(request.user, "change").select_related("organization").get(pk=int(pk))
+    except (Member.DoesNotExist, ValueError):
+        raise Http404("党员不存在或不在您的管理范围内") from None
+
+
+@login_required
+def transfer_new(request):
+    _require_staff(request.user)
+    member = _member_from_query(request)
+    form = forms.StartForm(request.POST or None, exclude_org=member.organization if member else None)
+    if request.method == "POST" and member is not None and form.is_valid():
+        try:
+            t = services.start_transfer(actor=Actor.from_request(request), member=member,
+                                        to_org=form.cleaned_data["to_org"], reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已提交{member.name}的组织关系转接申请，待转出党委审批")
+            return _redirect(request, reverse("transfers:detail", args=[t.pk]))
+    return render(request, "transfers/new.html", {"form": form, "member": member})
+
+
+STEP_FORMS = {
+    "approve": forms.NoteForm, "reject": forms.RequiredNoteForm, "cancel": forms.NoteForm, "accept": forms.AcceptForm,
+    "return": forms.ReturnForm, "receipt": forms.ReceiptForm, "reissue": None,
+}
+STEP_LABELS = {
+    "approve": "审批通过并开具介绍信", "reject": "不予批准", "cancel": "撤销转接", "accept": "接收（党员已报到）",
+    "return": "退回", "receipt": "登记回执，办结", "reissue": "重新开具介绍信",
+}
+
+
+def _step_forms(transfer, user, bound=None):
+    today = timezone.localdate()
+    steps = services.allowed_steps(transfer, user, today)
+    result = []
+    for step in ("approve", "accept", "receipt", "reissue", "reject", "return", "cancel"):
+        if step not in steps:
+            continue
+        form_class = STEP_FORMS[step]
+        form = None
+        if form_class is not None:
+            if bound is not None and bound[0] == step:
+                form = bound[1]
+            else:
+                initial = {"reported_on": today} if step == "accept" else ({"receipt_on": today} if step == "receipt" else {})
+                form = form_class(initial=initial, prefix=step)
+        result.append({"step": step, "label": STEP_LABELS[step], "form": form,
+                       "danger": step in ("reject", "return", "cancel")})
+    return result
+
+
+@login_required
+def transfer_detail(request, pk, bound=None, status=200):
+    transfer = get_for_user_or_404(Transfer.objects.select_related("member", "from_org", "to_org", "requested_by"),
+                                   request.user, pk=pk)
+    context = {
+        "t": transfer, "history": services.transfer_history(transfer), "steps": _step_forms(transfer, request.user, bound),
+        "today": timezone.localdate(),
+        "expired": transfer.status == Status.ISSUED and transfer.valid_until and timezone.localdate() > transfer.valid_until,
+        "can_print": bool(transfer.letter_number) and transfer.kind != Kind.IN,
+    }
+    return render(request, "transfers/detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def transfer_step(request, pk, step):
+    transfer = get_for_user_or_404(Transfer.objects.all(), request.user, pk=pk)
+    if step not in STEP_FORMS:
+        raise Http404("未知的操作")
+    actor = Actor.from_request(request)
+    form_class = STEP_FORMS[step]
+    form = form_class(request.POST, prefix=step) if form_class else None
+    if form is not None and not form.is_valid():
+        return transfer_detail(request, pk, bound=(step, form), status=400)
+    data = form.cleaned_data if form is not None else {}
+    try:
+        if step == "approve":
+            services.approve_transfer(transfer, actor=actor, note=data["note"])
+        elif step == "reject":
+            services.reject_transfer(transfer, actor=actor, note=data["note"])
+        elif step == "cancel":
+            services.cancel_transfer(transfer, actor=actor, note=data["note"])
+        elif step == "accept":
+            services.accept_transfer(transfer, actor=actor, reported_on=data["reported_on"])
+        elif step == "return":
+            services.return_transfer(transfer, actor=actor, reason=data["return_reason"])
+        elif step == "receipt":
+            services.record_receipt(transfer, actor=actor, receipt_on=data["receipt_on"])
+        elif step == "reissue":
+            services.reissue_letter(transfer, actor=actor)
+    except ValidationError as exc:
+        if form is None:
+            for message in exc.messages:
+                messages.error(request, message)
+            return _redirect(request, reverse("transfers:detail", args=[pk]))
+        form.add_service_errors(exc)
+        return transfer_detail(request, pk, bound=(step, form), status=400)
+    messages.success(request, f"已{STEP_LABELS[step]}")
+    return _redirect(request, reverse("transfers:detail", args=[pk]))
+
+
+@login_required
+def transfer_letter(request, pk):
+    transfer = get_for_user_or_404(Transfer.objects.select_related("member", "from_org", "to_org"), request.user, pk=pk)
+    if not transfer.letter_number or transfer.kind == Kind.IN:
+        raise Http404("该转接尚未开具介绍信")
+    content = letters.build_letter(transfer, full_id=request.user.may_view_full_pii)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    filename = f"组织关系介绍信_{transfer.member.name}_{transfer.letter_number}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def transfer_out_new(request):
+    _require_staff(request.user)
+    member = _member_from_query(request)
+    form = forms.TransferOutForm(request.POST or None, initial={"issued_on": timezone.localdate()})
+    if request.method == "POST" and member is not None and form.is_valid():
+        try:
+            t = services.record_transfer_out(actor=Actor.from_request(request), member=member, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已登记{member.name}的组织关系转出，党员已移出本平台党员名册")
+            return _redirect(request, reverse("transfers:detail", args=[t.pk]))
+    return render(request, "transfers/out_new.html", {"form": form, "member": member})
+
+
+@login_required
+def transfer_in_new(request):
+    _require_staff(request.user)
+    form = forms.TransferInForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        member_data = {name: data.pop(name) for name in forms.TransferInForm.MEMBER_FIELDS}
+        try:
+            t = services.record_transfer_in(actor=Actor.from_request(request), member_data=member_data, **data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已登记{t.member.name}的组织关系转入，并编入{t.to_org.name}")
+            return _redirect(request, reverse("transfers:detail", args=[t.pk]))
+    return render(request, "transfers/in_new.html", {"form": form})
+
+
+# --- floating members ----------------------------------------------------------------------------
+
+@login_required
+def floating_list(request):
+    _require_staff(request.user)
+    qs = FloatingRecord.objects.for_user(request.user, "view").select_related("organization", "member")
+    direction = request.GET.get("direction", "")
+    if direction in ("out", "in"):
+        qs = qs.filter(direction=direction)
+    if request.GET.get("ended") != "1":
+        qs = qs.filter(ended_on__isnull=True)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(name__contains=q)
+    qs = qs.order_by("-since", "-id")
+    today = timezone.localdate()
+    if request.GET.get("export") == "xlsx":
+        rows = []
+        for r in qs.iterator(chunk_size=200):
+            warning = services.warning_for(r, today)
+            rows.append([r.name, r.get_direction_display(), r.organization.name, r.home_org_name, r.place, r.since,
+                         r.certificate_number, r.contact if request.user.may_view_full_pii else r.contact_masked,
+                         warning.text if warning else "", r.ended_on])
+        content = write_workbook([("流动党员", ["姓名", "流动方向", "管理党组织", "原党组织", "外出地点/流出地", "开始日期",
+                                            "活动证编号", "联系电话", "预警", "结束日期"], rows)],
+                                 text_columns={"流动党员": {7}})
+        return xlsx_response(content, f"流动党员{today:%Y%m%d}.xlsx")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(r, services.warning_for(r, today)) for r in page.object_list]
+    return render(request, "transfers/floating_list.html", {
+        "page": page, "rows": rows, "direction": direction, "q": q, "ended": request.GET.get("ended") == "1",
+        "query": _query_without_page(request)})
+
+
+@login_required
+def floating_new(request, direction):
+    _require_staff(request.user)
+    actor = Actor.from_request(request)
+    if direction == "out":
+        member = _member_from_query(request)
+        form = forms.FloatingOutForm(request.POST or None)
+    elif direction == "in":
+        member = None
+        form = forms.FloatingInForm(request.POST or None, user=request.user)
+    else:
+        raise Http404("未知的流动方向")
+    if request.method == "POST" and form.is_valid() and (direction == "in" or member is not None):
+        try:
+            if direction == "out":
+                record = services.register_floating_out(actor=actor, member=member, **form.cleaned_data)
+            else:
+                record = services.register_floating_in(actor=actor, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已登记流动党员{record.name}")
+            return _redirect(request, reverse("transfers:floating_detail", args=[record.pk]))
+    return render(request, "transfers/floating_new.html", {"form": form, "member": member, "direction": direction})
+
+
+@login_required
+def floating_detail(request, pk, contact_form=None, end_form=None, status=200):
+    record = get_for_user_or_404(FloatingRecord.objects.select_related("organization", "member"), request.user, pk=pk)
+    today = timezone.localdate()
+    return render(request, "transfers/floating_detail.html", {
+        "r": record, "contacts": record.contacts.select_related("recorded_by"), "warning": services.warning_for(record, today),
+        "last": services.last_dates(record),
+        "contact": record.contact if request.user.may_view_full_pii else record.contact_masked,
+        "contact_form": contact_form or forms.ContactForm(initial={"on": today, "kind": "contact"}),
+        "end_form": end_form or forms.EndFloatingForm(initial={"ended_on": today}),
+        "can_change": services.is_staff_over(request.user, record.organization),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def floating_contact(request, pk):
+    record = get_for_user_or_404(FloatingRecord.objects.all(), request.user, pk=pk)
+    form = forms.ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.log_floating_contact(record, actor=Actor.from_request(request), **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "已记录")
+            return _redirect(request, reverse("transfers:floating_detail", args=[pk]))
+    return floating_detail(request, pk, contact_form=form, status=400)
+
+
+@login_required
+@require_POST
+def floating_end(request, pk):
+    record = get_for_user_or_404(FloatingRecord.objects.all(), request.user, pk=pk)
+    form = forms.EndFloatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_floating(record, actor=Actor.from_request(request), ended_on=form.cleaned_data["ended_on"],
+                                  reason=form.cleaned_data["end_reason"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已结束{record.name}的流动登记")
+            return _redirect(request, reverse("transfers:floating_detail", args=[pk]))
+    return floating_detail(request, pk, end_form=form, status=400)
