@@ -1,0 +1,58 @@
+"""The ``platform`` block of ``party_stats``: transfers, floating members and SMS over a period.
+
+- transfers_online: transfers inside the platform completed (回执 recorded) in the period;
+- transfers_out / transfers_in: letters to outside the platform issued, and members from outside
+  who reported in, in the period;
+- floating_out / floating_in: floating-member records in force at any time of the period;
+- sms: per kind, the SMS dated in the period (by the day they are for, not the day they went
+  out): sent, pending (waiting or being sent) and failed.
+
+With an organisation: a transfer counts when either side lies in its subtree; records and messages
+by their organisation. Dates inclusive.
+"""
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from dangjian.core.extensions import StatsBlock
+
+from .models import Direction, FloatingRecord, Kind, Status, Transfer
+
+
+def _in(org, *fields) -> Q:
+    if org is None:
+        return Q()
+    q = Q()
+    for field in fields:
+        q |= Q(**{f"{field}__path__startswith": org.path})
+    return q
+
+
+def platform(org, as_of, date_from, date_to) -> dict:
+    from dangjian.notifications.models import SMS_KINDS, Channel, Message, MessageStatus
+
+    period = {"from": date_from, "to": date_to}
+    transfers = Transfer.objects.all()
+    online = transfers.filter(_in(org, "from_org", "to_org"), kind=Kind.INTERNAL, status=Status.COMPLETED,
+                              completed_on__gte=date_from, completed_on__lte=date_to).count()
+    out = transfers.filter(_in(org, "from_org"), kind=Kind.OUT, issued_on__gte=date_from, issued_on__lte=date_to).count()
+    came = transfers.filter(_in(org, "to_org"), kind=Kind.IN, reported_on__gte=date_from, reported_on__lte=date_to).count()
+    in_force = Q(since__lte=date_to) & (Q(ended_on__isnull=True) | Q(ended_on__gte=date_from))
+    floating = FloatingRecord.objects.filter(_in(org, "organization"), in_force).aggregate(
+        out=Count("pk", filter=Q(direction=Direction.OUT)), came=Count("pk", filter=Q(direction=Direction.IN)))
+    sms = {kind: {"sent": 0, "pending": 0, "failed": 0} for kind in SMS_KINDS}
+    rows = (Message.objects.filter(_in(org, "organization"), channel=Channel.SMS, day__gte=date_from, day__lte=date_to)
+            .values_list("kind", "status").annotate(n=Count("pk")).order_by())
+    bucket = {MessageStatus.SENT: "sent", MessageStatus.PENDING: "pending", MessageStatus.SENDING: "pending",
+              MessageStatus.FAILED: "failed"}
+    for kind, status, n in rows:
+        sms.setdefault(kind, {"sent": 0, "pending": 0, "failed": 0})[bucket[status]] += n
+    return {
+        "period": {k: v.isoformat() for k, v in period.items()},
+        "transfers_online": online, "transfers_out": out, "transfers_in": came,
+        "floating_out": floating["out"], "floating_in": floating["came"], "sms": sms,
+    }
+
+
+BLOCKS = [StatsBlock(key="platform", label="组织关系转接与消息", compute=platform, order=70,
+                     template="transfers/stats_block.html")]
