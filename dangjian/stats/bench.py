@@ -124,6 +124,13 @@ def ensure_members(target: int = TARGET_MEMBERS, *, batch: int = 5000) -> int:
                 break
             Member.objects.bulk_create(chunk, batch_size=batch, ignore_conflicts=True)
             added += len(chunk)
+    # Refresh the planner's statistics after the bulk load, as autovacuum would shortly after a
+    # large import; without them PostgreSQL plans the subtree queries for empty tables.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE register_member, register_organization, register_division")
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
     return added
 
 

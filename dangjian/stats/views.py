@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,7 +102,9 @@ def index(request):
         "scope_choices": _scope_choices(request.user),
         "selected_org": str(report.scope_org.pk) if report.scope_org is not None else "",
         "chart_data": [t.chart_data() for t in report.tables if t.chart and (report.has_members or not t.members)],
-        "export_query": request.GET.urlencode(),
+        # The export repeats exactly the scope and day shown, even when they were defaults.
+        "export_query": urlencode({"org": report.scope_org.pk if report.scope_org is not None else "",
+                                   "as_of": report.as_of.isoformat()}),
     }
     if request.htmx:
         return render(request, "stats/partials/body.html", context)

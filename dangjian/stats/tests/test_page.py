@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from dangjian.core.extensions import StatsBlock, stats_blocks
 from dangjian.stats.service import compute_party_stats
@@ -65,6 +66,13 @@ def test_it_shows_the_organiser_their_committees_subtree(world, users, client_fo
     assert "甲镇某公司党支部" in content  # a sub-organisation they may pick
     assert "乙街道" not in content and "丙乡" not in content
     assert "甲镇辖1个村、0个社区（其中城市社区0个，村改居社区0个）。中共甲镇委员会共设基层党组织3个" in content
+
+
+def test_it_links_the_export_to_the_scope_and_day_shown(world, users, client_for):
+    content = client_for(users["organiser"]).get(INDEX).content.decode()
+
+    today = timezone.localdate().isoformat()
+    assert f'href="{reverse("stats:export")}?org={world["town_committee"].pk}&amp;as_of={today}"' in content
 
 
 def test_it_lets_the_organiser_pick_a_sub_organisation(world, users, client_for):
