@@ -551,7 +551,7 @@ def create_county(*, rng: random.Random, today: datetime.date, members: int, peo
 
 
 DEMO_USERS = (
-    # key, username, role, display name, whose scope
+    # key in ctx.extra["users"], username, role, display name (None: the linked member's name)
     ("county_admin", "demo_admin", "county_admin", "演示县委组织部管理员"),
     ("organiser", "demo_organiser", "organiser", "演示镇组织员"),
     ("street_organiser", "demo_street", "organiser", "演示街道组织员"),
