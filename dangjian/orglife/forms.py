@@ -47,8 +47,16 @@ class ActivityForm(StyledForm):
     amendment_reason = forms.CharField(label="更正理由（记录已锁定）", required=False,
                                        widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, branch: Organization, user, locked: bool = False, **kwargs):
+    expected_count = forms.IntegerField(label="应到人数", min_value=0, required=False)
+    present_count = forms.IntegerField(label="实到人数", min_value=0, required=False)
+    leave_count = forms.IntegerField(label="请假人数", min_value=0, required=False)
+
+    def __init__(self, *args, branch: Organization, user, locked: bool = False, counts: bool = False, **kwargs):
+        """``counts``: the record keeps numbers rather than a named list (an imported ledger)."""
         super().__init__(*args, **kwargs)
+        if not counts:
+            for name in ("expected_count", "present_count", "leave_count"):
+                del self.fields[name]
         self.fields["party_group"].queryset = PartyGroup.objects.filter(branch=branch)
         self.fields["base"].queryset = Base.objects.for_user(user, "view").filter(is_active=True)
         if not locked:

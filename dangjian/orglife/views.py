@@ -295,11 +295,14 @@ def activity_edit(request, pk):
     locked = activity.locked
     initial = {f: getattr(activity, f) for f in (
         "activity_type", "party_group", "date", "start_time", "end_time", "base", "place", "host", "recorder", "topic",
-        "lecturer", "minutes", "decisions")}
-    form = ActivityForm(request.POST or None, branch=branch, user=request.user, locked=locked, initial=initial)
+        "lecturer", "minutes", "decisions", "expected_count", "present_count", "leave_count")}
+    # A record with a named attendance list is edited through the list; one without (an imported
+    # ledger, or numbers only) keeps its numbers, edited as numbers.
+    has_list = activity.attendance.exists()
+    form = ActivityForm(request.POST or None, branch=branch, user=request.user, locked=locked, initial=initial,
+                        counts=not has_list)
     activity_type = request.POST.get("activity_type") or activity.activity_type
     group = PartyGroup.objects.filter(branch=branch, pk=request.POST.get("party_group") or activity.party_group_id or 0).first()
-    has_list = activity.attendance.exists() or activity.source == "web"
     if request.method == "POST" and form.is_valid():
         attendance = _attendance_from_post(request, branch, activity_type, group) if has_list else None
         try:

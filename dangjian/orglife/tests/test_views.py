@@ -152,3 +152,22 @@ def test_it_hides_a_township_base_from_another_township(county, users, client_fo
     assert client.get(reverse("orglife:base_detail", args=[base.pk])).status_code == 404
     assert client.get(reverse("orglife:base_detail", args=[county_base.pk])).status_code == 200
     assert client.get(reverse("orglife:base_edit", args=[county_base.pk])).status_code == 403
+
+
+def test_it_edits_a_record_without_a_named_list_by_its_numbers(county, users, client_for, make_activity):
+    a = make_activity(county["village_branch"], T.THEME_DAY, timezone.localdate(), expected=12, present=10, leave=1)
+    client = client_for(users["secretary"])
+    page = client.get(reverse("orglife:activity_edit", args=[a.pk])).content.decode()
+    assert 'name="expected_count"' in page and 'name="attendance_list"' not in page
+    response = client.post(reverse("orglife:activity_edit", args=[a.pk]), {
+        "activity_type": T.THEME_DAY, "date": a.date.isoformat(), "start_time": a.start_time.strftime("%H:%M"),
+        "end_time": "19:00", "place": "村部", "host": "书记", "topic": "新主题", "expected_count": 12,
+        "present_count": 11, "leave_count": 1})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.topic, a.expected_count, a.present_count, a.leave_count) == ("新主题", 12, 11, 1)
+    response = client.post(reverse("orglife:activity_edit", args=[a.pk]), {
+        "activity_type": T.THEME_DAY, "date": a.date.isoformat(), "start_time": a.start_time.strftime("%H:%M"),
+        "end_time": "19:00", "place": "村部", "host": "书记", "topic": "新主题", "expected_count": 12,
+        "present_count": 12, "leave_count": 1})
+    assert "不能超过应到人数" in response.content.decode()
