@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
 
 from dangjian.core.extensions import stats_blocks
-from dangjian.register.vocab import TOWNSHIP_LEVEL
+from dangjian.register.vocab import ROOT_DIVISION_CATEGORIES, TOWNSHIP_LEVEL, OrgType
 
 RESERVED_KEYS = {"as_of", "period"}
 
@@ -84,8 +84,9 @@ _ROOT_WHOLE = {"县": "全县", "县级市": "全市", "区": "全区"}
 def report_paragraph(stats: dict[str, Any], scope_org=None) -> str:
     """The first paragraph of the county's work report, filled in from ``stats``.
 
-    For the county (the scope's 所在行政区划 is the 县/县级市/区 itself, or the whole database) it is
-    the sentence every report opens with; for a township or a branch the same figures, worded for it.
+    For the county (the 县委, or the whole database: ``scope_org`` None) it is the sentence every
+    report opens with. For another organisation the same figures, worded for it: its division's
+    villages and communities (a fact about the division), then its own subtree's organisations.
     """
     d, o, m = stats["divisions"], stats["organizations"], stats["members"]
     committees = o["committee"] + o["working_committee"]
@@ -94,11 +95,14 @@ def report_paragraph(stats: dict[str, Any], scope_org=None) -> str:
     villages = (f"{d['village']}个村、{d['community']}个社区（其中城市社区{d['urban_community']}个，"
                 f"村改居社区{d['village_to_community']}个）")
     division = scope_org.division if scope_org is not None else None
-    if division is None or division.category in _ROOT_WHOLE:
+    if division is None or division.category in ROOT_DIVISION_CATEGORIES:
         name = division.name if division is not None else "本县"
+        divisions = f"{name}辖{d['township']}个乡、{d['town']}个镇、{d['subdistrict']}个街道，{villages}。"
+    elif division.category in TOWNSHIP_LEVEL:
+        divisions = f"{division.name}辖{villages}。"
+    else:
+        divisions = ""
+    if scope_org is None or scope_org.org_type == OrgType.COUNTY_COMMITTEE:
         whole = _ROOT_WHOLE.get(division.category, "全县") if division is not None else "全县"
-        return (f"{name}辖{d['township']}个乡、{d['town']}个镇、{d['subdistrict']}个街道，{villages}。"
-                f"{whole}{orgs}")
-    if division.category in TOWNSHIP_LEVEL:
-        return f"{division.name}辖{villages}。{scope_org.name}{orgs}"
-    return f"{scope_org.name}{orgs}"
+        return f"{divisions}{whole}{orgs}"
+    return f"{divisions}{scope_org.name}{orgs}"

@@ -182,3 +182,25 @@ def test_it_gathers_every_apps_blocks_once(world):
     stats = compute_party_stats(as_of=AS_OF)
 
     assert [k for k in stats if k in ("divisions", "organizations", "members")] == ["divisions", "organizations", "members"]
+
+
+def test_it_words_the_reports_paragraph_for_the_scope(world):
+    from dangjian.register.models import Organization
+    from dangjian.stats.service import report_paragraph
+
+    organs = Organization(name="中共测试县直属机关工作委员会", org_type="党工委", unit_type="机关",
+                          division=world["root_div"])
+    organs.assign_path(world["root"])
+    organs.save()
+
+    def paragraph(org):
+        return report_paragraph(compute_party_stats(org, as_of=AS_OF), org)
+
+    assert paragraph(world["root"]).startswith("测试县辖1个乡、1个镇、1个街道，2个村、2个社区（其中城市社区1个，村改居社区1个）。全县共设基层党组织11个")
+    # An organisation of the county's own division is not the county: its own subtree, under its own name.
+    assert paragraph(organs).endswith("。中共测试县直属机关工作委员会共设基层党组织1个，其中党（工）委1个、党总支0个、联合党支部0个，党支部0个，党员0名。")
+    assert paragraph(world["street_committee"]) == (
+        "乙街道辖0个村、2个社区（其中城市社区1个，村改居社区1个）。中共乙街道工作委员会共设基层党组织5个，"
+        "其中党（工）委1个、党总支1个、联合党支部1个，党支部2个，党员2名。")
+    assert paragraph(world["community_branch"]) == (
+        "中共幸福社区支部委员会共设基层党组织1个，其中党（工）委0个、党总支0个、联合党支部0个，党支部1个，党员1名。")
