@@ -104,7 +104,7 @@ def create_user(*, actor: Actor, username: str, password: str, full_name: str, r
 @transaction.atomic(durable=True)
 def update_user(user: User, *, actor: Actor, username: str, full_name: str, role: str, organization=None,
                 member=None) -> User:
-    user = User.objects.select_for_update().select_related("organization", "member").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("organization", "member").get(pk=user.pk)
     if role == User.Role.MEMBER and member is not None:
         organization = member.organization
     check_user(username=username, full_name=full_name, role=role, organization=organization, member=member,
@@ -126,7 +126,7 @@ def update_user(user: User, *, actor: Actor, username: str, full_name: str, role
 @transaction.atomic(durable=True)
 def set_user_active(user: User, *, actor: Actor, active: bool, reason: str = "") -> User:
     """停用 keeps the account and its history but stops the login; 启用 lets it in again."""
-    user = User.objects.select_for_update().select_related("organization").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
     if user.is_active == active:
         raise ValidationError({"is_active": [f"该账号已经是“{'启用' if active else '停用'}”状态"]})
     if not active and actor.user is not None and actor.user.pk == user.pk:
@@ -142,7 +142,7 @@ def set_user_active(user: User, *, actor: Actor, active: bool, reason: str = "")
 @transaction.atomic(durable=True)
 def reset_password(user: User, *, actor: Actor, password: str) -> User:
     """Set a new password chosen by the administrator; the log records that, never the password."""
-    user = User.objects.select_for_update().select_related("organization").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
     check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
