@@ -1,4 +1,4 @@
-"""Organisational life of the 演示县: a year of records with realistic gaps, party groups, bases, bookings,
+"""Organisational life of the 演示县: last year and this year so far with realistic gaps, party groups, bases, bookings,
 reviews and rectification requests — so that the compliance page, the bulletins and the rankings show
 something. Everything is written with ``bulk_create``; a county of ~1,000 branches takes a few seconds.
 
@@ -76,7 +76,9 @@ def populate(ctx) -> None:
     if not branches:
         return
     users = extra.get("users", {})
-    start = datetime.date(today.year - 1, today.month, 1)  # the twelve months before this one, and this one so far
+    # From 1 January of last year: a whole last year (with its annual 组织生活会, 民主评议 and talks) and
+    # this year so far.
+    start = datetime.date(today.year - 1, 1, 1)
     end = today - datetime.timedelta(days=1)
     branch_ids = [b.pk for b in branches]
     counts = {
@@ -108,10 +110,11 @@ def populate(ctx) -> None:
             minutes="会议由书记主持。与会党员认真学习，结合实际交流了体会，并对下一步工作提出了意见建议。",
             expected_count=expected, present_count=present, leave_count=leave,
             quorum_met=rules.quorum_met(t, expected, present), recorded_on=recorded,
-            is_late=rules.is_late(day, recorded),
+            is_late=(recorded - day).days > deadline,
         ))
 
     theme_day = rules.get_setting("orglife.theme_day_of_month")
+    deadline = rules.get_setting("orglife.record_deadline_days")
     for branch in branches:
         c = counts.get(branch.pk, {"total": 0, "full": 0})
         total = c["total"]
@@ -151,14 +154,17 @@ def populate(ctx) -> None:
                 if rng.random() < p:
                     add(branch, T.DEMOCRATIC_APPRAISAL, datetime.date(y, m, rng.randint(10, 28)), 16, total, turnout(total))
         # 谈心谈话: one record per talk day, the members talked with counted; good branches reach everyone.
-        if rng.random() < p:
+        for year in range(start.year, end.year + 1):
+            if rng.random() >= p:
+                continue
             remaining = total if rng.random() < p else max(0, total - rng.randint(1, 3))
-            days = sorted(rng.sample(range(1, 300), k=min(4, max(1, remaining // 8 + 1))))
+            days = sorted(rng.sample(range(0, 330), k=min(4, max(1, remaining // 8 + 1))))
             for i, offset in enumerate(days):
                 n = remaining if i == len(days) - 1 else remaining // len(days)
                 remaining -= n
                 if n:
-                    add(branch, T.HEART_TO_HEART_TALK, start + datetime.timedelta(days=offset), 10 + i, n, n)
+                    add(branch, T.HEART_TO_HEART_TALK, datetime.date(year, 1, 10) + datetime.timedelta(days=offset),
+                        10 + i, n, n)
 
     Activity.objects.bulk_create(activities, batch_size=2000)
     _secretary_attendance(rng, extra)
@@ -244,10 +250,10 @@ def _bookings(rng, today, bases, branches, extra) -> None:
     slots = [(datetime.time(9, 0), datetime.time(11, 0)), (datetime.time(14, 0), datetime.time(16, 30))]
     used, bookings = set(), []
     secretary_branch = extra.get("secretary_branch")
-    for i in range(160):
+    for i in range(300):
         base = rng.choice(bases)
         branch = secretary_branch if i % 20 == 0 and secretary_branch is not None else rng.choice(branches)
-        offset = rng.randint(-330, 30)
+        offset = rng.randint(-(today - datetime.date(today.year - 1, 1, 1)).days, 30)
         day = today + datetime.timedelta(days=offset)
         if str(day.isoweekday()) not in base.open_days:
             continue
