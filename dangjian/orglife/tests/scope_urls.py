@@ -4,6 +4,7 @@ import datetime
 
 def url_cases(world) -> dict[str, dict]:
     from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
     from django.utils import timezone
 
     from dangjian.orglife.models import Activity, Attachment, Base, Booking, PartyGroup, ReviewComment
@@ -16,8 +17,12 @@ def url_cases(world) -> dict[str, dict]:
         organization=branch, activity_type="theme_day", date=day, start_time=datetime.time(9, 0),
         end_time=datetime.time(10, 0), place=f"{marker}会议室", host=f"{marker}书记", topic=f"{marker}主题",
         expected_count=5, present_count=5, recorded_on=day)
-    attachment = Attachment(activity=activity, original_name=f"{marker}.pdf", size=12, content_type="application/pdf")
-    attachment.file.save("scope.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    # One fixed file under MEDIA_ROOT, reused by every run (no litter).
+    name = "orglife/scope-matrix.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"%PDF-1.4 test"))
+    attachment = Attachment.objects.create(activity=activity, file=name, original_name=f"{marker}.pdf", size=13,
+                                           content_type="application/pdf")
     comment = ReviewComment.objects.create(activity=activity, kind="rectification", text=f"{marker}整改",
                                            author_name="街道组织员")
     group = PartyGroup.objects.create(branch=branch, name=f"{marker}党小组")
