@@ -97,7 +97,7 @@ def queue_political_birthdays(day: datetime.date) -> QueueResult:
     template = templating.template_text("political_birthday")
     not_before = start_of(day)
     messages, warnings = [], []
-    for row in qs.values_list(*columns).iterator(chunk_size=BATCH):
+    for row in qs.order_by().values_list(*columns).iterator(chunk_size=BATCH):
         pk, name, joined_on, phone_encrypted, org_id, org_name = row[:6]
         anchor = row[6] if basis == "approval" and row[6] else joined_on
         years = rules.anniversary_years(anchor, day)
