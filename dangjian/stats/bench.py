@@ -185,6 +185,14 @@ def run(report) -> None:
     county_members = Member.objects.in_subtree(county).count()
     report("统计：compute_party_stats 全县", _median_ms(lambda: compute_party_stats(county)),
            note=f"{county.name}，{county_members}名党员")
+    # Each app's block on its own, so that a slow block shows by name.
+    from dangjian.core.extensions import stats_blocks
+    from dangjian.stats.service import resolve_period
+
+    as_of, date_from, date_to = resolve_period(None, None, None)
+    for block in stats_blocks():
+        report(f"统计：分块 {block.key}（全县）",
+               _median_ms(lambda block=block: block.compute(county, as_of, date_from, date_to)), note=block.label)
     township = _largest(2, county.path)
     if township is not None:
         report("统计：compute_party_stats 一个乡镇", _median_ms(lambda: compute_party_stats(township)),

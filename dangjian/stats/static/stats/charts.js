@@ -14,7 +14,9 @@
       return base;
     }
     var horizontal = c.kind === "hbar";
-    var categories = { type: "category", data: c.labels, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
+    // A horizontal bar chart lists its categories top-down, in the order of the table beside it.
+    var categories = { type: "category", data: c.labels, inverse: horizontal,
+      axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
     var values = { type: "value", minInterval: 1 };
     base.tooltip = { trigger: "axis" };
     base.grid = { left: horizontal ? 130 : 50, right: 20, top: 20, bottom: horizontal ? 30 : 80 };
