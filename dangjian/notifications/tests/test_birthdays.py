@@ -201,3 +201,18 @@ def test_a_member_opts_out_and_back_in_with_audit(users):
     assert [r.changes["birthday_sms"] for r in rows.order_by("id")] == [["接收", "不接收"], ["不接收", "接收"]]
     with pytest.raises(PermissionDenied):
         services.set_birthday_sms(m, actor=Actor(users["outsider"]), receive=False)
+
+
+# --- the member's page: next political birthday and 党龄 -------------------------------------------
+
+def test_the_next_political_birthday_and_party_standing():
+    from dangjian.notifications.rules import next_political_birthday, party_standing_years
+
+    joined = datetime.date(2004, 2, 29)
+    assert next_political_birthday(joined, datetime.date(2027, 2, 28)) == (datetime.date(2027, 2, 28), 23)
+    assert next_political_birthday(joined, datetime.date(2027, 3, 1)) == (datetime.date(2028, 2, 29), 24)
+    # joined this year: the first anniversary is next year
+    assert next_political_birthday(datetime.date(2026, 5, 1), datetime.date(2026, 6, 1)) == (datetime.date(2027, 5, 1), 1)
+    assert party_standing_years(datetime.date(2006, 7, 2), datetime.date(2026, 7, 1)) == 19
+    assert party_standing_years(datetime.date(2006, 7, 2), datetime.date(2026, 7, 2)) == 20
+    assert party_standing_years(None, datetime.date(2026, 7, 2)) is None
