@@ -1,8 +1,8 @@
 """The register's blocks of ``party_stats`` and the statistics page (stats-contract.md).
 
-Each block is a handful of aggregate queries (conditional ``Count`` with ``filter=Q(...)``): the
-database does the counting, so a county of 100,000 members costs a few scans, never a Python loop
-over members. ``org`` None means the whole database; otherwise the organisation's subtree, itself
+Each block is one aggregate query (conditional ``Count`` with ``filter=Q(...)``): the database does
+the counting, so a county of 100,000 members costs one scan per block, never a Python loop over
+members. ``org`` None means the whole database; otherwise the organisation's subtree, itself
 included (one indexed ``path`` prefix).
 """
 from __future__ import annotations
@@ -21,11 +21,11 @@ from .vocab import (
     MemberStatus, Occupation, Sex,
 )
 
-# 党内统计's joining eras (domain-rules §8): key, first day (inclusive), end day (exclusive).
+# 党内统计's joining eras (domain-rules §8): key, first and last day (inclusive; None = open).
 JOIN_ERAS = [
-    ("before_1949_10", None, datetime.date(1949, 10, 1)),
-    ("1949_10_to_1978_12", datetime.date(1949, 10, 1), datetime.date(1979, 1, 1)),
-    ("1979_01_to_2012_11", datetime.date(1979, 1, 1), datetime.date(2012, 12, 1)),
+    ("before_1949_10", None, datetime.date(1949, 9, 30)),
+    ("1949_10_to_1978_12", datetime.date(1949, 10, 1), datetime.date(1978, 12, 31)),
+    ("1979_01_to_2012_11", datetime.date(1979, 1, 1), datetime.date(2012, 11, 30)),
     ("since_2012_12", datetime.date(2012, 12, 1), None),
 ]
 JOIN_ERA_LABELS = {
@@ -118,13 +118,8 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     }
     for key, (earliest, latest) in age_band_birth_ranges(as_of).items():
         per_group[f"age:{key}"] = Count("pk", filter=_between("birth_date", earliest, latest))
-    for key, first, end in JOIN_ERAS:
-        q = Q()
-        if first is not None:
-            q &= Q(joined_on__gte=first)
-        if end is not None:
-            q &= Q(joined_on__lt=end)
-        per_group[f"era:{key}"] = Count("pk", filter=q)
+    for key, first, last in JOIN_ERAS:
+        per_group[f"era:{key}"] = Count("pk", filter=_between("joined_on", first, last))
 
     groups = (
         members_in(org)
@@ -171,7 +166,7 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     result["by_education"] = by_education
     result["by_occupation"] = by_occupation
     result["by_ethnicity"] = dict(sorted(by_ethnicity.items(), key=lambda pair: (-pair[1], pair[0])))
-    result["join_eras"] = {key: sums[f"era:{key}"] for key, _first, _end in JOIN_ERAS}
+    result["join_eras"] = {key: sums[f"era:{key}"] for key, _first, _last in JOIN_ERAS}
     return result
 
 

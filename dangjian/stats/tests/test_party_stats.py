@@ -204,3 +204,29 @@ def test_it_words_the_reports_paragraph_for_the_scope(world):
         "其中党（工）委1个、党总支1个、联合党支部1个，党支部2个，党员2名。")
     assert paragraph(world["community_branch"]) == (
         "中共幸福社区支部委员会共设基层党组织1个，其中党（工）委0个、党总支0个、联合党支部0个，党支部1个，党员1名。")
+
+
+def test_it_breaks_members_down_for_the_page_with_the_same_rules(world):
+    m = compute_party_stats(as_of=AS_OF)["members"]
+
+    assert m["male"] == 14
+    assert m["by_education"]["大学本科"] == 14 and m["by_education"]["大学专科"] == 1
+    assert m["by_education"]["中等专科"] == 1 and sum(m["by_education"].values()) == 16
+    assert m["by_occupation"]["工人"] == 16 and sum(m["by_occupation"].values()) == 16
+    assert m["by_ethnicity"] == {"汉族": 15, "壮族": 1}  # the suspended and transferred 壮族 members are not here
+
+
+@pytest.mark.parametrize("joined, era", [
+    (datetime.date(1949, 9, 30), "before_1949_10"),
+    (datetime.date(1949, 10, 1), "1949_10_to_1978_12"),
+    (datetime.date(1978, 12, 31), "1949_10_to_1978_12"),
+    (datetime.date(1979, 1, 1), "1979_01_to_2012_11"),
+    (datetime.date(2012, 11, 30), "1979_01_to_2012_11"),
+    (datetime.date(2012, 12, 1), "since_2012_12"),
+])
+def test_it_counts_joining_eras_by_the_day(county, make_member, joined, era):
+    make_member(county["village_branch"], birth=datetime.date(1920, 1, 1), joined=joined, full=None)
+
+    eras = compute_party_stats(as_of=AS_OF)["members"]["join_eras"]
+
+    assert eras[era] == 1 and sum(eras.values()) == 1
