@@ -202,3 +202,13 @@ def test_it_appears_in_the_menu_for_the_roles_that_use_it(world, users, client_f
     assert "stats:index" not in [item.url_name for item in nav_items_for(users["member"])]
     content = page(client_for(users["secretary"])).content.decode()
     assert f'<a class="nav-link active" href="{INDEX}">统计分析</a>' in content
+
+
+def test_it_shows_a_superuser_without_an_organisation_the_whole_database(world, users, client_for, django_user_model):
+    root_user = django_user_model.objects.create_superuser(username="root", password="x", email="")
+
+    response = page(client_for(root_user))
+
+    assert response.context["report"].scope_org is None
+    assert response.context["scope_choices"][0] == ("", "全部组织")
+    assert json.loads(json.dumps(response.context["report"].stats, default=str)) == command_json()
