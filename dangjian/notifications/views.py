@@ -202,14 +202,14 @@ def me_sms(request):
 def me_transfer(request):
     """The member asks for their own transfer; the branch and the committee take it from there."""
     from dangjian.transfers import services as transfer_services
-    from dangjian.transfers.forms import StartForm
+    from dangjian.transfers.forms import MemberStartForm
 
     member = _member_of(request.user)
-    form = StartForm(request.POST or None, exclude_org=member.organization)
+    form = MemberStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            transfer_services.start_transfer(actor=Actor.from_request(request), member=member,
-                                             to_org=form.cleaned_data["to_org"], reason=form.cleaned_data["reason"])
+            transfer_services.start_transfer(actor=Actor.from_request(request), member=member, to_org=None,
+                                             destination=form.cleaned_data["destination"], reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:

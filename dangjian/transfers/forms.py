@@ -23,7 +23,7 @@ class Labelled(ChineseFormMixin):
     extra_labels = {"member": "党员", "status": "状态", "valid_until": "介绍信有效期", "to_org": "转入党组织",
                     "reported_on": "报到日期", "note": "意见", "return_reason": "退回原因", "receipt_on": "回执日期",
                     "organization": "党组织", "kind": "类型", "id_number": "公民身份号码", "phone": "手机号码",
-                    "ended_on": "结束日期", "end_reason": "结束原因"}
+                    "ended_on": "结束日期", "end_reason": "结束原因", "destination": "拟转入的党组织"}
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -42,6 +42,22 @@ class StartForm(Labelled, forms.Form):
         if exclude_org is not None:
             qs = qs.exclude(pk=exclude_org.pk)
         self.fields["to_org"].queryset = qs
+
+
+class MemberStartForm(Labelled, forms.Form):
+    destination = forms.CharField(label="拟转入的党组织", max_length=200,
+                                  widget=forms.TextInput(attrs={"placeholder": "如：某某镇某某村党支部、某某公司党支部"}))
+    reason = forms.CharField(label="转接原因", max_length=300, required=False,
+                             widget=forms.TextInput(attrs={"placeholder": "如：工作调动、迁居、升学（可不填）"}))
+
+
+class ApproveChoosingForm(Labelled, forms.Form):
+    to_org = OrgChoiceField(label="转入党组织", queryset=Organization.objects.none())
+    note = forms.CharField(label="意见", max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = receiving_orgs()
 
 
 class NoteForm(Labelled, forms.Form):

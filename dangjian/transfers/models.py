@@ -74,6 +74,9 @@ class Transfer(models.Model):
                                on_delete=models.PROTECT, related_name="transfers_in")
     # For a transfer to or from outside the platform: the other side's organisation, in words.
     external_org_name = models.CharField("平台外党组织", max_length=200, blank=True)
+    # A member asking for their own transfer names where they go in words; the committee picks the
+    # organisation when it approves.
+    requested_destination = models.CharField("拟转入党组织（党员填写）", max_length=200, blank=True)
     destination = models.CharField("去向/来源", max_length=20, choices=Destination.choices, blank=True)
     reason = models.CharField("转接原因", max_length=300, blank=True)
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REQUESTED)
@@ -102,7 +105,7 @@ class Transfer(models.Model):
     objects = TransferQuerySet.as_manager()
 
     AUDITED_FIELDS = (
-        "kind", "member", "from_org", "to_org", "external_org_name", "destination", "reason", "status",
+        "kind", "member", "from_org", "to_org", "external_org_name", "requested_destination", "destination", "reason", "status",
         "letter_number", "issued_on", "valid_until", "decision_note", "accepted_on", "reported_on", "returned_on",
         "return_reason", "receipt_on", "completed_on",
     )
@@ -125,7 +128,7 @@ class Transfer(models.Model):
         ]
 
     def __str__(self):
-        target = self.to_org.name if self.to_org_id else self.external_org_name
+        target = self.to_display
         return f"{self.member.name} 转往 {target}" if self.kind != Kind.IN else f"{self.member.name} 自 {self.external_org_name} 转入"
 
     @property
@@ -143,7 +146,9 @@ class Transfer(models.Model):
 
     @property
     def to_display(self) -> str:
-        return self.to_org.name if self.to_org_id else self.external_org_name
+        if self.to_org_id:
+            return self.to_org.name
+        return self.external_org_name or (f"{self.requested_destination}（待党委确定）" if self.requested_destination else "")
 
 
 class LetterSequence(models.Model):

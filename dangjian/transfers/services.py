@@ -137,42 +137,61 @@ def _check_no_open_transfer(member: Member) -> None:
 
 
 @transaction.atomic(durable=True)
-def start_transfer(*, actor: Actor, member: Member, to_org: Organization | None, reason: str = "") -> Transfer:
-    """A branch, or the member from their own page, asks for a transfer to another organisation."""
+def start_transfer(*, actor: Actor, member: Member, to_org: Organization | None, reason: str = "",
+                   destination: str = "") -> Transfer:
+    """A branch, or the member from their own page, asks for a transfer to another organisation.
+
+    The member may name the destination in words (``destination``) instead of choosing it: the
+    sending committee then picks the organisation when it approves.
+    """
     member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
     user = actor.user
+    own = user is not None and user.role == "member" and user.member_id == member.pk
     if user is not None:
-        own = user.role == "member" and user.member_id == member.pk
         _require(own or (user.role in STAFF_ROLES and Member.objects.for_user(user, "change").filter(pk=member.pk).exists()),
                  "您不能为该党员申请组织关系转接")
-    errors: dict[str, list[str]] = {"member": [], "to_org": []}
+    destination = (destination or "").strip()
+    errors: dict[str, list[str]] = {"member": [], "to_org": [], "destination": []}
     if member.status != MemberStatus.NORMAL:
         errors["member"].append(f"{member.name}的党籍状态为“{member.status}”，不能办理组织关系转接")
-    errors["to_org"] += rules.check_can_receive(to_org)
+    if to_org is not None or not destination:
+        errors["to_org"] += rules.check_can_receive(to_org)
     if to_org is not None and to_org.pk == member.organization_id:
         errors["to_org"].append(f"转入党组织与{member.name}现所在党组织（{member.organization.name}）相同")
+    if destination and destination == member.organization.name:
+        errors["destination"].append(f"拟转入党组织与现所在党组织（{member.organization.name}）相同")
     _raise_if(errors)
     _check_no_open_transfer(member)
     transfer = Transfer.objects.create(
         kind=Kind.INTERNAL, member=member, from_org=member.organization, to_org=to_org, reason=reason.strip(),
-        status=Status.REQUESTED, requested_on=today(), requested_by=user,
-        by_member=bool(user is not None and user.member_id == member.pk),
+        requested_destination="" if to_org is not None else destination,
+        status=Status.REQUESTED, requested_on=today(), requested_by=user, by_member=own,
     )
     _record(actor, transfer, {}, action=AuditLog.Action.CREATED, note="申请组织关系转接")
-    _notify_on_commit([member.organization], None, f"{member.name}申请将组织关系转往{to_org.name}，请转出党委审批",
+    _notify_on_commit([member.organization], None,
+                      f"{member.name}申请将组织关系转往{transfer.to_display}，请转出党委审批",
                       "transfer", f"transfer:{transfer.pk}:requested")
     return transfer
 
 
 @transaction.atomic(durable=True)
-def approve_transfer(transfer: Transfer, *, actor: Actor, note: str = "") -> Transfer:
-    """The sending committee approves and issues the letter: a number and a validity."""
+def approve_transfer(transfer: Transfer, *, actor: Actor, note: str = "", to_org: Organization | None = None) -> Transfer:
+    """The sending committee approves and issues the letter: a number and a validity.
+
+    When the member named the destination in words, the committee chooses ``to_org`` here.
+    """
     transfer = _lock(transfer)
     _require(is_committee_over(actor.user, transfer.from_org), "只有转出党组织的上级党委（县委组织部）可以审批并开具介绍信")
     if transfer.kind != Kind.INTERNAL or transfer.status != Status.REQUESTED:
         raise ValidationError({"status": [f"该转接当前为“{transfer.get_status_display()}”，不能审批"]})
-    _raise_if({"to_org": rules.check_can_receive(transfer.to_org)})
     before = audit.snapshot(transfer, Transfer.AUDITED_FIELDS)
+    if transfer.to_org_id is None:
+        if to_org is None:
+            raise ValidationError({"to_org": [f"党员填写的拟转入党组织为“{transfer.requested_destination}”，请选择对应的转入党组织"]})
+        if to_org.pk == transfer.from_org_id:
+            raise ValidationError({"to_org": ["转入党组织与现所在党组织相同"]})
+        transfer.to_org = to_org
+    _raise_if({"to_org": rules.check_can_receive(transfer.to_org)})
     day = today()
     transfer.letter_number = next_letter_number(day.year)
     transfer.issued_on = day

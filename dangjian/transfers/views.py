@@ -134,6 +134,12 @@ STEP_LABELS = {
 }
 
 
+def _form_class(transfer, step):
+    if step == "approve" and transfer.to_org_id is None:
+        return forms.ApproveChoosingForm
+    return STEP_FORMS[step]
+
+
 def _step_forms(transfer, user, bound=None):
     today = timezone.localdate()
     steps = services.allowed_steps(transfer, user, today)
@@ -141,7 +147,7 @@ def _step_forms(transfer, user, bound=None):
     for step in ("approve", "accept", "receipt", "reissue", "reject", "return", "cancel"):
         if step not in steps:
             continue
-        form_class = STEP_FORMS[step]
+        form_class = _form_class(transfer, step)
         form = None
         if form_class is not None:
             if bound is not None and bound[0] == step:
@@ -174,14 +180,14 @@ def transfer_step(request, pk, step):
     if step not in STEP_FORMS:
         raise Http404("未知的操作")
     actor = Actor.from_request(request)
-    form_class = STEP_FORMS[step]
+    form_class = _form_class(transfer, step)
     form = form_class(request.POST, prefix=step) if form_class else None
     if form is not None and not form.is_valid():
         return transfer_detail(request, pk, bound=(step, form), status=400)
     data = form.cleaned_data if form is not None else {}
     try:
         if step == "approve":
-            services.approve_transfer(transfer, actor=actor, note=data["note"])
+            services.approve_transfer(transfer, actor=actor, note=data["note"], to_org=data.get("to_org"))
         elif step == "reject":
             services.reject_transfer(transfer, actor=actor, note=data["note"])
         elif step == "cancel":
@@ -285,7 +291,16 @@ def floating_list(request):
 
 
 @login_required
-def floating_new(request, direction):
+def floating_new_out(request):
+    return _floating_new(request, "out")
+
+
+@login_required
+def floating_new_in(request):
+    return _floating_new(request, "in")
+
+
+def _floating_new(request, direction):
     _require_staff(request.user)
     actor = Actor.from_request(request)
     if direction == "out":

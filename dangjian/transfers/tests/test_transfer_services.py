@@ -53,11 +53,29 @@ def test_it_starts_a_transfer_from_the_branch_with_one_audit_row_and_a_notice(
     assert told == {"organiser", "secretary"}
 
 
-def test_it_lets_the_member_start_their_own_transfer(users, county, actor_for, set_today):
+def test_it_lets_the_member_start_their_own_transfer_naming_the_destination_in_words(
+        users, county, actor_for, set_today):
     set_today(DAY)
-    t = services.start_transfer(actor=actor_for(users["member"]), member=users["member_record"],
-                                to_org=county["community_branch"])
-    assert t.by_member is True and t.requested_by == users["member"]
+    t = services.start_transfer(actor=actor_for(users["member"]), member=users["member_record"], to_org=None,
+                                destination="幸福社区党支部")
+    assert t.by_member is True and t.requested_by == users["member"] and t.to_org is None
+    assert t.to_display == "幸福社区党支部（待党委确定）"
+    # the committee chooses the organisation when it approves
+    with pytest.raises(ValidationError) as exc:
+        services.approve_transfer(t, actor=actor_for(users["organiser"]))
+    assert "幸福社区党支部" in exc.value.message_dict["to_org"][0]
+    with pytest.raises(ValidationError):
+        services.approve_transfer(t, actor=actor_for(users["organiser"]), to_org=county["root"])
+    t = services.approve_transfer(t, actor=actor_for(users["organiser"]), to_org=county["community_branch"])
+    assert (t.status, t.to_org) == (Status.ISSUED, county["community_branch"])
+    row = audit_rows(t).get(action=AuditLog.Action.CHANGED)
+    assert row.changes["to_org"] == [None, county["community_branch"].name]
+
+
+def test_a_member_must_name_a_destination(users, actor_for):
+    with pytest.raises(ValidationError) as exc:
+        services.start_transfer(actor=actor_for(users["member"]), member=users["member_record"], to_org=None)
+    assert "请选择转入党组织" in exc.value.message_dict["to_org"][0]
 
 
 def test_it_refuses_a_member_starting_someone_elses_transfer(users, county, actor_for, make_member):

@@ -92,7 +92,7 @@ def test_member_search_shows_only_members_in_scope(users, county, client_for, ma
 def test_floating_members_through_the_screens(users, client_for):
     member = users["member_record"]
     c = client_for(users["secretary"])
-    r = c.post(reverse("transfers:floating_new", args=["out"]) + f"?member={member.pk}",
+    r = c.post(reverse("transfers:floating_new_out") + f"?member={member.pk}",
                {"member": member.pk, "place": "广东省深圳市", "since": "2026-01-05", "contact": "13911112222", "certificate_number": "流证1"})
     record = FloatingRecord.objects.get()
     assert r.status_code == 302
@@ -127,12 +127,22 @@ def test_staff_have_no_member_page(users, client_for):
 
 def test_the_member_starts_their_own_transfer(users, county, client_for):
     c = client_for(users["member"])
-    r = c.post(reverse("notifications:me_transfer"), {"to_org": county["community_branch"].pk, "reason": "搬家"})
+    form = c.get(reverse("notifications:me_transfer")).content.decode()
+    assert county["community_branch"].name not in form  # no list of other townships' organisations
+    r = c.post(reverse("notifications:me_transfer"), {"destination": "幸福社区党支部", "reason": "搬家"})
     assert r.status_code == 302
     t = Transfer.objects.get()
-    assert t.by_member and t.member == users["member_record"]
+    assert t.by_member and t.member == users["member_record"] and t.requested_destination == "幸福社区党支部"
+    # the organiser chooses the organisation while approving
+    org_c = client_for(users["organiser"])
+    assert county["community_branch"].name in org_c.get(reverse("transfers:detail", args=[t.pk])).content.decode()
+    r = org_c.post(reverse("transfers:step", args=[t.pk, "approve"]), {"approve-to_org": county["community_branch"].pk})
+    assert r.status_code == 302
+    t.refresh_from_db()
+    assert t.status == Status.ISSUED and t.to_org == county["community_branch"]
     # a second one is refused, in words
-    r = c.post(reverse("notifications:me_transfer"), {"to_org": county["firm_branch"].pk})
+    c = client_for(users["member"])
+    r = c.post(reverse("notifications:me_transfer"), {"destination": "某公司党支部"})
     assert r.status_code == 200 and "未办结" in r.content.decode()
 
 
