@@ -145,6 +145,33 @@ class AuditFilterForm(ChineseFormMixin, forms.Form):
         return data
 
 
+def _object_in_scope(user, object_type: str, object_id: str) -> bool:
+    """Whether the object exists in the user's scope (an object may have no history yet)."""
+    from .scope import ScopedQuerySet
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return False
+    queryset = model._default_manager.all()
+    if not isinstance(queryset, ScopedQuerySet) or not str(object_id).strip().isdigit():
+        return False
+    return queryset.for_user(user, "view").filter(pk=int(object_id)).exists()
+
+
+def _object_name(user, object_type: str, object_id: str) -> str:
+    from .scope import ScopedQuerySet
+
+    try:
+        queryset = apps.get_model(object_type)._default_manager.all()
+    except (LookupError, ValueError):
+        return ""
+    if isinstance(queryset, ScopedQuerySet) and str(object_id).strip().isdigit():
+        obj = queryset.for_user(user, "view").filter(pk=int(object_id)).first()
+        return str(obj) if obj is not None else ""
+    return ""
+
+
 def _audit_queryset(request):
     """The rows this user may read, filtered as asked.
 
@@ -184,7 +211,7 @@ def _audit_queryset(request):
     if data.get("date_to"):
         qs = qs.filter(created_at__lt=datetime.datetime.combine(data["date_to"] + datetime.timedelta(days=1),
                                                                 datetime.time.min, tzinfo=tz))
-    if not is_admin and not qs.exists():
+    if not is_admin and not qs.exists() and not _object_in_scope(user, data["object_type"], data["object_id"]):
         raise Http404("对象不存在或不在您的管理范围内")
     return form, qs.order_by("-created_at", "-id"), is_admin
 
@@ -202,7 +229,9 @@ def audit_log(request):
     return render(request, "core/audit_log.html", {
         "form": form, "page": page, "entries": entries, "query": query.urlencode(), "total": paginator.count,
         "is_admin": is_admin, "single_object": single,
-        "object_name": page.object_list[0].object_repr if single and page.object_list else "",
+        "object_name": (page.object_list[0].object_repr if page.object_list
+                        else _object_name(request.user, form.cleaned_data["object_type"], form.cleaned_data["object_id"]))
+        if single else "",
     })
 
 

@@ -41,6 +41,11 @@ class MemberFilter:
 
 def filtered_members(user, params, *, today: datetime.date | None = None) -> MemberFilter:
     today = today or timezone.localdate()
+    if params:
+        # No 党籍状态 chosen means 正常, and the form should say so.
+        params = params.copy()
+        if not params.get("status"):
+            params["status"] = MemberStatus.NORMAL
     form = MemberFilterForm(params or None, user=user)
     qs = Member.objects.for_user(user, "view")
     described: list[str] = []

@@ -238,12 +238,14 @@ class MemberForm(ChineseFormMixin, forms.Form):
             self.add_error("sex", "请选择“性别”")
         if not data.get("birth_date") and "birth_date" not in self.errors:
             self.add_error("birth_date", "请填写“出生日期”")
-        if self.errors:
-            return data
+        # The register's own checks run on whatever is already valid, so that every fault shows at
+        # once; a field that already has an error keeps only that one.
         try:
             services.check_member(self.service_data(include_numbers=True), instance=self.instance)
         except ValidationError as exc:
-            self.add_service_errors(exc)
+            remaining = {k: v for k, v in exc.message_dict.items() if k not in self.errors}
+            if remaining:
+                self.add_service_errors(ValidationError(remaining))
         return data
 
     def service_data(self, *, include_numbers: bool = True) -> dict:

@@ -116,7 +116,10 @@ def org_tree(request):
         return render(request, template, context)
     roots = [nodes[o.pk] for o in _scope_roots(request.user) if o.pk in nodes]
     whole = len(nodes) <= FULL_TREE_LIMIT
-    if not whole:
+    if whole:
+        for node in nodes.values():
+            node.expanded = True
+    else:
         for root in roots:
             _lazy(root, 1)
     context = {"roots": roots, "whole": whole, "org_count": len(nodes),

@@ -96,3 +96,10 @@ def test_it_answers_404_for_the_history_of_an_object_outside_the_scope(users, co
 
 def test_it_refuses_post(users, client_for):
     assert client_for(users["admin"]).post(LOG).status_code == 405
+
+
+def test_it_shows_an_empty_history_for_an_object_in_scope_that_has_none(users, county, client_for):
+    params = {"object_type": "register.organization", "object_id": county["village_branch"].pk}
+    response = client_for(users["secretary"]).get(LOG, params)
+    assert response.status_code == 200 and response.context["total"] == 0
+    assert client_for(users["outsider"]).get(LOG, params).status_code == 404

@@ -157,3 +157,11 @@ def test_it_enforces_csrf(users, name):
     client.force_login(users["organiser"])
     response = client.post(reverse(name, args=[users["member_record"].pk]), {"reason": "x"})
     assert response.status_code == 403
+
+
+def test_it_shows_rule_errors_together_with_missing_fields(users, county, client_for):
+    response = client_for(users["organiser"]).post(CREATE, form_data(county, education="",
+                                                                     id_number="41990119910203004X"))
+    errors = response.context["form"].errors
+    assert "请选择“学历”" in errors["education"][0]
+    assert "校验位" in errors["id_number"][0]

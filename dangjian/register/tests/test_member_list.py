@@ -125,3 +125,9 @@ def test_it_lists_a_page_in_a_fixed_number_of_queries(users, county, make_member
     with django_assert_max_num_queries(10):
         response = client.get(LIST, {"page": 2})
     assert len(response.context["page"].object_list) == 11
+
+
+def test_it_shows_the_default_status_it_filters_by(users, county, crowd, client_for):
+    response = client_for(users["organiser"]).get(LIST, {"sex": "男"})
+    assert response.context["form"]["status"].value() == "正常"
+    assert "停籍党员" not in names(response)

@@ -93,3 +93,9 @@ def test_it_counts_with_a_fixed_number_of_queries(users, county, make_member, cl
     client = client_for(users["admin"])
     with django_assert_max_num_queries(12):
         client.get(TREE)
+
+
+def test_it_shows_a_small_tree_whole_without_expand_buttons(users, county, client_for):
+    response = client_for(users["admin"]).get(TREE)
+    assert response.context["whole"] is True
+    assert "展开 ▸" not in response.content.decode()
