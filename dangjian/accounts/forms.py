@@ -25,7 +25,7 @@ class UserForm(ChineseFormMixin, forms.Form):
     organization = OrgChoiceField(Organization.objects.none(), label="所在党组织（管理范围）", required=False,
                                   help_text="县委组织部管理员选县委；组织员选乡镇（街道）党（工）委；书记选所在支部。党员角色可不选，按所关联党员自动确定")
     member_id_number = forms.CharField(label="关联党员的公民身份号码", max_length=18, required=False,
-                                       help_text="仅“党员”角色填写，用于找到对应的党员信息")
+                                       help_text="“党员”角色必填；书记、组织员本人是党员的也可填写，用于找到对应的党员信息")
 
     def __init__(self, *args, admin, instance: User | None = None, **kwargs):
         self.admin, self.instance = admin, instance
@@ -56,14 +56,14 @@ class UserForm(ChineseFormMixin, forms.Form):
             if self.member is None:
                 self.add_error("member_id_number", "“关联党员的公民身份号码”在您的管理范围内找不到对应的党员")
                 return data
-        elif self.instance is not None and data.get("role") == User.Role.MEMBER:
-            self.member = self.instance.member
+        elif self.instance is not None:
+            self.member = self.instance.member  # left blank: the link stays as it is
+        is_member = data["role"] == User.Role.MEMBER
         try:
             services.check_user(username=data["username"], full_name=data["full_name"], role=data["role"],
-                                organization=self.member.organization if (self.member and data["role"] == User.Role.MEMBER)
+                                organization=self.member.organization if (self.member and is_member)
                                 else data.get("organization"),
-                                member=self.member if data["role"] == User.Role.MEMBER else None,
-                                instance=self.instance)
+                                member=self.member, instance=self.instance)
             if self.instance is None:
                 services.check_password(data.get("password", ""))
         except ValidationError as exc:
@@ -77,8 +77,7 @@ class UserForm(ChineseFormMixin, forms.Form):
         data = self.cleaned_data
         is_member = data["role"] == User.Role.MEMBER
         return {"username": data["username"], "full_name": data["full_name"], "role": data["role"],
-                "organization": None if is_member else data.get("organization"),
-                "member": self.member if is_member else None}
+                "organization": None if is_member else data.get("organization"), "member": self.member}
 
 
 class PasswordResetForm(ChineseFormMixin, forms.Form):

@@ -73,7 +73,10 @@ def check_user(*, username: str, full_name: str, role: str, organization, member
         elif not organization.is_active:
             add("organization", f"党组织“{organization.name}”已停用")
         if member is not None:
-            add("member", "只有“党员”角色的账号关联党员")
+            # A secretary or an organiser is usually a member too; the link is optional for them.
+            taken = User.objects.filter(member=member).exclude(pk=getattr(instance, "pk", None)).first()
+            if taken is not None:
+                add("member", f"党员“{member.name}”已有账号“{taken.username}”")
     if errors:
         raise ValidationError(errors)
 
@@ -93,7 +96,7 @@ def create_user(*, actor: Actor, username: str, password: str, full_name: str, r
     check_user(username=username, full_name=full_name, role=role, organization=organization, member=member)
     check_password(password)
     user = User(username=username, last_name=full_name, first_name="", role=role, organization=organization,
-                member=member if role == User.Role.MEMBER else None, is_active=True)
+                member=member, is_active=True)
     user.set_password(password)
     user.save()
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=user, object_repr=f"{full_name}（{username}）",
@@ -114,7 +117,7 @@ def update_user(user: User, *, actor: Actor, username: str, full_name: str, role
     before = _snapshot(user)
     user.username, user.last_name, user.first_name = username, full_name, ""
     user.role, user.organization = role, organization
-    user.member = member if role == User.Role.MEMBER else None
+    user.member = member
     user.save()
     changes = audit.diff(before, _snapshot(user))
     if changes:

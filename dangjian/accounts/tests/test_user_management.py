@@ -159,3 +159,15 @@ def test_it_enforces_csrf(users, name):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["admin"])
     assert client.post(reverse(name, args=[users["secretary"].pk]), {}).status_code == 403
+
+
+def test_it_keeps_a_secretarys_link_to_their_own_member_record_on_edit(users, county, make_member, client_for):
+    own = make_member(county["village_branch"], name="书记本人")
+    services.update_user(users["secretary"], actor=Actor.command(), username="secretary", full_name="书记本人",
+                         role="secretary", organization=county["village_branch"], member=own)
+    response = client_for(users["admin"]).post(reverse("accounts:user_edit", args=[users["secretary"].pk]), {
+        "username": "secretary", "full_name": "书记本人", "role": "secretary",
+        "organization": county["village_branch"].pk})
+    assert response.status_code == 302
+    users["secretary"].refresh_from_db()
+    assert users["secretary"].member == own
