@@ -3,8 +3,8 @@
 ``bulk_create`` spends most of its time preparing each value of each field in Python. For the
 two big tables of an import (members and audit rows) ``fast_insert`` reserves the primary keys
 first (so the caller knows every new row's id, e.g. for its audit row) and sends plain
-``executemany`` INSERTs. It must run inside the import's transaction. Backends other than SQLite
-and PostgreSQL fall back to ``bulk_create``.
+``executemany`` INSERTs on SQLite, or a ``COPY … FROM STDIN`` on PostgreSQL. It must run inside the
+import's transaction. Other backends fall back to ``bulk_create``.
 """
 from __future__ import annotations
 
@@ -66,24 +66,33 @@ def fast_insert(objs: Sequence[models.Model]) -> None:
         elif isinstance(f, models.DateField):
             converters.append(ops.adapt_datefield_value)
         elif isinstance(f, models.JSONField):
-            if connection.vendor == "postgresql":
-                converters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
-            else:
-                converters.append(lambda v: json.dumps(v, cls=DjangoJSONEncoder, ensure_ascii=False))
+            # JSON text: SQLite stores it as is, PostgreSQL's COPY parses it into jsonb.
+            converters.append(lambda v: json.dumps(v, cls=DjangoJSONEncoder, ensure_ascii=False))
         elif isinstance(f, models.GenericIPAddressField):
             converters.append(lambda v: v or None)
         else:
             converters.append(None)
     attnames = [f.attname for f in fields]
     q = ops.quote_name
-    sql = (f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    columns = ", ".join(q(f.column) for f in fields)
     plain = [(a, c) for a, c in zip(attnames, converters)]
-    rows = []
-    with connection.cursor() as cursor:
+
+    def values():
         for obj in objs:
             d = obj.__dict__
-            rows.append(tuple(d[a] if c is None else c(d[a]) for a, c in plain))
+            yield tuple(d[a] if c is None else c(d[a]) for a, c in plain)
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is the fast path into PostgreSQL (psycopg 3).
+            with cursor.cursor.copy(f"COPY {q(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in values():
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        rows = []
+        for row in values():
+            rows.append(row)
             if len(rows) >= BATCH:
                 cursor.executemany(sql, rows)
                 rows = []
