@@ -130,6 +130,15 @@ def import_page(request):
     if request.POST.get("step") == "import":
         return _run_import(request, scope_org)
 
+    # Refuse a far too large upload from its declared length, before Django spools it to disk.
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > settings.DANGJIAN_UPLOAD_MAX_BYTES + 1024 * 1024:
+        limit = settings.DANGJIAN_UPLOAD_MAX_BYTES // (1024 * 1024)
+        return _render_result(request, {"form_errors": [
+            f"文件太大，超过上限 {limit} MB。请把名册拆成几个工作簿分批导入。"]})
     form = RosterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         # 200 with the message (htmx swaps only successful responses into the page).

@@ -129,6 +129,8 @@ def test_it_refuses_an_oversize_upload_naming_the_limit(users, client_for, setti
     big = content + b"\0" * (2 * 1024 * 1024)
     body = upload(client_for(users["admin"]), big).content.decode()
     assert "超过上限 2 MB" in body
+    far_too_big = upload(client_for(users["admin"]), content + b"\0" * (4 * 1024 * 1024)).content.decode()
+    assert "超过上限 2 MB" in far_too_big
     assert "超过上限" not in upload(client_for(users["admin"]), content).content.decode()
 
 
