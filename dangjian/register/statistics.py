@@ -1,14 +1,13 @@
 """The register's blocks of ``party_stats`` and the statistics page (stats-contract.md).
 
-Each block is one aggregate query (conditional ``Count`` with ``filter=Q(...)``): the database does
-the counting, so a county of 100,000 members costs one scan per block, never a Python loop over
-members. ``org`` None means the whole database; otherwise the organisation's subtree, itself
+Each block is one or two aggregate queries (conditional ``Count`` with ``filter=Q(...)``): the
+database does the counting, so a county of 100,000 members costs a scan or two per block, never a
+Python loop over members. ``org`` None means the whole database; otherwise the organisation's subtree, itself
 included (one indexed ``path`` prefix).
 """
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from django.db.models import Count, Q
 
@@ -21,12 +20,12 @@ from .vocab import (
     MemberStatus, Occupation, Sex,
 )
 
-# 党内统计's joining eras (domain-rules §8): key, first and last day (inclusive; None = open).
+# 党内统计's joining eras (domain-rules §8): key, and the first day of the next era (None: the last).
 JOIN_ERAS = [
-    ("before_1949_10", None, datetime.date(1949, 9, 30)),
-    ("1949_10_to_1978_12", datetime.date(1949, 10, 1), datetime.date(1978, 12, 31)),
-    ("1979_01_to_2012_11", datetime.date(1979, 1, 1), datetime.date(2012, 11, 30)),
-    ("since_2012_12", datetime.date(2012, 12, 1), None),
+    ("before_1949_10", datetime.date(1949, 10, 1)),
+    ("1949_10_to_1978_12", datetime.date(1979, 1, 1)),  # 十一届三中全会
+    ("1979_01_to_2012_11", datetime.date(2012, 12, 1)),  # 十八大
+    ("since_2012_12", None),
 ]
 JOIN_ERA_LABELS = {
     "before_1949_10": "1949年10月以前", "1949_10_to_1978_12": "1949年10月至1978年12月",
@@ -34,29 +33,13 @@ JOIN_ERA_LABELS = {
 }
 
 
-def age_band_birth_ranges(as_of: datetime.date) -> dict[str, tuple[datetime.date | None, datetime.date | None]]:
-    """For each age band, the birth dates (earliest, latest; inclusive, None = open) it holds on ``as_of``.
+def born_by(as_of: datetime.date, age: int) -> datetime.date:
+    """The last birth date of someone at least ``age`` years old on ``as_of`` (``rules.age_on``).
 
-    Someone is at least ``n`` years old on ``as_of`` (``rules.age_on``) exactly when they were born on or
-    before ``add_years(as_of, -n)``: that clamps 29 February to 28 February in a common year, which is
-    also the last birth date whose (month, day) is not after as_of's. So a band [lo, hi] holds births in
-    (add_years(as_of, -(hi + 1)), add_years(as_of, -lo)].
+    ``add_years`` clamps 29 February to 28 February in a common year, which is also the last birth
+    date whose (month, day) is not after as_of's: age_on(birth, as_of) >= age ⇔ birth <= born_by(as_of, age).
     """
-    ranges = {}
-    for key, lowest, highest in AGE_BANDS:
-        latest = add_years(as_of, -lowest) if lowest is not None else None
-        earliest = add_years(as_of, -(highest + 1)) + datetime.timedelta(days=1) if highest is not None else None
-        ranges[key] = (earliest, latest)
-    return ranges
-
-
-def _between(field: str, earliest, latest) -> Q:
-    q = Q()
-    if earliest is not None:
-        q &= Q(**{f"{field}__gte": earliest})
-    if latest is not None:
-        q &= Q(**{f"{field}__lte": latest})
-    return q
+    return add_years(as_of, -age)
 
 
 def divisions(org, as_of, date_from=None, date_to=None) -> dict:
@@ -103,70 +86,68 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     ``suspended`` counts 停止党籍; every other key counts only members in good standing (正常);
     已转出 counts nowhere. Probation and ages are judged on ``as_of``.
 
-    One query: members grouped by the categorical columns (党籍状态, 学历, 人员类别, 民族: a few hundred
-    groups at most, whatever the number of members), each group with conditional counts for the
-    rest. Grouping replaces a conditional count per category value, which on SQLite costs a pass of
-    its own; the groups are then summed here.
+    Two queries: one pass of conditional counts grouped by 党籍状态 (two groups, read in the order of
+    the (status, organization) index), and the minority 民族 breakdown. Age bands and joining eras
+    are counted cumulatively (born on or before each band's threshold; joined before each era's
+    end) and differenced here, so each member row is compared once per threshold, not twice per band.
     """
-    per_group = {
+    age_lows = [low for _key, low, _high in AGE_BANDS if low is not None]
+    era_ends = [end for _key, end in JOIN_ERAS if end is not None]
+    counts = {
         "n": Count("pk"),
         "full": Count("pk", filter=Q(full_on__isnull=False, full_on__lte=as_of)),
         "female": Count("pk", filter=Q(sex=Sex.FEMALE)),
+        "ethnic_minority": Count("pk", filter=~Q(ethnicity=HAN)),
+        "college_or_above": Count("pk", filter=Q(education__in=COLLEGE_OR_ABOVE)),
         "floating": Count("pk", filter=Q(is_floating=True)),
         "in_two_new": Count("pk", filter=Q(organization__unit_type__in=TWO_NEW_UNIT_TYPES)),
         "under_party_probation": Count("pk", filter=Q(under_party_probation=True)),
+        **{f"age:{low}": Count("pk", filter=Q(birth_date__lte=born_by(as_of, low))) for low in age_lows},
+        **{f"joined_before:{end}": Count("pk", filter=Q(joined_on__lt=end)) for end in era_ends},
+        **{f"education:{value}": Count("pk", filter=Q(education=value)) for value in Education.values},
+        **{f"occupation:{value}": Count("pk", filter=Q(occupation=value)) for value in Occupation.values},
     }
-    for key, (earliest, latest) in age_band_birth_ranges(as_of).items():
-        per_group[f"age:{key}"] = Count("pk", filter=_between("birth_date", earliest, latest))
-    for key, first, last in JOIN_ERAS:
-        per_group[f"era:{key}"] = Count("pk", filter=_between("joined_on", first, last))
-
-    groups = (
-        members_in(org)
-        .filter(status__in=[MemberStatus.NORMAL, MemberStatus.SUSPENDED])  # 已转出 counts nowhere
-        .values("status", "education", "occupation", "ethnicity")
-        .annotate(**per_group)
-        .order_by()
-    )
-    sums: dict[str, int] = defaultdict(int)
-    by_education = dict.fromkeys(Education.values, 0)
-    by_occupation = dict.fromkeys(Occupation.values, 0)
-    by_ethnicity: dict[str, int] = defaultdict(int)
-    suspended = 0
-    for group in groups:
-        if group["status"] == MemberStatus.SUSPENDED:
-            suspended += group["n"]
-            continue
-        for key in per_group:
-            sums[key] += group[key]
-        if group["education"] in COLLEGE_OR_ABOVE:
-            sums["college_or_above"] += group["n"]
-        if group["ethnicity"] != HAN:
-            sums["ethnic_minority"] += group["n"]
-        by_education[group["education"]] = by_education.get(group["education"], 0) + group["n"]
-        by_occupation[group["occupation"]] = by_occupation.get(group["occupation"], 0) + group["n"]
-        by_ethnicity[group["ethnicity"]] += group["n"]
-
-    total = sums["n"]
+    qs = members_in(org)
+    by_status = {
+        row["status"]: row
+        for row in qs.filter(status__in=[MemberStatus.NORMAL, MemberStatus.SUSPENDED])  # 已转出 counts nowhere
+        .values("status").annotate(**counts).order_by()
+    }
+    empty = dict.fromkeys(counts, 0)
+    c, suspended = by_status.get(MemberStatus.NORMAL, empty), by_status.get(MemberStatus.SUSPENDED, empty)["n"]
+    total = c["n"]
     result = {
         "total": total,
-        "full": sums["full"],
-        "probationary": total - sums["full"],  # the others: no 转正日期, or one after as_of
-        "female": sums["female"],
-        "ethnic_minority": sums["ethnic_minority"],
-        "college_or_above": sums["college_or_above"],
-        "floating": sums["floating"],
-        "in_two_new": sums["in_two_new"],
+        "full": c["full"],
+        "probationary": total - c["full"],  # the others: no 转正日期, or one after as_of
+        "female": c["female"],
+        "ethnic_minority": c["ethnic_minority"],
+        "college_or_above": c["college_or_above"],
+        "floating": c["floating"],
+        "in_two_new": c["in_two_new"],
         "suspended": suspended,
-        "age_bands": {key: sums[f"age:{key}"] for key, _lo, _hi in AGE_BANDS},
+        # A band [low, high] holds those at least ``low`` years old but not ``high + 1`` (the next band's low).
+        "age_bands": {
+            key: (total if low is None else c[f"age:{low}"]) - (0 if high is None else c[f"age:{high + 1}"])
+            for key, low, high in AGE_BANDS
+        },
     }
     # Extra keys for the statistics page (the contract keys above keep their names and meanings).
-    result["male"] = total - sums["female"]
-    result["under_party_probation"] = sums["under_party_probation"]
-    result["by_education"] = by_education
-    result["by_occupation"] = by_occupation
-    result["by_ethnicity"] = dict(sorted(by_ethnicity.items(), key=lambda pair: (-pair[1], pair[0])))
-    result["join_eras"] = {key: sums[f"era:{key}"] for key, _first, _last in JOIN_ERAS}
+    result["male"] = total - c["female"]
+    result["under_party_probation"] = c["under_party_probation"]
+    result["by_education"] = {value: c[f"education:{value}"] for value in Education.values}
+    result["by_occupation"] = {value: c[f"occupation:{value}"] for value in Occupation.values}
+    minorities = (qs.filter(status=MemberStatus.NORMAL).exclude(ethnicity=HAN)
+                  .values_list("ethnicity").annotate(n=Count("pk")).order_by()) if c["ethnic_minority"] else []
+    by_ethnicity = {HAN: total - c["ethnic_minority"], **dict(minorities)}
+    result["by_ethnicity"] = dict(sorted(((k, n) for k, n in by_ethnicity.items() if n),
+                                         key=lambda pair: (-pair[1], pair[0])))
+    # An era holds those who joined before its end but not before the previous era's end.
+    eras, earlier = {}, 0
+    for key, end in JOIN_ERAS:
+        upto = total if end is None else c[f"joined_before:{end}"]
+        eras[key], earlier = upto - earlier, upto
+    result["join_eras"] = eras
     return result
 
 

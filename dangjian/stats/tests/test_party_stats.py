@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from dangjian.core.extensions import StatsBlock
 from dangjian.register.rules import age_on
-from dangjian.register.statistics import age_band_birth_ranges
-from dangjian.register.vocab import AGE_BANDS
+from dangjian.register.statistics import born_by
 from dangjian.stats.service import compute_party_stats
 
 from .conftest import AS_OF
@@ -75,15 +74,10 @@ def test_it_counts_29_february_birthdays_like_age_on(county, make_member, as_of,
 
 
 @given(birth=st.dates(datetime.date(1900, 1, 1), datetime.date(2030, 12, 31)),
-       as_of=st.dates(datetime.date(1950, 1, 1), datetime.date(2040, 12, 31)))
-def test_it_computes_band_birth_ranges_that_agree_with_age_on(birth, as_of):
-    ranges = age_band_birth_ranges(as_of)
-    holding = [key for key, (earliest, latest) in ranges.items()
-               if (earliest is None or birth >= earliest) and (latest is None or birth <= latest)]
-    age = age_on(birth, as_of)
-    expected = [key for key, lo, hi in AGE_BANDS if (lo is None or age >= lo) and (hi is None or age <= hi)]
-
-    assert holding == expected
+       as_of=st.dates(datetime.date(1950, 1, 1), datetime.date(2040, 12, 31)),
+       age=st.integers(0, 100))
+def test_it_finds_the_last_birth_date_of_an_age_exactly_as_age_on_counts(birth, as_of, age):
+    assert (age_on(birth, as_of) >= age) == (birth <= born_by(as_of, age))
 
 
 def test_it_counts_divisions_by_category_without_the_county(world):
