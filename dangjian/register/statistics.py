@@ -86,8 +86,8 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     ``suspended`` counts 停止党籍; every other key counts only members in good standing (正常);
     已转出 counts nowhere. Probation and ages are judged on ``as_of``.
 
-    Two queries: one pass of conditional counts grouped by 党籍状态 (two groups, read in the order of
-    the (status, organization) index), and the minority 民族 breakdown. Age bands and joining eras
+    Two queries: one pass of conditional counts grouped by 党籍状态 (正常 and 停止党籍), and the
+    breakdown of the minority 民族 (skipped when there are none). Age bands and joining eras
     are counted cumulatively (born on or before each band's threshold; joined before each era's
     end) and differenced here, so each member row is compared once per threshold, not twice per band.
     """
