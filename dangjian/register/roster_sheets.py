@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime
 from typing import Any, Iterable, Iterator, Optional
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from dangjian.core import audit, crypto
 from dangjian.core.models import AuditLog
 from dangjian.core.tree import STEP, decode_step, encode_step
-from dangjian.roster.bulk import fast_insert, reserve_ids, save_audit_entries
+from dangjian.roster.bulk import AuditWriter, insert_rows, reserve_ids, save_audit_entries
 from dangjian.roster.cells import RowReader, number_as_text, parse_choice, parse_date, parse_text, parse_yes_no
 from dangjian.roster.sheets import (
     SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler,
@@ -34,7 +34,6 @@ from .vocab import (
 
 OUT_OF_SCOPE = "不在您的管理范围内"
 CHUNK = 900  # names or digests per IN (…) query, under SQLite's 999 parameters
-AUDIT_BATCH = 2000
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -693,48 +692,49 @@ class MemberSheet(SheetHandler):
             for name, pk, path in Organization.objects.filter(name__in=chunk).values_list("name", "pk", "path"):
                 org_pk[name] = (pk, path)
         now = timezone.now()
-        new_members: list[Member] = []
         new_items: list[dict] = []
         changed: list[tuple[Member, dict]] = []
         for item in self.items:
-            pk, _ = org_pk[item["_org"]]
             if "_existing" not in item:
-                m = Member(name=item["name"], sex=item["sex"], ethnicity=item["ethnicity"],
-                           birth_date=item["birth_date"], education=item["education"],
-                           occupation=item["occupation"], organization_id=pk, joined_on=item["joined_on"],
-                           full_on=item["full_on"], status=item["status"], is_floating=item["is_floating"],
-                           id_number_encrypted=crypto.encrypt(item["id_number"]), id_number_hash=item["_hash"],
-                           phone_encrypted=crypto.encrypt(item["phone"]),
-                           phone_hash=crypto.lookup_hash(item["phone"]), created_at=now, updated_at=now)
-                new_members.append(m)
                 new_items.append(item)
             elif item["_changes"]:
-                row = item["_existing"]
-                m = Member(pk=row["pk"])
-                changed.append((m, item))
-        for m, pk in zip(new_members, reserve_ids(Member, len(new_members))):
-            m.pk = pk
-        fast_insert(new_members)
+                changed.append((Member(pk=item["_existing"]["pk"]), item))
 
-        entries: list[AuditLog] = []
+        # New members as plain rows (no model instance each): 100,000 in seconds.
         member_type = Member._meta.label_lower
-        for m, item in zip(new_members, new_items):
-            changes = {
-                "name": [None, item["name"]], "sex": [None, item["sex"]], "ethnicity": [None, item["ethnicity"]],
-                "birth_date": [None, _plain(item["birth_date"])], "education": [None, item["education"]],
-                "occupation": [None, item["occupation"]], "organization": [None, item["_org"]],
-                "joined_on": [None, _plain(item["joined_on"])], "full_on": [None, _plain(item["full_on"])],
-                "status": [None, item["status"]], "is_floating": [None, item["is_floating"]],
-                "under_party_probation": [None, False],
-                "id_number": [None, crypto.mask_id_number(item["id_number"])],
-                "phone": [None, crypto.mask_phone(item["phone"])],
+        audit_rows = AuditWriter(actor)
+        attnames = [f.attname for f in Member._meta.concrete_fields]
+        new_ids = reserve_ids(Member, len(new_items))
+        encrypt, lookup_hash = crypto.encrypt, crypto.lookup_hash
+        rows = []
+        for new_id, item in zip(new_ids, new_items):
+            org_id, org_path = org_pk[item["_org"]]
+            values = {
+                "id": new_id, "name": item["name"], "sex": item["sex"], "ethnicity": item["ethnicity"],
+                "id_number_encrypted": encrypt(item["id_number"]), "id_number_hash": item["_hash"],
+                "birth_date": item["birth_date"], "education": item["education"], "occupation": item["occupation"],
+                "organization_id": org_id, "joined_on": item["joined_on"], "full_on": item["full_on"],
+                "status": item["status"], "phone_encrypted": encrypt(item["phone"]),
+                "phone_hash": lookup_hash(item["phone"]), "is_floating": item["is_floating"],
+                "under_party_probation": False, "created_at": now, "updated_at": now,
             }
-            entries.append(audit.audit_entry(
-                actor=actor, action=AuditLog.Action.CREATED, object_type=member_type, object_id=str(m.pk),
-                object_repr=item["name"], scope_path=org_pk[item["_org"]][1], changes=changes, note="名册导入"))
-            if len(entries) >= AUDIT_BATCH:
-                save_audit_entries(entries)
-                entries = []
+            rows.append(tuple(values[a] for a in attnames))
+            audit_rows.add(
+                action=AuditLog.Action.CREATED, object_type=member_type, object_id=new_id, object_repr=item["name"],
+                scope_path=org_path, note="名册导入", changes={
+                    "name": [None, item["name"]], "sex": [None, item["sex"]], "ethnicity": [None, item["ethnicity"]],
+                    "birth_date": [None, _plain(item["birth_date"])], "education": [None, item["education"]],
+                    "occupation": [None, item["occupation"]], "organization": [None, item["_org"]],
+                    "joined_on": [None, _plain(item["joined_on"])], "full_on": [None, _plain(item["full_on"])],
+                    "status": [None, item["status"]], "is_floating": [None, item["is_floating"]],
+                    "under_party_probation": [None, False],
+                    "id_number": [None, crypto.mask_id_number(item["id_number"])],
+                    "phone": [None, crypto.mask_phone(item["phone"])],
+                })
+        if connection.vendor in ("sqlite", "postgresql"):
+            insert_rows(Member, attnames, rows)
+        else:
+            Member.objects.bulk_create([Member(**dict(zip(attnames, r))) for r in rows], batch_size=500)
 
         if changed:
             fields = ["name", "sex", "ethnicity", "birth_date", "education", "occupation", "organization_id",
@@ -753,12 +753,10 @@ class MemberSheet(SheetHandler):
                     m.phone_encrypted, m.phone_hash = item["_existing"]["phone_encrypted"], item["_existing"]["phone_hash"]
                 changes = item["_changes"]
                 action = AuditLog.Action.MOVED if set(changes) == {"organization"} else AuditLog.Action.CHANGED
-                entries.append(audit.audit_entry(
-                    actor=actor, action=action, object_type=member_type, object_id=str(m.pk),
-                    object_repr=item["name"], scope_path=org_pk[item["_org"]][1], changes=changes,
-                    note="名册导入"))
+                audit_rows.add(action=action, object_type=member_type, object_id=m.pk, object_repr=item["name"],
+                               scope_path=org_pk[item["_org"]][1], changes=changes, note="名册导入")
             Member.objects.bulk_update([m for m, _ in changed], fields, batch_size=200)
-        save_audit_entries(entries)
+        audit_rows.flush()
         return dict(self.plan)
 
     def export_rows(self, user, scope_org, **options) -> Iterable[list[Any]]:

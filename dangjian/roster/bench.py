@@ -16,7 +16,7 @@ from django.conf import settings
 MEMBERS = 100_000
 TOWNS = 20
 BRANCHES_PER_TOWN = 100  # 2,000 branches of 50 members
-FILE_NAME = f"roster-{MEMBERS}.xlsx"
+FILE_NAME = f"roster-{MEMBERS}-v1.xlsx"
 # A region code of no real county, and not the demo county's (419999) nor the tests' (419901).
 REGION = "419998"
 
@@ -28,7 +28,8 @@ _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
 
 
 def workbook_path() -> Path:
-    return Path(settings.VAR_DIR) / "bench" / FILE_NAME
+    # The repository's var/ (not a bench run's temporary VAR_DIR), so the file is generated only once.
+    return Path(settings.BASE_DIR) / "var" / "bench" / FILE_NAME
 
 
 def _id_number(birth: datetime.date, male: bool, serial: int) -> str:

@@ -9,7 +9,7 @@ import's transaction. Other backends fall back to ``bulk_create``.
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
@@ -41,6 +41,54 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
         return list(range(top + 1, top + 1 + n))
 
 
+def _converter(f: models.Field):
+    ops = connection.ops
+    if isinstance(f, models.DateTimeField):
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            from django.utils import timezone
+
+            stamp = ops.adapt_datetimefield_value(timezone.now())
+            return lambda v: stamp if v is None else ops.adapt_datetimefield_value(v)
+        return ops.adapt_datetimefield_value
+    if isinstance(f, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(f, models.JSONField):
+        # JSON text: SQLite stores it as is, PostgreSQL's COPY parses it into jsonb.
+        return lambda v: json.dumps(v, cls=DjangoJSONEncoder, ensure_ascii=False)
+    if isinstance(f, models.GenericIPAddressField):
+        return lambda v: v or None
+    return None
+
+
+def insert_rows(model: type[models.Model], attnames: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Insert plain tuples (values in ``attnames`` order, primary key included) into ``model``'s table."""
+    fields = [model._meta.pk if a in ("pk", model._meta.pk.attname) else next(
+        f for f in model._meta.concrete_fields if f.attname == a) for a in attnames]
+    converters = [_converter(f) for f in fields]
+    q = connection.ops.quote_name
+    columns = ", ".join(q(f.column) for f in fields)
+    if all(c is None for c in converters):
+        converted: Iterable[tuple] = rows
+    else:
+        converted = (tuple(v if c is None else c(v) for v, c in zip(row, converters)) for row in rows)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is the fast path into PostgreSQL (psycopg 3).
+            with cursor.cursor.copy(f"COPY {q(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in converted:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+        batch = []
+        for row in converted:
+            batch.append(row)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
 def fast_insert(objs: Sequence[models.Model]) -> None:
     """Insert unsaved model instances (all of one model) with their pk already set."""
     if not objs:
@@ -49,55 +97,8 @@ def fast_insert(objs: Sequence[models.Model]) -> None:
     if connection.vendor not in ("sqlite", "postgresql"):
         model.objects.bulk_create(objs, batch_size=500)
         return
-    fields = [f for f in model._meta.concrete_fields]
-    now = None
-    ops = connection.ops
-    converters = []
-    for f in fields:
-        if isinstance(f, models.DateTimeField):
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                from django.utils import timezone
-
-                now = now or timezone.now()
-                stamp = ops.adapt_datetimefield_value(now)
-                converters.append(lambda v, stamp=stamp: stamp if v is None else ops.adapt_datetimefield_value(v))
-            else:
-                converters.append(ops.adapt_datetimefield_value)
-        elif isinstance(f, models.DateField):
-            converters.append(ops.adapt_datefield_value)
-        elif isinstance(f, models.JSONField):
-            # JSON text: SQLite stores it as is, PostgreSQL's COPY parses it into jsonb.
-            converters.append(lambda v: json.dumps(v, cls=DjangoJSONEncoder, ensure_ascii=False))
-        elif isinstance(f, models.GenericIPAddressField):
-            converters.append(lambda v: v or None)
-        else:
-            converters.append(None)
-    attnames = [f.attname for f in fields]
-    q = ops.quote_name
-    columns = ", ".join(q(f.column) for f in fields)
-    plain = [(a, c) for a, c in zip(attnames, converters)]
-
-    def values():
-        for obj in objs:
-            d = obj.__dict__
-            yield tuple(d[a] if c is None else c(d[a]) for a, c in plain)
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is the fast path into PostgreSQL (psycopg 3).
-            with cursor.cursor.copy(f"COPY {q(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in values():
-                    copy.write_row(row)
-            return
-        sql = f"INSERT INTO {q(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-        rows = []
-        for row in values():
-            rows.append(row)
-            if len(rows) >= BATCH:
-                cursor.executemany(sql, rows)
-                rows = []
-        if rows:
-            cursor.executemany(sql, rows)
+    attnames = [f.attname for f in model._meta.concrete_fields]
+    insert_rows(model, attnames, (tuple(o.__dict__[a] for a in attnames) for o in objs))
 
 
 def save_audit_entries(entries: Sequence[models.Model]) -> None:
@@ -108,3 +109,43 @@ def save_audit_entries(entries: Sequence[models.Model]) -> None:
     for entry, pk in zip(entries, reserve_ids(model, len(entries))):
         entry.pk = pk
     fast_insert(entries)
+
+
+class AuditWriter:
+    """One audit row per object for a bulk writer, without building a model instance per row.
+
+    The actor's fields come from ``audit.audit_entry`` once; rows are written every ``BATCH``.
+    """
+
+    def __init__(self, actor) -> None:
+        from dangjian.core import audit
+        from dangjian.core.models import AuditLog
+
+        self.model = AuditLog
+        template = audit.audit_entry(actor=actor, action="", object_type="")
+        self.attnames = [f.attname for f in AuditLog._meta.concrete_fields]
+        self.base = {a: template.__dict__[a] for a in self.attnames}
+        self.rows: list[dict] = []
+        self.written = 0
+
+    def add(self, *, action: str, object_type: str, object_id, object_repr: str = "", scope_path: str = "",
+            changes: dict | None = None, note: str = "") -> None:
+        row = dict(self.base)
+        row.update(action=action, object_type=object_type, object_id=str(object_id), object_repr=object_repr[:255],
+                   scope_path=scope_path, changes=changes or {}, note=note)
+        self.rows.append(row)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        if connection.vendor not in ("sqlite", "postgresql"):
+            self.model.objects.bulk_create([self.model(**r) for r in self.rows], batch_size=500)
+        else:
+            pk = self.model._meta.pk.attname
+            for row, new_id in zip(self.rows, reserve_ids(self.model, len(self.rows))):
+                row[pk] = new_id
+            insert_rows(self.model, self.attnames, (tuple(r[a] for a in self.attnames) for r in self.rows))
+        self.written += len(self.rows)
+        self.rows = []
