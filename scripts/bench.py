@@ -162,7 +162,7 @@ def machine_lines(pg_version: str | None) -> list[str]:
         f"日期：{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}",
         f"机器：{platform.platform()}，{os.cpu_count()} 个 CPU（{cpu or '型号未知'}）{memory}",
         f"Python：{platform.python_version()}；SQLite：{sqlite3.sqlite_version}；"
-        f"PostgreSQL：{pg_version or '未在 127.0.0.1:5432 应答，跳过'}",
+        f"PostgreSQL：{pg_version or ('已跳过（BENCH_SKIP_POSTGRES=1）' if os.environ.get('BENCH_SKIP_POSTGRES') == '1' else '未应答，跳过')}",
     ]
 
 

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import io
 import os
 import statistics
 import time
@@ -27,15 +28,21 @@ def run(report) -> None:
     if Organization.objects.filter(name=DEMO_ROOT_ORG_NAME).exists():
         report("核心：载入演示县", 0, "s", note="演示县已在库中，未重新载入")
     else:
+        from dangjian.core.management.commands.load_demo import Command as LoadDemo
+
+        before = Member.objects.count()
+        command = LoadDemo(stdout=io.StringIO(), stderr=io.StringIO())
         started = time.perf_counter()
         try:
-            call_command("load_demo", members=members, seed=DEFAULT_SEED, verbosity=0)
+            call_command(command, members=members, seed=DEFAULT_SEED, verbosity=0)
         except Exception as exc:  # the register part is saved even when an app's demo fails
             failure = exc
         seconds = time.perf_counter() - started
         report("核心：载入演示县（load_demo）", seconds, "s",
-               note=f"{members}名党员，含各应用演示数据" + ("；有应用失败" if failure else ""))
-        report("核心：其中党员（库中）", Member.objects.count(), "名")
+               note=f"{members}名党员，含各应用演示数据；库中原有党员{before}名" + ("；有应用失败" if failure else ""))
+        for part, part_seconds in getattr(command, "timings", {}).items():
+            label = "演示县：行政区划、组织、党员、账号" if part == "register" else f"{part} 的演示数据"
+            report(f"核心：其中 {label}", part_seconds, "s")
 
     admin = User.objects.filter(username="demo_admin").first()
     if admin is not None:
