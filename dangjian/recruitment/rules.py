@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from dangjian.core.rules import RuleParameter, declare, get_setting
-from dangjian.register.rules import add_months, add_years, age_on
+from dangjian.register.rules import add_months, add_years, age_on, birthday_of_age
 from dangjian.register.vocab import MemberStatus, OrgType
 
 from . import workdays
@@ -83,7 +83,7 @@ def article_5_applicant_age(birth: datetime.date, applied_on: datetime.date) -> 
     """第五条：年满十八岁的……可以申请加入中国共产党。"""
     if age_on(birth, applied_on) < 18:
         return [Failure("《细则》第五条", f"入党申请人须年满18周岁（《细则》第五条）：该同志出生于{d(birth)}，"
-                        f"{d(applied_on)}递交申请时未满18周岁，最早{d(add_years(birth, 18))}可递交入党申请书", False)]
+                        f"{d(applied_on)}递交申请时未满18周岁，最早{d(birthday_of_age(birth, 18))}可递交入党申请书", False)]
     return []
 
 

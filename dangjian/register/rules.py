@@ -35,6 +35,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def birthday_of_age(birth: datetime.date, years: int) -> datetime.date:
+    """The first day on which someone born on ``birth`` is ``years`` old (by ``age_on``).
+
+    Someone born on 29 February comes of age on 1 March in a common year: on 28 February their
+    birthday has not yet come round.
+    """
+    day = add_years(birth, years)
+    return day if (day.month, day.day) == (birth.month, birth.day) else day + datetime.timedelta(days=1)
+
+
 def age_on(birth: datetime.date, day: datetime.date) -> int:
     """Age in whole years on ``day``."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

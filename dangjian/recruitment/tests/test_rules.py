@@ -9,7 +9,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from dangjian.core.actor import Actor
 from dangjian.recruitment import rules, services, workdays
 from dangjian.recruitment.plan import plan_dates
-from dangjian.register.rules import add_months, add_years
+from dangjian.register.rules import add_months, add_years, birthday_of_age
 
 ONE = datetime.timedelta(days=1)
 past_days = st.dates(min_value=datetime.date(2010, 1, 1), max_value=datetime.date(2024, 6, 30))
@@ -130,7 +130,7 @@ def test_the_full_membership_meeting_waits_for_the_end_of_probation(admitted, ex
 
 @given(st.dates(min_value=datetime.date(1950, 1, 1), max_value=datetime.date(2008, 1, 1)))
 def test_the_applicant_is_18_on_the_application_date(birth):
-    eighteen = add_years(birth, 18)
+    eighteen = birthday_of_age(birth, 18)
     assert rules.article_5_applicant_age(birth, eighteen) == []
     assert rules.article_5_applicant_age(birth, eighteen - ONE)
 

@@ -92,3 +92,16 @@ def test_scope_of_each_role(users, county, make_member):
     assert set(Member.objects.for_user(users["member"])) == {mine}
     assert not Member.objects.for_user(users["member"], "change").exists()
     assert set(Member.objects.for_user(users["outsider"])) == {other}
+
+
+@pytest.mark.parametrize("birth,day,age", [
+    (datetime.date(2000, 2, 29), datetime.date(2018, 2, 28), 17),
+    (datetime.date(2000, 2, 29), datetime.date(2018, 3, 1), 18),
+    (datetime.date(2000, 2, 29), datetime.date(2016, 2, 29), 16),
+])
+def test_someone_born_on_29_february_comes_of_age_on_1_march_in_a_common_year(birth, day, age):
+    from dangjian.register.rules import age_on, birthday_of_age
+
+    assert age_on(birth, day) == age
+    assert birthday_of_age(birth, 18) == datetime.date(2018, 3, 1)
+    assert birthday_of_age(birth, 16) == datetime.date(2016, 2, 29)
