@@ -17,6 +17,20 @@ def make_id_number(birth: datetime.date, sex: str, serial: int = 1, region: str 
     return body + gb11643_check_char(body)
 
 
+@pytest.fixture(autouse=True)
+def _test_environment(settings, tmp_path):
+    """Every test: a fast password hasher (the users fixture hashes five passwords), uploads under
+    a temporary MEDIA_ROOT (nothing left in var/media), and an empty cache, since cached rule
+    settings would otherwise outlive the rolled-back test that changed them."""
+    from django.core.cache import cache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def system_actor():
     return Actor.command()
@@ -108,3 +122,31 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def actor_for():
+    """actor_for(user): the Actor of a web request by that user."""
+
+    def make(user):
+        return Actor(user=user, ip_address="127.0.0.1")
+
+    return make
+
+
+@pytest.fixture
+def firm_secretary(db, county):
+    """The secretary of 甲镇某公司党支部 (a second branch in the organiser's township)."""
+    from dangjian.accounts.models import User
+
+    return User.objects.create_user(username="firm_secretary", password="测试密码123", role="secretary",
+                                    organization=county["firm_branch"], last_name="企业书记")
+
+
+@pytest.fixture
+def community_secretary(db, county):
+    """The secretary of 幸福社区 (乙街道, outside the organiser's township)."""
+    from dangjian.accounts.models import User
+
+    return User.objects.create_user(username="community_secretary", password="测试密码123", role="secretary",
+                                    organization=county["community_branch"], last_name="社区书记")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dangjian.core.scope import CHANGE, VIEW, ScopedQuerySet
+from dangjian.core.scope import VIEW, ScopedQuerySet
 from dangjian.core.tree import STEP
 from dangjian.register.models import Member, Organization
 

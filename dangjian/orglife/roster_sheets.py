@@ -11,7 +11,6 @@ import datetime
 import re
 from typing import Any, Iterable, Optional
 
-from django.db.models import Q
 
 from dangjian.core import audit
 from dangjian.core.models import AuditLog

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.register.models import Member, Organization

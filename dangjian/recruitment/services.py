@@ -28,7 +28,7 @@ from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
 from . import rules
 from .models import Attachment, Event, EventKind, Override, Recruitment, Status, StepRecord
 from .rules import Failure
-from .steps import LAST_STEP, STEPS
+from .steps import LAST_STEP
 
 ATTACHMENT_MAX_BYTES_DEFAULT = 20 * 1024 * 1024
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

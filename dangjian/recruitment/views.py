@@ -6,8 +6,7 @@ Views never write through the ORM: they call ``services``. Every queryset goes t
 """
 from __future__ import annotations
 
-import datetime
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,7 @@ from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404
 from . import docx_forms, services, todo
 from .forms import ApplicationForm, AttachForm, EventForm, ListFilterForm, StepForm
 from .models import Attachment, EventKind, Override, Recruitment, Status
-from .steps import STAGE_LABELS, STAGE_RANGES, STEPS
+from .steps import STAGE_LABELS, STAGE_RANGES
 
 PAGE_SIZE = 50
 

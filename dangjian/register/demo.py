@@ -273,7 +273,7 @@ class _Builder:
             self.street_committees.append(self.build_subdistrict(name, first=(i == 0)))
 
     def build_agencies(self):
-        rng, root_div = self.rng, self.root_div
+        root_div = self.root_div
         work = self.org("中共演示县直属机关工作委员会", OT.WORKING_COMMITTEE, UT.AGENCY, root_div, self.root)
         self.agency_branches = []
         n_big = self.count(3, 1)

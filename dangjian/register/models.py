@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 
 from dangjian.core import crypto
-from dangjian.core.scope import CHANGE, VIEW, ScopedQuerySet
+from dangjian.core.scope import VIEW, ScopedQuerySet
 from dangjian.core.tree import TreeNode, TreeQuerySet
 
 from .vocab import (

@@ -6,7 +6,6 @@ audit row. The export writes each handler's sheet for the user's scope with open
 """
 from __future__ import annotations
 
-import datetime
 import io
 import logging
 import os

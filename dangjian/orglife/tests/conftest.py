@@ -2,14 +2,6 @@ import datetime
 
 import pytest
 
-from dangjian.core.actor import Actor
-
-
-@pytest.fixture
-def actor_for():
-    def make(user):
-        return Actor(user=user, ip_address="127.0.0.1")
-    return make
 
 
 @pytest.fixture
@@ -37,21 +29,6 @@ def make_activity(db):
             is_late=late, **extra,
         )
     return make
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rule_cache():
-    """Rule settings are cached; a test that changes one must not leak it into the next."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

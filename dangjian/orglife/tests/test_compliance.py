@@ -1,7 +1,6 @@
 """Compliance at period boundaries, applicability, quorum, lateness, talks and ranking."""
 import datetime
 
-import pytest
 
 from dangjian.orglife import compliance
 from dangjian.orglife.models import Attendance, PartyGroup

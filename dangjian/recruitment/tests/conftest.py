@@ -10,23 +10,6 @@ from dangjian.recruitment.plan import plan_dates
 APPLIED = datetime.date(2023, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    # The shared users fixture hashes five passwords; a fast hasher keeps these tests quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rule_settings():
-    """Rule settings are cached; a value read inside a rolled-back test must not leak out of it."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def elders(county, make_member):
     """Three full members of 一村支部, to be contacts and introducers."""

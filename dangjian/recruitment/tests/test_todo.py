@@ -1,6 +1,5 @@
 import datetime
 
-import pytest
 
 from dangjian.core.actor import Actor
 from dangjian.recruitment import reminders, services, todo
@@ -22,7 +21,7 @@ def test_an_applicant_not_yet_talked_to_shows_the_days_left_and_goes_overdue(new
 
 
 def test_activists_show_their_review_and_when_they_may_become_targets(new_recruitment, advance):
-    r = advance(new_recruitment(), 5)  # ③ 2023-03-28, no review yet: due 2023-09-28
+    advance(new_recruitment(), 5)  # ③ 2023-03-28, no review yet: due 2023-09-28
     assert kinds(todo.todo_items(Recruitment.objects.all(), D(2023, 8, 28))) == set()
     assert kinds(todo.todo_items(Recruitment.objects.all(), D(2023, 8, 29))) == {"review"}
     items = todo.todo_items(Recruitment.objects.all(), D(2024, 3, 28))

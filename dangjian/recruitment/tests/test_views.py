@@ -151,7 +151,7 @@ def test_recording_an_event_through_the_form(users, client_for, new_recruitment,
 def test_a_secretary_sees_only_their_own_branchs_candidates(users, client_for, county, new_recruitment):
     from dangjian.conftest import make_id_number
 
-    ours = new_recruitment()
+    new_recruitment()  # 张申请, in the secretary's own branch
     birth = datetime.date(1993, 3, 3)
     firm = new_recruitment(name="企业申请人", organization=county["firm_branch"], birth_date=birth, sex="男",
                            id_number=make_id_number(birth, "男", 8, region="419909"))

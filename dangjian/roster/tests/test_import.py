@@ -11,7 +11,7 @@ from dangjian.core.models import AuditLog
 from dangjian.register.models import Division, Member, Organization
 from dangjian.roster.engine import export_workbook, import_workbook
 
-from .helpers import MEM, ORG, member, new_county_sheets, rows, xlsx
+from .helpers import MEM, ORG, member, new_county_sheets, xlsx
 
 SAMPLE = Path("/work/shared/samples/sample-county.xlsx")
 

@@ -12,12 +12,6 @@ import pytest
 AS_OF = datetime.date(2026, 6, 30)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The shared users fixture sets real passwords; the default hasher makes that a second per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(county, make_member):
     from dangjian.register.models import Division, Organization
