@@ -5,6 +5,10 @@ dates. ``overridable`` failures may be set aside by an organiser with a written 
 listed for the county); the others describe facts that cannot be true (a future date, more votes
 than voters, an introducer under 留党察看) and are always refused. The web form, the roster import
 and the demo all pass through these same functions.
+
+Messages cite an article number only where it was checked against the 2014 text (第五条 age,
+第七条 the talk within a month, 第十七条 training, and 党章第七条 probation); elsewhere they quote the
+rule's words and name the 细则 without a number, rather than risk a wrong citation.
 """
 from __future__ import annotations
 
@@ -22,16 +26,16 @@ from .steps import STEPS
 declare(
     RuleParameter(
         "recruitment.publicity_workdays", "发展对象公示期（工作日）", int, 5,
-        "《中国共产党发展党员工作细则》第二十条前的发展对象公示（公示天数各地规定不一，默认5个工作日）",
+        "《中国共产党发展党员工作细则》前的发展对象公示（公示天数各地规定不一，默认5个工作日）",
         minimum=1, maximum=30,
     ),
     RuleParameter(
         "recruitment.political_review_valid_years", "政治审查结论有效期（年）", int, 1,
-        "《中国共产党发展党员工作细则》第十八条政治审查；结论有效期各地规定不一，默认1年", minimum=1, maximum=3,
+        "《中国共产党发展党员工作细则》政治审查；结论有效期各地规定不一，默认1年", minimum=1, maximum=3,
     ),
     RuleParameter(
         "recruitment.political_birthday_from_approval", "以上级党委审批日期作为“政治生日”", bool, False,
-        "《细则》第二十六条：预备党员的预备期从支部大会通过之日算起；“政治生日”默认取支部大会通过之日",
+        "《细则》：预备党员的预备期从支部大会通过之日算起；“政治生日”默认取支部大会通过之日",
     ),
 )
 
@@ -41,7 +45,7 @@ SOON_DAYS = 30
 
 @dataclass(frozen=True)
 class Failure:
-    rule: str  # the source, e.g. "《细则》第十三条"
+    rule: str  # the source, e.g. "《细则》"
     message: str
     overridable: bool = True
 
@@ -108,17 +112,17 @@ def _full_member_problems(members: Sequence, on: datetime.date, role: str) -> li
     return out
 
 
-def article_10_contacts(contacts: Sequence, on: datetime.date) -> list[Failure]:
-    """第十条：党组织应当指定一至两名正式党员作入党积极分子的培养联系人。"""
+def contacts_are_one_or_two_full_members(contacts: Sequence, on: datetime.date) -> list[Failure]:
+    """《细则》：党组织应当指定一至两名正式党员作入党积极分子的培养联系人。"""
     out = []
     if not 1 <= len(contacts) <= 2:
-        out.append(Failure("《细则》第十条", f"应指定一至两名正式党员作培养联系人（《细则》第十条），现指定{len(contacts)}名"))
+        out.append(Failure("《细则》", f"应指定一至两名正式党员作培养联系人（《细则》），现指定{len(contacts)}名"))
     return out + _full_member_problems(contacts, on, "培养联系人")
 
 
-def article_12_half_yearly_reviews(activist_on: datetime.date, reviews: Iterable[datetime.date],
+def half_yearly_reviews(activist_on: datetime.date, reviews: Iterable[datetime.date],
                                    target_on: datetime.date) -> list[Failure]:
-    """第十二条：党支部每半年对入党积极分子进行一次考察。
+    """《细则》：党支部每半年对入党积极分子进行一次考察。
 
     From 确定入党积极分子 to 确定发展对象 no six months may pass without a review.
     """
@@ -127,7 +131,7 @@ def article_12_half_yearly_reviews(activist_on: datetime.date, reviews: Iterable
         due = add_months(previous, 6)
         if review > due:
             what = "确定为入党积极分子" if previous == activist_on else "上次考察"
-            return [Failure("《细则》第十二条", f"党支部每半年应对入党积极分子考察一次（《细则》第十二条）：该同志{d(previous)}"
+            return [Failure("《细则》", f"党支部每半年应对入党积极分子考察一次（《细则》）：该同志{d(previous)}"
                             f"{what}，{d(due)}前应进行下一次考察，之后至{d(review)}没有考察记录")]
         previous = review
     return []
@@ -135,35 +139,35 @@ def article_12_half_yearly_reviews(activist_on: datetime.date, reviews: Iterable
 
 # --- 发展对象 -------------------------------------------------------------------------------
 
-def article_13_one_year_as_activist(activist_on: datetime.date, target_on: datetime.date) -> list[Failure]:
-    """第十三条：对经过一年以上培养教育和考察……的入党积极分子……列为发展对象。"""
+def one_year_as_activist(activist_on: datetime.date, target_on: datetime.date) -> list[Failure]:
+    """《细则》：对经过一年以上培养教育和考察……的入党积极分子……列为发展对象。"""
     earliest = add_years(activist_on, 1)
     if target_on < earliest:
-        return [Failure("《细则》第十三条", f"发展对象须经一年以上培养考察：该同志{d(activist_on)}确定为入党积极分子，"
+        return [Failure("《细则》", f"发展对象须经一年以上培养考察：该同志{d(activist_on)}确定为入党积极分子，"
                         f"最早{d(earliest)}可确定为发展对象")]
     return []
 
 
-def article_14_introducers(introducers: Sequence, on: datetime.date) -> list[Failure]:
-    """第十四条：发展对象应当有两名正式党员作入党介绍人……受留党察看处分、尚未恢复党员权利的党员，不能作入党介绍人。"""
+def two_full_member_introducers(introducers: Sequence, on: datetime.date) -> list[Failure]:
+    """《细则》：发展对象应当有两名正式党员作入党介绍人……受留党察看处分、尚未恢复党员权利的党员，不能作入党介绍人。"""
     out = []
     if len(introducers) != 2:
-        out.append(Failure("《细则》第十四条", f"发展对象应有两名正式党员作入党介绍人（《细则》第十四条），现确定{len(introducers)}名",
+        out.append(Failure("《细则》", f"发展对象应有两名正式党员作入党介绍人（《细则》），现确定{len(introducers)}名",
                            False))
     out += _full_member_problems(introducers, on, "入党介绍人")
     for m in introducers:
         if m.under_party_probation:
-            out.append(Failure("《细则》第十四条", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人（《细则》第十四条）：{m.name}",
+            out.append(Failure("《细则》", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人（《细则》）：{m.name}",
                                False))
     return out
 
 
 def political_review_validity(review_on: datetime.date, meeting_on: datetime.date) -> list[Failure]:
-    """第十八条：没有经过政治审查的，不能发展入党; 结论有效期 is a county setting (default 1 year)."""
+    """《细则》：没有经过政治审查的，不能发展入党; 结论有效期 is a county setting (default 1 year)."""
     years = get_setting("recruitment.political_review_valid_years")
     expires = add_years(review_on, years)
     if meeting_on >= expires:
-        return [Failure("《细则》第十八条", f"政治审查结论有效期为{years}年：该同志{d(review_on)}完成政治审查，"
+        return [Failure("《细则》", f"政治审查结论有效期为{years}年：该同志{d(review_on)}完成政治审查，"
                         f"须在{d(expires - datetime.timedelta(days=1))}（含）前召开支部委员会审查，现为{d(meeting_on)}，请重新政审")]
     return []
 
@@ -173,11 +177,11 @@ def political_review_expires_on(review_on: datetime.date) -> datetime.date:
     return add_years(review_on, get_setting("recruitment.political_review_valid_years")) - datetime.timedelta(days=1)
 
 
-def article_19_training(days: int | None, hours: int | None) -> list[Failure]:
-    """第十九条：基层党委对发展对象进行短期集中培训。培训时间一般不少于3天（或不少于24个学时）。"""
+def article_17_training(days: int | None, hours: int | None) -> list[Failure]:
+    """第十七条：基层党委对发展对象进行短期集中培训。培训时间一般不少于3天（或不少于24个学时）。"""
     if (days or 0) >= 3 or (hours or 0) >= 24:
         return []
-    return [Failure("《细则》第十九条", f"集中培训时间一般不少于3天或24个学时（《细则》第十九条），现记录{days or 0}天、{hours or 0}学时")]
+    return [Failure("《细则》第十七条", f"集中培训时间一般不少于3天或24个学时（《细则》第十七条），现记录{days or 0}天、{hours or 0}学时")]
 
 
 def publicity_end(start: datetime.date) -> datetime.date:
@@ -226,16 +230,16 @@ def check_votes(entitled, present, for_, against, abstain) -> list[Failure]:
     return out
 
 
-def article_24_branch_meeting(entitled: int, present: int, for_: int, step: int) -> list[Failure]:
-    """第二十四条：有表决权的到会人数必须超过应到会有表决权人数的半数；赞成人数超过应到会有表决权的正式党员的半数，
+def branch_meeting_quorum_and_majority(entitled: int, present: int, for_: int, step: int) -> list[Failure]:
+    """《细则》：有表决权的到会人数必须超过应到会有表决权人数的半数；赞成人数超过应到会有表决权的正式党员的半数，
     才能通过（转正的支部大会同样）。Each candidate is discussed and voted on separately (one record each)."""
     out = []
     what = "接收预备党员" if step == 15 else "预备党员转正"
     if present * 2 <= entitled:
-        out.append(Failure("《细则》第二十四条", f"讨论{what}的支部大会，有表决权的到会人数须超过应到会有表决权人数的半数"
-                           f"（《细则》第二十四条）：应到{entitled}人，实到{present}人", False))
+        out.append(Failure("《细则》", f"讨论{what}的支部大会，有表决权的到会人数须超过应到会有表决权人数的半数"
+                           f"（《细则》）：应到{entitled}人，实到{present}人", False))
     if for_ * 2 <= entitled:
-        out.append(Failure("《细则》第二十四条", f"赞成人数须超过应到会有表决权的正式党员的半数才能通过（《细则》第二十四条）："
+        out.append(Failure("《细则》", f"赞成人数须超过应到会有表决权的正式党员的半数才能通过（《细则》）："
                            f"应到{entitled}人，赞成{for_}人，未通过", False))
     return out
 
@@ -248,7 +252,7 @@ def committee_meeting_quorum(entitled: int, present: int) -> list[Failure]:
 
 
 def may_approve(org) -> bool:
-    """第二十六条 (审批权限): a 党总支, or a committee set up under a township committee, may not approve."""
+    """《细则》(审批权限): a 党总支, or a committee set up under a township committee, may not approve."""
     if org.org_type not in (OrgType.COUNTY_COMMITTEE, OrgType.COMMITTEE, OrgType.WORKING_COMMITTEE):
         return False
     parent = org.parent
@@ -258,26 +262,26 @@ def may_approve(org) -> bool:
     return True
 
 
-def article_26_approving_committee(org, branch) -> list[Failure]:
+def approving_committee(org, branch) -> list[Failure]:
     if org is None:
-        return [Failure("《细则》第二十六条", "请选择审批的上级党委", False)]
+        return [Failure("《细则》", "请选择审批的上级党委", False)]
     out = []
     if not may_approve(org):
-        out.append(Failure("《细则》第二十六条", f"{org.name}无审批预备党员的权限：党总支、乡镇（街道）党（工）委下设的党委不能审批"
-                           "（《细则》第二十六条）", False))
+        out.append(Failure("《细则》", f"{org.name}无审批预备党员的权限：党总支、乡镇（街道）党（工）委下设的党委不能审批"
+                           "（《细则》）", False))
     if not branch.is_descendant_of(org):
-        out.append(Failure("《细则》第二十六条", f"{org.name}不是{branch.name}的上级党委", False))
+        out.append(Failure("《细则》", f"{org.name}不是{branch.name}的上级党委", False))
     return out
 
 
-def article_27_approval_time(admitted_on: datetime.date, approved_on: datetime.date, extended: bool) -> list[Failure]:
-    """第二十七条：上级党委……应当在三个月内审批……遇有特殊情况可适当延长审批时间，但不得超过六个月。"""
+def approval_within_three_months(admitted_on: datetime.date, approved_on: datetime.date, extended: bool) -> list[Failure]:
+    """《细则》：上级党委……应当在三个月内审批……遇有特殊情况可适当延长审批时间，但不得超过六个月。"""
     normal, longest = add_months(admitted_on, 3), add_months(admitted_on, 6)
     if approved_on > longest:
-        return [Failure("《细则》第二十七条", f"审批时间最长不得超过六个月（《细则》第二十七条）：支部大会{d(admitted_on)}通过，"
+        return [Failure("《细则》", f"审批时间最长不得超过六个月（《细则》）：支部大会{d(admitted_on)}通过，"
                         f"最迟{d(longest)}审批，现为{d(approved_on)}", False)]
     if approved_on > normal and not extended:
-        return [Failure("《细则》第二十七条", f"上级党委应在三个月内审批（《细则》第二十七条）：支部大会{d(admitted_on)}通过，"
+        return [Failure("《细则》", f"上级党委应在三个月内审批（《细则》）：支部大会{d(admitted_on)}通过，"
                         f"应于{d(normal)}前审批，现为{d(approved_on)}；如有特殊情况，请勾选“因特殊情况延长审批时间”")]
     return []
 
@@ -335,11 +339,11 @@ def check_timeline(birth: datetime.date | None, dates: dict[int, datetime.date],
     if 2 in dates:
         out += [(2, f) for f in article_7_talk_within_a_month(dates[1], dates[2])]
     if 7 in dates:
-        out += [(7, f) for f in article_13_one_year_as_activist(dates[3], dates[7])]
+        out += [(7, f) for f in one_year_as_activist(dates[3], dates[7])]
     if 12 in dates:
         out += [(12, f) for f in political_review_validity(dates[10], dates[12])]
     if 17 in dates:
-        out += [(17, f) for f in article_27_approval_time(dates[15], dates[17], False)]
+        out += [(17, f) for f in approval_within_three_months(dates[15], dates[17], False)]
     if 23 in dates:
         out += [(23, f) for f in constitution_7_probation_complete(dates[15], None, dates[23])]
     return out

@@ -233,26 +233,26 @@ def step_failures(r: Recruitment, step: int, data: dict[str, Any], on: datetime.
     if step == 2:
         out += rules.article_7_talk_within_a_month(r.applied_on, day)
     elif step == 5:
-        out += rules.article_10_contacts(list(data.get("contacts") or []), day)
+        out += rules.contacts_are_one_or_two_full_members(list(data.get("contacts") or []), day)
     elif step == 7:
-        out += rules.article_13_one_year_as_activist(r.activist_on, day)
-        out += rules.article_12_half_yearly_reviews(r.activist_on, _review_dates(r, dates), day)
+        out += rules.one_year_as_activist(r.activist_on, day)
+        out += rules.half_yearly_reviews(r.activist_on, _review_dates(r, dates), day)
     elif step == 9:
-        out += rules.article_14_introducers(list(data.get("introducers") or []), day)
+        out += rules.two_full_member_introducers(list(data.get("introducers") or []), day)
     elif step == 11:
-        out += rules.article_19_training(data.get("training_days"), data.get("training_hours"))
+        out += rules.article_17_training(data.get("training_days"), data.get("training_hours"))
     elif step == 12:
         out += rules.check_votes(*votes) or rules.committee_meeting_quorum(votes[0], votes[1])
         out += rules.political_review_validity(dates[10], day)
         out += rules.publicity_before_committee(r.publicity_start_on, r.publicity_end_on, day)
     elif step in (15, 23):
-        out += rules.check_votes(*votes) or rules.article_24_branch_meeting(votes[0], votes[1], votes[2], step)
+        out += rules.check_votes(*votes) or rules.branch_meeting_quorum_and_majority(votes[0], votes[1], votes[2], step)
         if step == 23:
             out += rules.constitution_7_probation_complete(r.admitted_on, r.probation_extension_months, day)
     elif step in (17, 24):
-        out += rules.article_26_approving_committee(committee, r.organization)
+        out += rules.approving_committee(committee, r.organization)
         if step == 17:
-            out += rules.article_27_approval_time(r.admitted_on, day, bool(data.get("approval_extended")))
+            out += rules.approval_within_three_months(r.admitted_on, day, bool(data.get("approval_extended")))
     if committee is not None and step not in (17, 24) and not r.organization.is_descendant_of(committee):
         out.append(Failure("程序", f"{committee.name}不是{r.organization.name}的上级党组织", False))
     return out

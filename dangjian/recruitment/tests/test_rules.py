@@ -26,8 +26,8 @@ def test_the_talk_is_due_within_one_month(applied):
 @given(past_days)
 def test_a_development_target_needs_one_year_as_an_activist(activist_on):
     earliest = add_years(activist_on, 1)
-    assert rules.article_13_one_year_as_activist(activist_on, earliest) == []
-    [failure] = rules.article_13_one_year_as_activist(activist_on, earliest - ONE)
+    assert rules.one_year_as_activist(activist_on, earliest) == []
+    [failure] = rules.one_year_as_activist(activist_on, earliest - ONE)
     assert failure.message == (f"发展对象须经一年以上培养考察：该同志{activist_on:%Y-%m-%d}确定为入党积极分子，"
                                f"最早{earliest:%Y-%m-%d}可确定为发展对象")
 
@@ -36,10 +36,10 @@ def test_a_development_target_needs_one_year_as_an_activist(activist_on):
 def test_activists_are_reviewed_every_six_months(activist_on):
     first = add_months(activist_on, 6)
     target = add_months(first, 6)
-    assert rules.article_12_half_yearly_reviews(activist_on, [first], target) == []
-    assert rules.article_12_half_yearly_reviews(activist_on, [first + ONE], target)  # first review late
-    assert rules.article_12_half_yearly_reviews(activist_on, [first], target + ONE)  # no review before the target
-    assert rules.article_12_half_yearly_reviews(activist_on, [], add_months(activist_on, 6)) == []
+    assert rules.half_yearly_reviews(activist_on, [first], target) == []
+    assert rules.half_yearly_reviews(activist_on, [first + ONE], target)  # first review late
+    assert rules.half_yearly_reviews(activist_on, [first], target + ONE)  # no review before the target
+    assert rules.half_yearly_reviews(activist_on, [], add_months(activist_on, 6)) == []
 
 
 @pytest.mark.django_db
@@ -113,11 +113,11 @@ def test_a_year_the_calendar_does_not_know_is_refused_plainly():
 @given(past_days)
 def test_approval_is_due_within_three_months_and_never_after_six(admitted):
     three, six = add_months(admitted, 3), add_months(admitted, 6)
-    assert rules.article_27_approval_time(admitted, three, False) == []
-    [late] = rules.article_27_approval_time(admitted, three + ONE, False)
+    assert rules.approval_within_three_months(admitted, three, False) == []
+    [late] = rules.approval_within_three_months(admitted, three + ONE, False)
     assert late.overridable and f"应于{three:%Y-%m-%d}前审批" in late.message
-    assert rules.article_27_approval_time(admitted, six, True) == []
-    [never] = rules.article_27_approval_time(admitted, six + ONE, True)
+    assert rules.approval_within_three_months(admitted, six, True) == []
+    [never] = rules.approval_within_three_months(admitted, six + ONE, True)
     assert not never.overridable
 
 
@@ -137,7 +137,7 @@ def test_the_applicant_is_18_on_the_application_date(birth):
 
 @pytest.mark.parametrize("days,hours,ok", [(3, None, True), (2, None, False), (None, 24, True), (2, 23, False), (0, 0, False)])
 def test_concentrated_training_is_3_days_or_24_hours(days, hours, ok):
-    assert (rules.article_19_training(days, hours) == []) is ok
+    assert (rules.article_17_training(days, hours) == []) is ok
 
 
 @pytest.mark.parametrize("entitled,present,for_,against,abstain,ok", [
@@ -156,30 +156,30 @@ def test_votes_must_add_up(entitled, present, for_, against, abstain, ok):
     (9, 5, 5, True), (9, 4, 4, False),
 ])
 def test_the_branch_meeting_needs_more_than_half_present_and_in_favour(entitled, present, for_, ok):
-    assert (rules.article_24_branch_meeting(entitled, present, for_, 15) == []) is ok
+    assert (rules.branch_meeting_quorum_and_majority(entitled, present, for_, 15) == []) is ok
 
 
 def test_contacts_are_one_or_two_full_members(county, make_member):
     full = [make_member(county["village_branch"]) for _ in range(3)]
     prob = make_member(county["village_branch"], joined=datetime.date(2024, 1, 1), full=None)
     on = datetime.date(2024, 6, 1)
-    assert rules.article_10_contacts(full[:1], on) == [] and rules.article_10_contacts(full[:2], on) == []
-    assert rules.article_10_contacts(full, on) and rules.article_10_contacts([], on)
-    [f] = rules.article_10_contacts([prob], on)
+    assert rules.contacts_are_one_or_two_full_members(full[:1], on) == [] and rules.contacts_are_one_or_two_full_members(full[:2], on) == []
+    assert rules.contacts_are_one_or_two_full_members(full, on) and rules.contacts_are_one_or_two_full_members([], on)
+    [f] = rules.contacts_are_one_or_two_full_members([prob], on)
     assert "须为正式党员" in f.message and not f.overridable
 
 
 def test_introducers_are_two_full_members_not_under_party_probation(county, make_member):
     a, b, c = (make_member(county["village_branch"]) for _ in range(3))
     on = datetime.date(2024, 6, 1)
-    assert rules.article_14_introducers([a, b], on) == []
-    assert rules.article_14_introducers([a], on) and rules.article_14_introducers([a, b, c], on)
+    assert rules.two_full_member_introducers([a, b], on) == []
+    assert rules.two_full_member_introducers([a], on) and rules.two_full_member_introducers([a, b, c], on)
     c.under_party_probation = True
-    failures = rules.article_14_introducers([a, c], on)
+    failures = rules.two_full_member_introducers([a, c], on)
     assert any("留党察看" in f.message for f in failures) and not any(f.overridable for f in failures)
     late = make_member(county["village_branch"], joined=datetime.date(2023, 7, 1), full=datetime.date(2024, 7, 1))
-    assert rules.article_14_introducers([a, late], on)  # still probationary on the day
-    assert rules.article_14_introducers([a, late], datetime.date(2024, 7, 1)) == []
+    assert rules.two_full_member_introducers([a, late], on)  # still probationary on the day
+    assert rules.two_full_member_introducers([a, late], datetime.date(2024, 7, 1)) == []
 
 
 def test_only_a_proper_committee_approves(county):
@@ -192,15 +192,15 @@ def test_only_a_proper_committee_approves(county):
         return o
 
     branch = county["village_branch"]
-    assert rules.article_26_approving_committee(county["town_committee"], branch) == []
-    assert rules.article_26_approving_committee(county["root"], branch) == []
-    assert rules.article_26_approving_committee(county["street_committee"], branch)  # not its superior
+    assert rules.approving_committee(county["town_committee"], branch) == []
+    assert rules.approving_committee(county["root"], branch) == []
+    assert rules.approving_committee(county["street_committee"], branch)  # not its superior
     general = org("甲镇某总支", "党总支", "乡镇", county["town_committee"])
     sub_committee = org("甲镇某园区党委", "党委", "其他", county["town_committee"])
     inner = org("园区一支部", "党支部", "非公有制企业", sub_committee)
-    assert rules.article_26_approving_committee(general, branch)
-    assert rules.article_26_approving_committee(sub_committee, inner)
-    assert rules.article_26_approving_committee(county["town_committee"], inner) == []
+    assert rules.approving_committee(general, branch)
+    assert rules.approving_committee(sub_committee, inner)
+    assert rules.approving_committee(county["town_committee"], inner) == []
 
 
 # --- the same rules through the service ------------------------------------------------------
