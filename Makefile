@@ -8,9 +8,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432
 
 setup: $(BIN)/.installed dangjian/static/vendor/.installed
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+$(BIN)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 dangjian/static/vendor/.installed: package.json package-lock.json
