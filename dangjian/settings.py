@@ -160,6 +160,10 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Behind a reverse proxy (nginx) set this so the audit trail records the client's address from
+# X-Forwarded-For; without a proxy the header is the client's own claim and is ignored.
+DANGJIAN_TRUST_X_FORWARDED_FOR = env_bool("DANGJIAN_TRUST_X_FORWARDED_FOR", False)
+
 # Uploaded workbooks: refused above this size with a message naming the limit.
 DANGJIAN_UPLOAD_MAX_BYTES = env_int("DANGJIAN_UPLOAD_MAX_MB", 50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -12,6 +12,18 @@ if TYPE_CHECKING:
     from dangjian.accounts.models import User
 
 
+def client_address(request) -> Optional[str]:
+    """The address the audit trail records. X-Forwarded-For is believed only behind a proxy the
+    county has configured (DANGJIAN_TRUST_X_FORWARDED_FOR), since any client can send the header."""
+    from django.conf import settings
+
+    if getattr(settings, "DANGJIAN_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
 @dataclass(frozen=True)
 class Actor:
     user: Optional["User"]
@@ -20,9 +32,7 @@ class Actor:
 
     @classmethod
     def from_request(cls, request) -> "Actor":
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        ip = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR")
-        return cls(user=request.user if request.user.is_authenticated else None, ip_address=ip or None)
+        return cls(user=request.user if request.user.is_authenticated else None, ip_address=client_address(request))
 
     @classmethod
     def command(cls, user: Optional["User"] = None) -> "Actor":
