@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangjian.core.files import AttachmentBase
 from dangjian.core.scope import VIEW, ScopedQuerySet
 from dangjian.core.tree import STEP
 from dangjian.register.models import Member, Organization
@@ -261,27 +262,17 @@ class AttachmentQuerySet(BranchScopedQuerySet):
     org_field = "activity__organization"
 
 
-class Attachment(models.Model):
-    """A photo or document of a record; served only through the scoped download view."""
+class Attachment(AttachmentBase):
+    """A photo or document of a record; served only through the scoped download view.
+    (original_name, size, uploaded_at, Meta and __str__: core.files.AttachmentBase.)"""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to=attachment_path)
-    original_name = models.CharField("文件名", max_length=255)
-    size = models.PositiveIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=100)
     is_photo = models.BooleanField("照片", default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
     @property
     def audit_scope_path(self):

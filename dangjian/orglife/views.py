@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import datetime
 from functools import wraps
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import excel
 from dangjian.core.actor import Actor
+from dangjian.core.files import content_disposition, file_response
 from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
@@ -354,15 +354,8 @@ def attachment_upload(request, pk):
 @staff_required
 def attachment_download(request, pk):
     attachment = get_for_user_or_404(Attachment.objects, request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("文件已不存在") from None
-    response = FileResponse(handle, content_type=attachment.content_type,
-                            as_attachment=not attachment.is_photo or request.GET.get("download") == "1")
-    disposition = "inline" if attachment.is_photo and request.GET.get("download") != "1" else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename=\"file\"; filename*=UTF-8''{quote(attachment.original_name)}"
-    return response
+    return file_response(attachment.file, attachment.original_name, content_type=attachment.content_type,
+                         inline=attachment.is_photo and request.GET.get("download") != "1", missing="文件已不存在")
 
 
 @staff_required
@@ -451,8 +444,7 @@ def bulletin_view(request):
     fmt = request.GET.get("format")
     if fmt == "docx":
         response = HttpResponse(bulletin_mod.to_docx(b), content_type=bulletin_mod.DOCX_MIME)
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"bulletin.docx\"; filename*=UTF-8''{quote(bulletin_mod.filename(b, 'docx'))}")
+        response["Content-Disposition"] = content_disposition(bulletin_mod.filename(b, "docx"), fallback="bulletin.docx")
         return response
     if fmt == "xlsx":
         return excel.xlsx_response(bulletin_mod.to_xlsx(b), bulletin_mod.filename(b, "xlsx"))

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core import crypto
+from dangjian.core.files import AttachmentBase
 from dangjian.core.scope import ScopedQuerySet
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import COLLEGE_OR_ABOVE, ETHNIC_CHOICES, HAN, Education, Occupation, Sex
@@ -244,27 +245,18 @@ def _upload_to(instance, filename):
     return f"recruitment/{today:%Y/%m}/{uuid.uuid4().hex}.{suffix}"
 
 
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
+    """(original_name, size, uploaded_at, Meta and __str__: core.files.AttachmentBase.)"""
+
     recruitment = models.ForeignKey(Recruitment, on_delete=models.CASCADE, related_name="attachments")
     step_record = models.ForeignKey(StepRecord, null=True, blank=True, on_delete=models.CASCADE,
                                     related_name="attachments")
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to=_upload_to, max_length=255)
-    original_name = models.CharField("文件名", max_length=255)
-    size = models.PositiveIntegerField("大小（字节）")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = RecruitmentChildQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class Override(models.Model):

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core import files as core_files
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import CHANGE
@@ -31,14 +32,12 @@ from .rules import Failure
 from .steps import LAST_STEP
 
 ATTACHMENT_MAX_BYTES_DEFAULT = 20 * 1024 * 1024
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP = b"PK\x03\x04"
-# Extension → the first bytes such a file really starts with.
-ALLOWED_FILES = {
-    "pdf": b"%PDF-", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n",
-    "doc": _OLE, "xls": _OLE, "docx": _ZIP, "xlsx": _ZIP,
+# The checks themselves (extension AND first bytes): dangjian.core.files; the messages are these.
+UPLOAD_MESSAGES = {
+    "type": "附件“{name}”的类型不允许：只能上传PDF、图片（JPG、PNG）或Office文档（DOC、DOCX、XLS、XLSX）",
+    "size": "附件“{name}”大小为{size_mb:.1f}MB，超过{limit_mb}MB的上限",
+    "content": "附件“{name}”的内容与扩展名“.{ext}”不符，请上传真实的PDF、图片或Office文档",
 }
-
 
 def today() -> datetime.date:
     return timezone.localdate()
@@ -65,19 +64,7 @@ def may_override(user) -> bool:
 
 def check_upload(upload) -> list[str]:
     """PDF, an image or an Office document, by name AND by content, within the size limit."""
-    name = getattr(upload, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    limit = attachment_max_bytes()
-    if ext not in ALLOWED_FILES:
-        return [f"附件“{name}”的类型不允许：只能上传PDF、图片（JPG、PNG）或Office文档（DOC、DOCX、XLS、XLSX）"]
-    if upload.size > limit:
-        return [f"附件“{name}”大小为{upload.size / 1048576:.1f}MB，超过{limit // 1048576}MB的上限"]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head.startswith(ALLOWED_FILES[ext]):
-        return [f"附件“{name}”的内容与扩展名“.{ext}”不符，请上传真实的PDF、图片或Office文档"]
-    return []
+    return core_files.upload_errors(upload, max_bytes=attachment_max_bytes(), messages=UPLOAD_MESSAGES)
 
 
 def _check_uploads(files: Iterable) -> None:

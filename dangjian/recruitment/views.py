@@ -6,13 +6,11 @@ Views never write through the ORM: they call ``services``. Every queryset goes t
 """
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
+from dangjian.core.files import content_disposition, file_response
 from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404
 
 from . import docx_forms, services, todo
@@ -280,11 +279,7 @@ def attach(request, pk):
 @login_required
 def download(request, pk):
     a = get_for_user_or_404(Attachment.objects.select_related("recruitment"), request.user, pk=pk)
-    try:
-        handle = a.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("附件文件已丢失，请联系管理员") from None
-    return FileResponse(handle, as_attachment=True, filename=a.original_name)
+    return file_response(a.file, a.original_name, missing="附件文件已丢失，请联系管理员")
 
 
 @login_required
@@ -296,7 +291,7 @@ def docx_form(request, pk, form):
     content = builder(r, show_full_id=request.user.may_view_full_pii)
     response = HttpResponse(content, content_type=docx_forms.DOCX_MIME)
     filename = f"{r.name}{title}.docx"
-    response["Content-Disposition"] = f"attachment; filename=\"form.docx\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename, fallback="form.docx")
     return response
 
 

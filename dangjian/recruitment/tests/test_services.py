@@ -15,6 +15,16 @@ from .conftest import APPLIED, applicant
 PDF = b"%PDF-1.4 test letter"
 
 
+def _zip(folder: str) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(f"{folder}document.xml", "<x/>")
+    return buf.getvalue()
+
+
 def test_it_registers_an_application_with_its_letter_and_one_audit_row(county, users):
     actor = Actor(user=users["secretary"], ip_address="10.0.0.9")
     letter = SimpleUploadedFile("入党申请书.pdf", PDF, content_type="application/pdf")
@@ -172,7 +182,10 @@ def test_a_hard_rule_cannot_be_overridden(new_recruitment, users):
     ("申请书.pdf", PDF, True),
     ("照片.jpg", b"\xff\xd8\xff\xe0 jpeg", True),
     ("照片.png", b"\x89PNG\r\n\x1a\n....", True),
-    ("表.docx", b"PK\x03\x04 zip", True),
+    ("表.docx", _zip("word/"), True),
+    ("表.xlsx", _zip("xl/"), True),
+    ("伪装.xlsx", _zip("word/"), False),
+    ("坏压缩包.docx", b"PK\x03\x04 zip", False),
     ("表.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 ole", True),
     ("脚本.exe", b"MZ....", False),
     ("伪装.pdf", b"MZ not a pdf", False),
