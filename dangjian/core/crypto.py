@@ -94,3 +94,30 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# --- Model properties over the stored columns ---------------------------------------------------
+# A model keeps ``<name>_encrypted`` (and, when looked up, ``<name>_hash``); ``<name>`` is a plain
+# Python property (so Model(<name>=...) works), the clear value only ever held in memory.
+
+def encrypted_property(name: str, *, hashed: bool = True, empty_if_none: bool = False) -> property:
+    """``<name>``: decrypts ``<name>_encrypted``; setting it encrypts the value and, when ``hashed``,
+    writes ``<name>_hash`` (lookup_hash). ``empty_if_none``: None (or "") is stored as ""."""
+    encrypted_attr, hash_attr = f"{name}_encrypted", f"{name}_hash"
+
+    def get(self) -> str:
+        return decrypt(getattr(self, encrypted_attr))
+
+    def set(self, value: str) -> None:
+        if empty_if_none:
+            value = value or ""
+        setattr(self, encrypted_attr, encrypt(value))
+        if hashed:
+            setattr(self, hash_attr, lookup_hash(value))
+
+    return property(get, set, doc=f"{name} (stored encrypted in {encrypted_attr})")
+
+
+def masked_property(name: str, mask) -> property:
+    """``<name>_masked``: the decrypted ``<name>`` through ``mask`` (mask_id_number, mask_phone)."""
+    return property(lambda self: mask(getattr(self, name)), doc=f"{name}, masked")

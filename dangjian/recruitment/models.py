@@ -118,18 +118,9 @@ class Recruitment(models.Model):
     def audit_scope_path(self) -> str:
         return self.organization.path
 
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_encrypted)
-
-    @id_number.setter
-    def id_number(self, value: str) -> None:
-        self.id_number_encrypted = crypto.encrypt(value)
-        self.id_number_hash = crypto.lookup_hash(value)
-
-    @property
-    def id_number_masked(self) -> str:
-        return crypto.mask_id_number(self.id_number)
+    # Only ever handled decrypted in memory (columns id_number_encrypted, id_number_hash).
+    id_number = crypto.encrypted_property("id_number")
+    id_number_masked = crypto.masked_property("id_number", crypto.mask_id_number)
 
     @property
     def stage(self) -> str | None:

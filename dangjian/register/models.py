@@ -192,32 +192,11 @@ class Member(models.Model):
     def audit_scope_path(self) -> str:
         return self.organization.path
 
-    # Personal numbers are only ever handled decrypted in memory.
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_encrypted)
-
-    @id_number.setter
-    def id_number(self, value: str) -> None:
-        self.id_number_encrypted = crypto.encrypt(value)
-        self.id_number_hash = crypto.lookup_hash(value)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_encrypted)
-
-    @phone.setter
-    def phone(self, value: str) -> None:
-        self.phone_encrypted = crypto.encrypt(value or "")
-        self.phone_hash = crypto.lookup_hash(value or "")
-
-    @property
-    def id_number_masked(self) -> str:
-        return crypto.mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return crypto.mask_phone(self.phone)
+    # Personal numbers are only ever handled decrypted in memory (columns <name>_encrypted, <name>_hash).
+    id_number = crypto.encrypted_property("id_number")
+    phone = crypto.encrypted_property("phone", empty_if_none=True)
+    id_number_masked = crypto.masked_property("id_number", crypto.mask_id_number)
+    phone_masked = crypto.masked_property("phone", crypto.mask_phone)
 
     def is_full_on(self, day: datetime.date) -> bool:
         return self.full_on is not None and self.full_on <= day

@@ -227,17 +227,8 @@ class FloatingRecord(models.Model):
     def audit_scope_path(self) -> str:
         return self.organization.path
 
-    @property
-    def contact(self) -> str:
-        return crypto.decrypt(self.contact_encrypted)
-
-    @contact.setter
-    def contact(self, value: str) -> None:
-        self.contact_encrypted = crypto.encrypt(value or "")
-
-    @property
-    def contact_masked(self) -> str:
-        return crypto.mask_phone(self.contact)
+    contact = crypto.encrypted_property("contact", hashed=False, empty_if_none=True)
+    contact_masked = crypto.masked_property("contact", crypto.mask_phone)
 
 
 class FloatingContact(models.Model):
