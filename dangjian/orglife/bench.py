@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import statistics
 import time
 
 from django.db import transaction
@@ -19,8 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core import crypto
-from dangjian.core.tree import encode_step
+from dangjian.core import benchdata, crypto
 from dangjian.register.models import Division, Member, Organization
 
 from . import bulletin, compliance, rules
@@ -35,11 +33,7 @@ TOWNSHIPS, BRANCHES_PER_TOWNSHIP, RECORDS = 30, 50, 60_000
 RUNS = 3
 
 
-def _children(model, parent, rows):
-    objs = [model(**fields, parent=parent, path=parent.path + encode_step(i), depth=parent.depth + 1)
-            for i, fields in enumerate(rows)]
-    model.objects.bulk_create(objs, batch_size=500)
-    return list(model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path"))
+_children = benchdata.tree_children
 
 
 @transaction.atomic
@@ -48,12 +42,7 @@ def build_county(today: datetime.date) -> Organization:
     if existing is not None:
         return existing
     rng = random.Random(1500)
-    root_div = Division(name=f"{PREFIX}县", category="县")
-    root_div.assign_path(None)
-    root_div.save()
-    root = Organization(name=ROOT_ORG_NAME, org_type="县委", unit_type="机关", division=root_div)
-    root.assign_path(None)
-    root.save()
+    root_div, root = benchdata.county_root(PREFIX, ROOT_ORG_NAME)
     towns = _children(Division, root_div, [{"name": f"{PREFIX}第{i + 1}镇", "category": "镇"} for i in range(TOWNSHIPS)])
     committees = _children(Organization, root, [
         {"name": f"中共{PREFIX}第{i + 1}镇委员会", "org_type": "党委", "unit_type": "乡镇", "division": towns[i]}
@@ -109,13 +98,7 @@ def analyse() -> None:
 
 
 def _median_ms(fn) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(times), 1)
+    return round(benchdata.median_ms(fn, RUNS), 1)
 
 
 def run(report) -> None:

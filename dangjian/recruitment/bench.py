@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import statistics
 import time
 
 from django.db import connection, transaction
@@ -18,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core import crypto
+from dangjian.core import benchdata, crypto
 from dangjian.register.models import Division, Organization
-from dangjian.register.rules import add_years, gb11643_check_char
+from dangjian.register.rules import add_years
 
 from .models import Recruitment, Status
 from .plan import plan_dates
@@ -59,9 +58,7 @@ def build_county() -> Organization:
 
 
 def _id_number(birth: datetime.date, sex: str, serial: int) -> str:
-    seq = (serial % 499) * 2 + (1 if sex == "男" else 0)
-    body = f"{ID_REGION}{birth:%Y%m%d}{seq:03d}"
-    return body + gb11643_check_char(body)
+    return benchdata.id_number(ID_REGION, birth, (serial % 499) * 2 + (1 if sex == "男" else 0))
 
 
 def ensure_files(root: Organization) -> int:
@@ -103,33 +100,16 @@ def ensure_files(root: Organization) -> int:
         r.approved_on = s[17] if last >= 17 else None
         rows.append(r)
     Recruitment.objects.bulk_create(rows, batch_size=500)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE recruitment_recruitment, register_organization")
-        elif connection.vendor == "sqlite":
-            cursor.execute("ANALYZE")
+    benchdata.refresh_planner_statistics("recruitment_recruitment", "register_organization")
     return len(rows)
 
 
 def _admin(root):
-    from dangjian.accounts.models import User
-
-    user, _ = User.objects.get_or_create(username=ADMIN_USERNAME, defaults={
-        "role": User.Role.COUNTY_ADMIN, "organization": root, "last_name": "发展党员基准管理员"})
-    if user.has_usable_password():
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return benchdata.bench_admin(ADMIN_USERNAME, root, "发展党员基准管理员")
 
 
 def _median_ms(fn) -> float:
-    fn()
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return benchdata.median_ms(fn, RUNS)
 
 
 def run(report) -> None:

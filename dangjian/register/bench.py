@@ -10,22 +10,16 @@ organisation tree.
 from __future__ import annotations
 
 import datetime
-import random
 import statistics
 import time
 
 from django.db import connection, transaction
-from django.db.models import Count
-from django.db.models.functions import Substr
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangjian.core import crypto
-from dangjian.core.tree import STEP, encode_step
+from dangjian.core import benchdata
 from dangjian.register.models import Division, Member, Organization
-from dangjian.register.rules import add_years, gb11643_check_char
-from dangjian.register.vocab import Education, Occupation
 
 TARGET_MEMBERS = 100_000
 PREFIX = "名册基准"
@@ -36,24 +30,13 @@ TOWNSHIPS, BRANCHES_PER_TOWNSHIP = 8, 25
 RUNS = 7
 
 
-def _children(model, parent, rows: list[dict]):
-    """Children of a new node in one INSERT (a new parent has no siblings to number around)."""
-    model.objects.bulk_create([model(**fields, parent=parent, path=parent.path + encode_step(i), depth=parent.depth + 1)
-                               for i, fields in enumerate(rows)], batch_size=500)
-    return list(model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path"))
-
-
 @transaction.atomic
 def build_county() -> Organization:
     existing = Organization.objects.filter(name=ROOT_ORG_NAME).first()
     if existing is not None:
         return existing
-    root_div = Division(name=f"{PREFIX}县", category="县")
-    root_div.assign_path(None)
-    root_div.save()
-    root = Organization(name=ROOT_ORG_NAME, org_type="县委", unit_type="机关", division=root_div)
-    root.assign_path(None)
-    root.save()
+    root_div, root = benchdata.county_root(PREFIX, ROOT_ORG_NAME)
+    _children = benchdata.tree_children
     town_divs = _children(Division, root_div, [{"name": f"{PREFIX}{i + 1}镇", "category": "镇"} for i in range(TOWNSHIPS)])
     committees = _children(Organization, root, [
         {"name": f"中共{d.name}委员会", "org_type": "党委", "unit_type": "乡镇", "division": d} for d in town_divs])
@@ -66,28 +49,6 @@ def build_county() -> Organization:
     return root
 
 
-def _members(branches, start: int, count: int, today: datetime.date):
-    rng = random.Random(start)
-    educations, occupations = Education.values, Occupation.values
-    for i in range(start, start + count):
-        birth = datetime.date(1946, 1, 1) + datetime.timedelta(days=i % 20000)
-        sex = "女" if rng.random() < 0.3 else "男"
-        seq = (i // 20000) * 2 + (0 if sex == "女" else 1)
-        body = f"{ID_REGION}{birth:%Y%m%d}{seq:03d}"
-        id_number = body + gb11643_check_char(body)
-        joined = min(add_years(birth, rng.randint(18, 45)), today - datetime.timedelta(days=rng.randint(0, 400)))
-        full = add_years(joined, 1)
-        phone = f"15{i % 10**9:09d}"
-        yield Member(
-            name=f"名册基准党员{i}", sex=sex, ethnicity="汉族",
-            id_number_encrypted=crypto.encrypt(id_number), id_number_hash=crypto.lookup_hash(id_number),
-            birth_date=birth, education=rng.choice(educations), occupation=rng.choice(occupations),
-            organization=branches[i % len(branches)], joined_on=joined, full_on=full if full <= today else None,
-            phone_encrypted=crypto.encrypt(phone), phone_hash=crypto.lookup_hash(phone),
-            is_floating=rng.random() < 0.03,
-        )
-
-
 def ensure_members(target: int = TARGET_MEMBERS, batch: int = 5000) -> int:
     missing = target - Member.objects.count()
     if missing <= 0:
@@ -95,43 +56,20 @@ def ensure_members(target: int = TARGET_MEMBERS, batch: int = 5000) -> int:
     root = build_county()
     branches = list(Organization.objects.subtree(root).filter(org_type="党支部").order_by("path"))
     start = Member.objects.filter(organization__path__startswith=root.path).count()
-    rows = _members(branches, start, missing, datetime.date.today())
-    with transaction.atomic():
-        while True:
-            chunk = [m for _, m in zip(range(batch), rows)]
-            if not chunk:
-                break
-            Member.objects.bulk_create(chunk, batch_size=batch, ignore_conflicts=True)
+    benchdata.insert_in_batches(Member, benchdata.member_rows(
+        branches, start, missing, datetime.date.today(), region=ID_REGION, name_prefix="名册基准党员", phone_prefix="15"),
+        batch)
     # After a bulk load, what autovacuum would soon do: planner statistics and, on PostgreSQL, the
     # visibility map that lets the per-organisation counts read the index alone.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE register_member")
-            cursor.execute("ANALYZE register_organization, register_division")
-        else:
-            cursor.execute("ANALYZE")
+    benchdata.refresh_planner_statistics("register_organization", "register_division", vacuum=["register_member"])
     return missing
 
 
-def _largest(depth: int, within: str = "") -> Organization | None:
-    row = (Member.objects.filter(organization__path__startswith=within)
-           .annotate(prefix=Substr("organization__path", 1, depth * STEP))
-           .values("prefix").annotate(n=Count("pk")).order_by("-n").first())
-    return Organization.objects.filter(path=row["prefix"]).first() if row else None
+_largest = benchdata.largest
 
 
 def _admin(county: Organization):
-    from dangjian.accounts.models import User
-
-    user, _ = User.objects.get_or_create(username=ADMIN_USERNAME, defaults={
-        "role": User.Role.COUNTY_ADMIN, "organization": county, "last_name": "名册基准管理员"})
-    if user.organization_id != county.pk or user.role != User.Role.COUNTY_ADMIN:
-        User.objects.filter(pk=user.pk).update(organization=county, role=User.Role.COUNTY_ADMIN)
-        user.refresh_from_db()
-    if user.has_usable_password():
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return benchdata.bench_admin(ADMIN_USERNAME, county, "名册基准管理员")
 
 
 def _time(client, url, params, runs: int = RUNS):

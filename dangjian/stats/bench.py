@@ -10,22 +10,16 @@ client). Each figure is the median of a few runs after one warm-up.
 from __future__ import annotations
 
 import datetime
-import random
-import statistics
 import time
 
 from django.db import connection, transaction
-from django.db.models import Count
-from django.db.models.functions import Substr
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangjian.core import crypto
-from dangjian.core.tree import STEP, encode_step
+from dangjian.core import benchdata
 from dangjian.register.models import Division, Member, Organization
-from dangjian.register.rules import add_years, gb11643_check_char
-from dangjian.register.vocab import ETHNIC_GROUPS, Education, Occupation
+from dangjian.register.vocab import ETHNIC_GROUPS
 
 TARGET_MEMBERS = 100_000
 PREFIX = "统计基准"
@@ -35,14 +29,7 @@ ADMIN_USERNAME = "stats_bench_admin"
 RUNS = 3
 
 
-def _tree_rows(model, parent, rows: list[dict]):
-    """Children of a node created in one INSERT, with their paths computed (the parent is new: no siblings)."""
-    objs = []
-    for i, fields in enumerate(rows):
-        obj = model(**fields, parent=parent, path=parent.path + encode_step(i), depth=parent.depth + 1)
-        objs.append(obj)
-    model.objects.bulk_create(objs, batch_size=500)
-    return list(model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path"))
+_tree_rows = benchdata.tree_children
 
 
 @transaction.atomic
@@ -51,12 +38,7 @@ def build_county(townships: int = 20, villages_per_township: int = 30) -> Organi
     existing = Organization.objects.filter(name=ROOT_ORG_NAME).first()
     if existing is not None:
         return existing
-    root_div = Division(name=f"{PREFIX}县", category="县")
-    root_div.assign_path(None)
-    root_div.save()
-    root = Organization(name=ROOT_ORG_NAME, org_type="县委", unit_type="机关", division=root_div)
-    root.assign_path(None)
-    root.save()
+    root_div, root = benchdata.county_root(PREFIX, ROOT_ORG_NAME)
 
     kinds = ["镇", "乡", "街道"]
     town_divs = _tree_rows(Division, root_div, [
@@ -81,29 +63,12 @@ def build_county(townships: int = 20, villages_per_township: int = 30) -> Organi
     return root
 
 
-def _member_rows(branches: list[Organization], start: int, count: int, today: datetime.date):
-    rng = random.Random(start)
-    educations, occupations = Education.values, Occupation.values
-    minorities = ETHNIC_GROUPS[1:]
-    for i in range(start, start + count):
-        # (birth date, sequence) differs for every i, so every ID number is unique.
-        birth = datetime.date(1946, 1, 1) + datetime.timedelta(days=i % 20000)
-        sex = "女" if rng.random() < 0.3 else "男"
-        seq = (i // 20000) * 2 + (0 if sex == "女" else 1)
-        body = f"{ID_REGION}{birth:%Y%m%d}{seq:03d}"
-        id_number = body + gb11643_check_char(body)
-        joined = min(add_years(birth, rng.randint(18, 45)), today - datetime.timedelta(days=rng.randint(0, 400)))
-        full = add_years(joined, 1)
-        phone = f"13{i % 10**9:09d}"
-        yield Member(
-            name=f"基准党员{i}", sex=sex, ethnicity=rng.choice(minorities) if rng.random() < 0.08 else "汉族",
-            id_number_encrypted=crypto.encrypt(id_number), id_number_hash=crypto.lookup_hash(id_number),
-            birth_date=birth, education=rng.choice(educations), occupation=rng.choice(occupations),
-            organization=branches[i % len(branches)], joined_on=joined, full_on=full if full <= today else None,
-            status="停止党籍" if rng.random() < 0.004 else "正常",
-            phone_encrypted=crypto.encrypt(phone), phone_hash=crypto.lookup_hash(phone),
-            is_floating=rng.random() < 0.03,
-        )
+def _minority_or_han(rng) -> str:
+    return rng.choice(ETHNIC_GROUPS[1:]) if rng.random() < 0.08 else "汉族"
+
+
+def _status(rng) -> str:
+    return "停止党籍" if rng.random() < 0.004 else "正常"
 
 
 def ensure_members(target: int = TARGET_MEMBERS, *, batch: int = 5000) -> int:
@@ -115,58 +80,24 @@ def ensure_members(target: int = TARGET_MEMBERS, *, batch: int = 5000) -> int:
     branches = list(Organization.objects.subtree(root).filter(org_type__in=["党支部", "联合党支部"]).order_by("path"))
     start = Member.objects.filter(organization__path__startswith=root.path).count()
     today = datetime.date.today()
-    rows = _member_rows(branches, start, missing, today)
-    added = 0
-    with transaction.atomic():
-        while True:
-            chunk = [m for _, m in zip(range(batch), rows)]
-            if not chunk:
-                break
-            Member.objects.bulk_create(chunk, batch_size=batch, ignore_conflicts=True)
-            added += len(chunk)
+    rows = benchdata.member_rows(branches, start, missing, today, region=ID_REGION, name_prefix="基准党员",
+                                 phone_prefix="13", ethnicity=_minority_or_han, status=_status)
+    added = benchdata.insert_in_batches(Member, rows, batch)
     # Refresh the planner's statistics after the bulk load, as autovacuum would shortly after a
     # large import; without them PostgreSQL plans the subtree queries for empty tables.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE register_member, register_organization, register_division")
-        elif connection.vendor == "sqlite":
-            cursor.execute("ANALYZE")
+    benchdata.refresh_planner_statistics("register_member", "register_organization", "register_division")
     return added
 
 
-def _largest(depth: int, within: str = "") -> Organization | None:
-    """The organisation at ``depth`` (under path ``within``) whose subtree holds the most members."""
-    length = depth * STEP
-    row = (
-        Member.objects.filter(organization__path__startswith=within)
-        .annotate(prefix=Substr("organization__path", 1, length))
-        .values("prefix").annotate(n=Count("pk")).order_by("-n").first()
-    )
-    return Organization.objects.filter(path=row["prefix"]).first() if row else None
+_largest = benchdata.largest
 
 
 def _median_ms(fn, runs: int = RUNS) -> float:
-    fn()  # warm-up: connections, caches, template loading
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return benchdata.median_ms(fn, runs)
 
 
 def _bench_admin(county: Organization):
-    from dangjian.accounts.models import User
-
-    user, _ = User.objects.get_or_create(username=ADMIN_USERNAME, defaults={
-        "role": User.Role.COUNTY_ADMIN, "organization": county, "last_name": "统计基准管理员"})
-    if user.organization_id != county.pk or user.role != User.Role.COUNTY_ADMIN:
-        User.objects.filter(pk=user.pk).update(organization=county, role=User.Role.COUNTY_ADMIN)
-        user.refresh_from_db()
-    if user.has_usable_password():
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return benchdata.bench_admin(ADMIN_USERNAME, county, "统计基准管理员")
 
 
 def run(report) -> None:
