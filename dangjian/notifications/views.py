@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import get_for_user_or_404
+from dangjian.core.views_helpers import has_role, htmx_redirect, query_without_page, require_role
 
 from . import rules, services, templating
 from .forms import OutboxFilterForm, TemplateForm
@@ -26,19 +26,8 @@ PAGE_SIZE = 30
 OUTBOX_ROLES = ("county_admin", "organiser")
 
 
-def _redirect(request, url):
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    return HttpResponseRedirect(url)
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("export", None)
-    return params.urlencode()
+_redirect = htmx_redirect
+_query_without_page = query_without_page
 
 
 # --- 消息中心 ------------------------------------------------------------------------------------
@@ -47,7 +36,7 @@ def _query_without_page(request) -> str:
 def inbox(request):
     qs = Message.objects.addressed_to(request.user).filter(channel=Channel.IN_APP).order_by("-day", "-id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    is_outbox_user = request.user.is_superuser or request.user.role in OUTBOX_ROLES
+    is_outbox_user = has_role(request.user, OUTBOX_ROLES)
     failed = (Message.objects.for_user(request.user).filter(channel=Channel.SMS, status=MessageStatus.FAILED).count()
               if is_outbox_user else 0)
     return render(request, "notifications/inbox.html", {
@@ -66,8 +55,7 @@ def mark_all_read(request):
 # --- the outbox ------------------------------------------------------------------------------------
 
 def _require_outbox_user(user):
-    if not (user.is_superuser or user.role in OUTBOX_ROLES):
-        raise PermissionDenied("短信发送情况供县委组织部和乡镇组织员查看")
+    require_role(user, OUTBOX_ROLES, "短信发送情况供县委组织部和乡镇组织员查看")
 
 
 @login_required

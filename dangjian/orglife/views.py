@@ -7,10 +7,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from dangjian.core import excel
 from dangjian.core.actor import Actor
 from dangjian.core.files import content_disposition, file_response
 from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404
+from dangjian.core.views_helpers import has_role, htmx_redirect, paginate, query_without_page, require_role
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
 
@@ -39,31 +39,22 @@ def staff_required(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_superuser or request.user.role in STAFF_ROLES):
-            raise PermissionDenied("组织生活由党组织书记、组织员和县委组织部使用")
+        require_role(request.user, STAFF_ROLES, "组织生活由党组织书记、组织员和县委组织部使用")
         return view(request, *args, **kwargs)
     return wrapped
 
 
 def is_reviewer(user) -> bool:
-    return user.is_superuser or user.role in REVIEWER_ROLES
+    return has_role(user, REVIEWER_ROLES)
 
 
-def _done(request, url: str):
-    """After a successful POST: a redirect, or HX-Location for htmx."""
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    return redirect(url)
+_done = htmx_redirect  # after a successful POST: a redirect, or HX-Location for htmx
 
 
 def _page(request, qs, size=PAGE_SIZE):
-    page = Paginator(qs, size).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("export", None)
-    page.query = params.urlencode() + "&" if params else ""
+    page = paginate(request, qs, size)
+    query = query_without_page(request)
+    page.query = query + "&" if query else ""
     return page
 
 

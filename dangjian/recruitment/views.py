@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.files import content_disposition, file_response
 from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404
+from dangjian.core.views_helpers import has_role, htmx_redirect, paginate, query_without_page, require_role
 
 from . import docx_forms, services, todo
 from .forms import ApplicationForm, AttachForm, EventForm, ListFilterForm, StepForm
@@ -29,12 +29,7 @@ from .steps import STAGE_LABELS, STAGE_RANGES
 PAGE_SIZE = 50
 
 
-def _redirect(request, url):
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    return HttpResponseRedirect(url)
+_redirect = htmx_redirect
 
 
 def _apply_errors(form, err: ValidationError) -> None:
@@ -53,13 +48,10 @@ def _id_number(user, r: Recruitment) -> str:
 
 
 def _page(request, items):
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, items, PAGE_SIZE)
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+_query_without_page = query_without_page
 
 
 # --- 待办 --------------------------------------------------------------------------------------
@@ -125,7 +117,7 @@ def candidate_list(request):
     for r in page.object_list:
         r.shown_id = _id_number(request.user, r)
     context = {"form": form, "page": page, "query": _query_without_page(request),
-               "may_register": request.user.role in ("county_admin", "organiser", "secretary") or request.user.is_superuser}
+               "may_register": has_role(request.user, ("county_admin", "organiser", "secretary"))}
     template = "recruitment/partials/candidate_table.html" if request.htmx else "recruitment/list.html"
     return render(request, template, context)
 
@@ -135,8 +127,7 @@ def candidate_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
-    if not (request.user.is_superuser or request.user.role in ("county_admin", "organiser", "secretary")):
-        raise PermissionDenied("您没有登记入党申请的权限")
+    require_role(request.user, ("county_admin", "organiser", "secretary"), "您没有登记入党申请的权限")
     allowed = services.may_override(request.user)
     form = ApplicationForm(request.POST or None, request.FILES or None, user=request.user, may_override=allowed)
     refused = False

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,6 +23,7 @@ from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import CHANGE, VIEW, get_for_user_or_403, get_for_user_or_404
+from dangjian.core.views_helpers import htmx_redirect
 
 from . import services
 from .filters import filtered_members
@@ -72,12 +73,7 @@ def history_url(obj) -> str:
     return f"{reverse('core:audit_log')}?object_type={obj._meta.label_lower}&object_id={obj.pk}"
 
 
-def _htmx_or_redirect(request, url):
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    return redirect(url)
+_htmx_or_redirect = htmx_redirect
 
 
 # --- Organisation tree -----------------------------------------------------------------------

@@ -14,8 +14,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.core.actor import Actor
 from dangjian.core.excel import xlsx_response
 from dangjian.core.scope import get_for_user_or_404
+from dangjian.core.views_helpers import htmx_redirect
 
 from .engine import export_workbook, faults_workbook, import_workbook, template_workbook
 from .forms import RosterUploadForm
@@ -175,12 +176,7 @@ def _run_import(request, scope_org):
 
 
 def _redirect(request):
-    url = reverse("roster:import")
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    return redirect(url)
+    return htmx_redirect(request, reverse("roster:import"))
 
 
 @login_required

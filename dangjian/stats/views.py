@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.extensions import stats_blocks
 from dangjian.core.scope import VIEW, get_for_user_or_404
+from dangjian.core.views_helpers import require_role
 from dangjian.register.models import Organization
 
 from .service import compute_party_stats, parse_date, report_paragraph
@@ -56,8 +57,7 @@ def _default_scope(user) -> Organization | None:
 def build_report(request) -> StatsReport:
     """The scope (``?org=``, within the user's scope; out of scope is 404) and day (``?as_of=``) asked for."""
     user = request.user
-    if not (user.is_superuser or user.role in STATS_ROLES):
-        raise PermissionDenied("统计分析仅供组织部门、党（工）委和党支部使用")
+    require_role(user, STATS_ROLES, "统计分析仅供组织部门、党（工）委和党支部使用")
     errors = []
     raw_org = request.GET.get("org", "").strip()
     if raw_org:

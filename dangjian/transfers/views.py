@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.scope import get_for_user_or_404
+from dangjian.core.views_helpers import htmx_redirect, query_without_page, require_role
 from dangjian.register.models import Member
 
 from . import forms, letters, services
@@ -27,24 +28,12 @@ from .models import OPEN_STATUSES, STAFF_ROLES, FloatingRecord, Kind, Status, Tr
 PAGE_SIZE = 30
 
 
-def _redirect(request, url):
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Location"] = url
-        return response
-    return HttpResponseRedirect(url)
+_redirect = htmx_redirect
+_query_without_page = query_without_page
 
 
 def _require_staff(user):
-    if not (user.is_superuser or user.role in STAFF_ROLES):
-        raise PermissionDenied("该功能供党组织工作人员使用")
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("export", None)
-    return params.urlencode()
+    require_role(user, STAFF_ROLES, "该功能供党组织工作人员使用")
 
 
 # --- transfers -------------------------------------------------------------------------------
