@@ -1,6 +1,7 @@
 """The roster workbook's sheet 发展党员: recruitments under way (or completed), one row each.
 
-Columns: the person's columns as in the 党员 sheet, then one date column per completed step,
+Columns: the person's columns of the 党员 sheet (``register.roster_sheets.PERSON_COLUMNS``, read by
+its ``read_person`` and ``read_id_number``), then one date column per completed step,
 titled with the step's circled number and name (``⑮支部大会讨论``, ``㉓支部大会讨论``). The dates
 are judged by ``rules.check_timeline`` (the same rule functions the step form uses, as far as
 dates alone allow). Natural key: the 公民身份号码; a re-import that adds later steps to a file
@@ -15,8 +16,9 @@ from dangjian.core import audit, crypto
 from dangjian.core.models import AuditLog
 from dangjian.register import rules as register_rules
 from dangjian.register.models import Member, Organization
-from dangjian.register.vocab import BRANCH_TYPES, ETHNIC_GROUPS, Education, Occupation, Sex
-from dangjian.roster.cells import RowReader, parse_choice, parse_date, parse_text
+from dangjian.register.roster_sheets import PERSON_COLUMNS, read_id_number, read_person
+from dangjian.register.vocab import BRANCH_TYPES
+from dangjian.roster.cells import RowReader, parse_date
 from dangjian.roster.sheets import SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
 
 from . import rules, services
@@ -24,16 +26,6 @@ from .models import Recruitment, Status
 from .steps import STEPS
 
 SHEET = "发展党员"
-PERSON_COLUMNS = [
-    Column("姓名", required=True, width=10),
-    Column("性别", required=True, width=6),
-    Column("民族", required=True, width=8),
-    Column("公民身份号码", required=True, width=22, text=True),
-    Column("出生日期", required=True, width=12),
-    Column("学历", required=True, width=12),
-    Column("人员类别", required=True, width=18),
-    Column("所在党组织", required=True, width=34),
-]
 STEP_COLUMNS = [Column(s.title, required=(s.number == 1), width=max(12, len(s.title) * 2)) for s in STEPS.values()]
 
 
@@ -52,23 +44,10 @@ class RecruitmentSheet(SheetHandler):
         seen: dict[str, int] = {}
         for row in rows:
             r = RowReader(ctx, SHEET, row)
-            name = r.get("姓名", parse_text, required=True, max_length=50)
-            sex = r.get("性别", parse_choice, Sex, required=True)
-            ethnicity = r.get("民族", parse_choice, ETHNIC_GROUPS, required=True, hint="应为56个民族的规范名称，如汉族、壮族")
-            birth = r.get("出生日期", parse_date, required=True)
-            education = r.get("学历", parse_choice, Education, required=True)
-            occupation = r.get("人员类别", parse_choice, Occupation, required=True)
-            org_name = r.get("所在党组织", parse_text, required=True)
-            id_number = None
-            raw_id = r.raw("公民身份号码")
-            if raw_id is None:
-                if r.has("公民身份号码"):
-                    r.fault("公民身份号码", "公民身份号码不能为空")
-            elif isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool):
-                r.fault("公民身份号码", "公民身份号码必须是文本格式单元格（数字格式会丢失末几位），请把该列设为文本后重新输入")
-            else:
-                id_number = register_rules.normalise_id_number(parse_text(raw_id))
-                errors = register_rules.check_id_number(id_number, birth, sex)
+            person = read_person(r)  # the 党员 sheet's person cells, read the same way
+            birth = person["birth_date"]
+            id_number, errors = read_id_number(r, birth, person["sex"])
+            if id_number is not None:
                 r.faults("公民身份号码", errors)
                 if errors:
                     id_number = None
@@ -86,9 +65,8 @@ class RecruitmentSheet(SheetHandler):
             if 1 in dates or r.has(STEPS[1].title):
                 for step, failure in rules.check_timeline(birth, dates, ctx.today):
                     r.fault(STEPS[step].title, failure.message)
-            self.items.append({"_row": row.number, "_faulty": r.faulty, "name": name, "sex": sex, "ethnicity": ethnicity,
-                               "birth_date": birth, "education": education, "occupation": occupation,
-                               "_org": org_name, "id_number": id_number, "dates": dates})
+            self.items.append({"_row": row.number, "_faulty": r.faulty, **person, "id_number": id_number,
+                               "dates": dates})
         self._check_against_database(ctx)
 
     def _check_against_database(self, ctx: ImportContext) -> None:

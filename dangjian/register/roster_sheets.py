@@ -505,6 +505,18 @@ _HINT_STATUS = "应为：正常、停止党籍"
 
 MEMBER_FIELDS = ("name", "sex", "ethnicity", "birth_date", "education", "occupation", "organization_id",
                  "joined_on", "full_on", "status", "is_floating")
+# The person's columns, first in the 党员 sheet and in recruitment's 发展党员 sheet (read by read_person
+# and read_id_number below, for both).
+PERSON_COLUMNS = [
+    Column("姓名", required=True, width=10),
+    Column("性别", required=True, width=6),
+    Column("民族", required=True, width=8),
+    Column("公民身份号码", required=True, width=22, text=True),
+    Column("出生日期", required=True, width=12),
+    Column("学历", required=True, width=12),
+    Column("人员类别", required=True, width=18),
+    Column("所在党组织", required=True, width=34),
+]
 # Sheet column → model field, for the optional columns (absent column: field left as it is).
 OPTIONAL_MEMBER_COLUMNS = {"转正日期": "full_on", "党籍状态": "status", "是否流动党员": "is_floating", "手机号码": "phone"}
 
@@ -514,15 +526,7 @@ class MemberSheet(SheetHandler):
 
     sheet_name = "党员"
     order = 30
-    columns = [
-        Column("姓名", required=True, width=10),
-        Column("性别", required=True, width=6),
-        Column("民族", required=True, width=8),
-        Column("公民身份号码", required=True, width=22, text=True),
-        Column("出生日期", required=True, width=12),
-        Column("学历", required=True, width=12),
-        Column("人员类别", required=True, width=18),
-        Column("所在党组织", required=True, width=34),
+    columns = PERSON_COLUMNS + [
         Column("入党日期", required=True, width=12),
         Column("转正日期", width=12),
         Column("党籍状态", width=10),
@@ -544,13 +548,8 @@ class MemberSheet(SheetHandler):
         for row in rows:
             r = RowReader(ctx, sheet, row)
             v = row.values
-            name = _text(r, "姓名", v.get("姓名"), 50, required=True)
-            sex = _choice(r, "性别", v.get("性别"), _SEX, _HINT_SEX)
-            ethnicity = _choice(r, "民族", v.get("民族"), _ETHNIC, _HINT_ETHNIC)
-            education = _choice(r, "学历", v.get("学历"), _EDUCATION, _HINT_EDUCATION)
-            occupation = _choice(r, "人员类别", v.get("人员类别"), _OCCUPATION, _HINT_OCCUPATION)
-            org_name = _text(r, "所在党组织", v.get("所在党组织"), 200, required=True)
-            birth = _date(r, "出生日期", v.get("出生日期"), required=True)
+            person = read_person(r)
+            sex, birth = person["sex"], person["birth_date"]
             joined = _date(r, "入党日期", v.get("入党日期"), required=True)
             full = _date(r, "转正日期", v.get("转正日期"))
             raw_status = v.get("党籍状态")
@@ -565,16 +564,8 @@ class MemberSheet(SheetHandler):
                     raw_phone, bool) else parse_text(raw_phone)
                 r.faults("手机号码", rules.check_mobile(phone))
 
-            raw_id = v.get("公民身份号码")
-            id_number = None
-            if raw_id is None:
-                if "公民身份号码" in v:
-                    r.fault("公民身份号码", "公民身份号码不能为空")
-            elif isinstance(raw_id, (int, float)) and not isinstance(raw_id, bool):
-                r.fault("公民身份号码", "公民身份号码必须是文本格式单元格（数字格式会丢失末几位），请把该列设为文本后重新输入")
-            else:
-                id_number = rules.normalise_id_number(parse_text(raw_id))
-                errors = rules.check_id_number(id_number, birth, sex)
+            id_number, errors = read_id_number(r, birth, sex)
+            if id_number is not None:
                 if errors:
                     r.faults("公民身份号码", errors)
                     if not _well_formed_id(id_number):
@@ -593,8 +584,7 @@ class MemberSheet(SheetHandler):
             if joined:
                 r.faults("转正日期", rules.check_probation(joined, full))
             items.append({
-                "_row": row.number, "name": name, "sex": sex, "ethnicity": ethnicity, "id_number": id_number,
-                "birth_date": birth, "education": education, "occupation": occupation, "_org": org_name,
+                "_row": row.number, **person, "id_number": id_number,
                 "joined_on": joined, "full_on": full, "status": status, "is_floating": floating, "phone": phone,
             })
         self.items = items
@@ -779,6 +769,40 @@ class MemberSheet(SheetHandler):
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+# The person's cells (PERSON_COLUMNS), for the 党员 sheet and recruitment's 发展党员 sheet.
+
+def read_person(r: RowReader) -> dict[str, Any]:
+    """name, sex, ethnicity, education, occupation, birth_date and _org (the organisation's name) of a
+    row, each None after its fault is recorded (a required cell empty, a value outside its vocabulary)."""
+    v = r.row.values
+    return {
+        "name": _text(r, "姓名", v.get("姓名"), 50, required=True),
+        "sex": _choice(r, "性别", v.get("性别"), _SEX, _HINT_SEX),
+        "ethnicity": _choice(r, "民族", v.get("民族"), _ETHNIC, _HINT_ETHNIC),
+        "education": _choice(r, "学历", v.get("学历"), _EDUCATION, _HINT_EDUCATION),
+        "occupation": _choice(r, "人员类别", v.get("人员类别"), _OCCUPATION, _HINT_OCCUPATION),
+        "_org": _text(r, "所在党组织", v.get("所在党组织"), 200, required=True),
+        "birth_date": _date(r, "出生日期", v.get("出生日期"), required=True),
+    }
+
+
+def read_id_number(r: RowReader, birth: Optional[datetime.date], sex: Optional[str]) -> tuple[Optional[str], list[str]]:
+    """The 公民身份号码 cell: (the normalised number, its GB 11643 / birth date / sex faults, NOT yet
+    recorded: each sheet decides what a faulty number means), or (None, []) after recording the fault
+    of an empty cell or of a number-formatted one (which has lost its last digits)."""
+    v = r.row.values
+    raw = v.get("公民身份号码")
+    if raw is None:
+        if "公民身份号码" in v:
+            r.fault("公民身份号码", "公民身份号码不能为空")
+        return None, []
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        r.fault("公民身份号码", "公民身份号码必须是文本格式单元格（数字格式会丢失末几位），请把该列设为文本后重新输入")
+        return None, []
+    id_number = rules.normalise_id_number(parse_text(raw))
+    return id_number, rules.check_id_number(id_number, birth, sex)
 
 
 # Fast per-cell readers for the members sheet (100,000 rows): the same faults RowReader records.
