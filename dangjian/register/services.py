@@ -20,7 +20,7 @@ from dangjian.core.scope import ensure_in_scope
 
 from . import rules
 from .models import Division, Member, Organization
-from .vocab import ROOT_DIVISION_CATEGORIES, MemberStatus, OrgType
+from .vocab import MemberStatus, OrgType
 
 DIVISION_FIELDS = ("name", "category", "parent")
 
@@ -43,11 +43,8 @@ def check_division(*, name: str, category: str, parent: Division | None, instanc
         errors["name"].append("名称不能为空")
     elif Division.objects.filter(name=name).exclude(pk=getattr(instance, "pk", None)).exists():
         errors["name"].append(f"行政区划“{name}”已存在")
-    if category in ROOT_DIVISION_CATEGORIES:
-        if parent is not None:
-            errors["parent"].append(f"{category}是最高一级区划，不能有上级区划")
-    elif parent is None:
-        errors["parent"].append("上级区划不能为空")
+    errors["parent"] += rules.check_division_parent(category, parent.category if parent is not None else None,
+                                                    has_parent=parent is not None)
     if instance is not None and parent is not None and instance.pk and parent.is_descendant_of(instance, include_self=True):
         errors["parent"].append("不能把区划调整到它自己或它的下级之下")
     _raise_if(errors)
@@ -98,8 +95,7 @@ def check_organization(
     if parent is not None and not parent.is_active:
         errors["parent"].append(f"上级党组织“{parent.name}”已停用")
     errors["founded_on"] += rules.check_not_future("成立日期", founded_on, today())
-    if founded_on and term_ends_on and term_ends_on < founded_on:
-        errors["term_ends_on"].append("本届届满日期不能早于成立日期")
+    errors["term_ends_on"] += rules.check_term_dates(founded_on, term_ends_on)
     if instance is not None and instance.pk and instance.org_type != org_type:
         if org_type in (OrgType.BRANCH, OrgType.JOINT_BRANCH) and instance.children.exists():
             errors["org_type"] = [f"该组织有下级党组织，不能改为{org_type}"]
@@ -223,10 +219,8 @@ def check_member(data: dict[str, Any], *, instance: Member | None = None, on: da
     if data.get("joined_on"):
         add("full_on", rules.check_probation(data["joined_on"], data.get("full_on")))
     org = data.get("organization")
-    if org is not None and not org.is_active:
-        add("organization", [f"党组织“{org.name}”已停用，不能接收党员"])
-    if org is not None and org.org_type == OrgType.COUNTY_COMMITTEE:
-        add("organization", ["党员应编入党支部或基层党组织，不能直接隶属县委"])
+    if org is not None:
+        add("organization", rules.check_member_organization(org.name, org.org_type, org.is_active))
     if errors:
         raise ValidationError(errors)
 
@@ -316,10 +310,9 @@ def _move_member(member: Member, *, actor: Actor, organization: Organization, re
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     if member.organization_id == organization.pk:
         raise ValidationError({"organization": ["党员已在该党组织"]})
-    if not organization.is_active:
-        raise ValidationError({"organization": [f"党组织“{organization.name}”已停用，不能接收党员"]})
-    if organization.org_type == OrgType.COUNTY_COMMITTEE:
-        raise ValidationError({"organization": ["党员应编入党支部或基层党组织，不能直接隶属县委"]})
+    refused = rules.check_member_organization(organization.name, organization.org_type, organization.is_active)
+    if refused:
+        raise ValidationError({"organization": refused})
     old = member.organization
     member.organization = organization
     member.save(update_fields=["organization", "updated_at"])
