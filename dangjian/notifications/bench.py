@@ -20,9 +20,8 @@ import time
 
 from django.db import connection, transaction
 
-from dangjian.core import crypto
-from dangjian.core.tree import encode_step
-from dangjian.register.models import Division, Member, Organization
+from dangjian.core import benchdata, crypto
+from dangjian.register.models import Member, Organization
 
 PREFIX = "短信基准"
 ROOT_ORG_NAME = f"中共{PREFIX}县委员会"
@@ -39,20 +38,13 @@ def _target() -> int:
 def _build_orgs() -> list[int]:
     root = Organization.objects.filter(name=ROOT_ORG_NAME).first()
     if root is None:
-        div = Division(name=f"{PREFIX}县", category="县")
-        div.assign_path(None)
-        div.save()
-        root = Organization(name=ROOT_ORG_NAME, org_type="县委", unit_type="机关", division=div)
-        root.assign_path(None)
-        root.save()
+        div, root = benchdata.county_root(PREFIX, ROOT_ORG_NAME)
         town = Organization(name=f"中共{PREFIX}镇委员会", org_type="党委", unit_type="乡镇", division=div)
         town.assign_path(root)
         town.save()
-        Organization.objects.bulk_create([
-            Organization(name=f"{PREFIX}第{i + 1}党支部", org_type="党支部", unit_type="村", division=div, parent=town,
-                         path=town.path + encode_step(i), depth=town.depth + 1)
-            for i in range(BRANCHES)
-        ])
+        benchdata.tree_children(Organization, town, [
+            {"name": f"{PREFIX}第{i + 1}党支部", "org_type": "党支部", "unit_type": "村", "division": div}
+            for i in range(BRANCHES)])
     return list(Organization.objects.filter(name__startswith=f"{PREFIX}第").values_list("pk", flat=True))
 
 
