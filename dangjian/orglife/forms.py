@@ -9,7 +9,9 @@ from dangjian.register.models import Member, Organization
 from .models import Base, PartyGroup
 from .vocab import ActivityType, BaseKind, CommentKind
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+# type="date" only accepts YYYY-MM-DD: without the format the zh-hans locale writes 2026/11/28 and
+# the browser shows an empty field (a record being edited would lose its date).
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
 
 

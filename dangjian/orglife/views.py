@@ -268,9 +268,12 @@ def activity_detail(request, pk):
     if review is not None:
         activity.review_count += 1
     can_change = Activity.objects.for_user(request.user, "change").filter(pk=pk).exists()
+    attendance = list(activity.attendance.select_related("member").order_by("status", "member__name"))
     return render(request, "orglife/activity_detail.html", {
         "a": activity, "can_change": can_change, "is_reviewer": is_reviewer(request.user),
-        "attendance": activity.attendance.select_related("member").order_by("status", "member__name"),
+        "attendance": attendance,
+        "present": [r for r in attendance if r.status == AttendanceStatus.PRESENT],
+        "away": [r for r in attendance if r.status != AttendanceStatus.PRESENT],
         "attachments": activity.attachments.all(), "amendments": activity.amendments.all(),
         "comments": activity.comments.all(), "reviews": activity.reviews.all()[:20],
         "bookings": activity.bookings.select_related("base"),
