@@ -33,10 +33,8 @@ declare(
         "recruitment.political_review_valid_years", "政治审查结论有效期（年）", int, 1,
         "《中国共产党发展党员工作细则》政治审查；结论有效期各地规定不一，默认1年", minimum=1, maximum=3,
     ),
-    RuleParameter(
-        "recruitment.political_birthday_from_approval", "以上级党委审批日期作为“政治生日”", bool, False,
-        "《细则》：预备党员的预备期从支部大会通过之日算起；“政治生日”默认取支部大会通过之日",
-    ),
+    # Whether the political birthday is the approval date (⑰) instead of ⑮ is one setting,
+    # notifications.birthday_uses_approval_date, read where birthdays are computed.
 )
 
 # Days ahead that the to-do list starts to show an item coming due.
