@@ -15,7 +15,12 @@ def navigation(request):
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            menu.append({"label": item.label, "url": url, "active": request.path.startswith(url) and url != "/"})
+            menu.append({"label": item.label, "url": url, "active": False})
+        # One highlighted item: the longest menu address the page is under (活动基地 /orglife/bases/,
+        # not also 组织生活 /orglife/).
+        matching = [m for m in menu if m["url"] != "/" and request.path.startswith(m["url"])]
+        if matching:
+            max(matching, key=lambda m: len(m["url"]))["active"] = True
     return {
         "APP_NAME": "基层党建工作平台",
         # The "演示数据" badge: set explicitly, or whenever the database holds the demo county.

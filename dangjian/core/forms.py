@@ -37,6 +37,8 @@ class ChineseFormMixin:
             }
             if isinstance(field, forms.ModelChoiceField):
                 messages["invalid_choice"] = f"“{label}”的取值无效或不在您的管理范围内，请从列表中选择"
+                if field.empty_label == "---------":  # Django's default, shown as the first option
+                    field.empty_label = "请选择"
             if isinstance(field, forms.DateField):
                 messages["invalid"] = f"“{label}”不是有效日期，{DATE_HINT}"
             if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):

@@ -74,9 +74,14 @@ OBJECT_TYPE_LABELS = {
     "register.division": "行政区划",
     "core.rulesetting": "规则参数",
     "accounts.user": "用户账号",
+    "roster.workbook": "名册工作簿",
 }
 FIELD_LABEL_OVERRIDES = {"id_number": "公民身份号码", "phone": "手机号码", "parent": "上级", "password": "密码",
                          "value": "取值", "full_name": "姓名"}
+# Keys some services write that are not model fields.
+EXTRA_FIELD_LABELS = {"contact_log": "联系记录", "attachments": "附件", "members": "成员", "rules": "未通过的规则",
+                      "birthday_sms": "政治生日短信", "answer": "支部答复", "time": "时段", "base": "基地"}
+VIA_LABELS = {"web": "网页", "command": "命令行", "import": "名册导入", "system": "系统"}
 
 
 def object_type_label(object_type: str) -> str:
@@ -88,13 +93,24 @@ def object_type_label(object_type: str) -> str:
         return object_type
 
 
+def _model_field(object_type: str, name: str):
+    try:
+        return apps.get_model(object_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
+
+
 def field_label(object_type: str, name: str) -> str:
     if name in FIELD_LABEL_OVERRIDES:
         return FIELD_LABEL_OVERRIDES[name]
-    try:
-        return str(apps.get_model(object_type)._meta.get_field(name).verbose_name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return name
+    field = _model_field(object_type, name)
+    if field is None or not hasattr(field, "verbose_name"):
+        return EXTRA_FIELD_LABELS.get(name, name)
+    return str(field.verbose_name)
+
+
+def via_label(via: str) -> str:
+    return VIA_LABELS.get(via, via)
 
 
 def display_value(value) -> str:
@@ -116,6 +132,10 @@ def readable_changes(entry: AuditLog) -> list[tuple[str, str, str]]:
     out = []
     for name, pair in (entry.changes or {}).items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        # A choice stored by its code (e.g. a transfer's status "issued") is shown by its label.
+        field = _model_field(entry.object_type, name)
+        choices = dict(field.flatchoices) if field is not None and getattr(field, "choices", None) else {}
+        old, new = (choices.get(v, v) if isinstance(v, (str, int)) else v for v in (old, new))
         out.append((field_label(entry.object_type, name), display_value(old), display_value(new)))
     return out
 
@@ -223,6 +243,8 @@ def audit_log(request):
     paginator = Paginator(qs, 50)
     page = paginator.get_page(request.GET.get("page"))
     entries = [(e, readable_changes(e), object_type_label(e.object_type)) for e in page.object_list]
+    for e in page.object_list:
+        e.via_display = via_label(e.via)
     query = request.GET.copy()
     query.pop("page", None)
     single = form.is_valid() and form.cleaned_data.get("object_type") and form.cleaned_data.get("object_id")
