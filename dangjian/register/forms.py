@@ -205,6 +205,11 @@ class MemberForm(ChineseFormMixin, forms.Form):
         self.fields["organization"].queryset = member_org_choices(user)
         if organization is not None and instance is None:
             self.initial.setdefault("organization", organization.pk)
+        elif instance is None and "organization" not in self.initial:
+            # A branch secretary has one branch to choose from: choose it for them.
+            only = list(self.fields["organization"].queryset.values_list("pk", flat=True)[:2])
+            if len(only) == 1:
+                self.initial["organization"] = only[0]
         if instance is not None:
             # Editing: the numbers are shown masked and kept unless a new one is typed.
             self.fields["id_number"].required = False

@@ -1,0 +1,16 @@
+"""Faults found by trying the register pages in a browser."""
+from django.urls import reverse
+
+CREATE = reverse("register:member_create")
+
+
+def test_it_chooses_the_branch_for_a_secretary_with_one_branch(users, county, client_for):
+    response = client_for(users["secretary"]).get(CREATE)
+    assert response.context["form"].initial["organization"] == county["village_branch"].pk
+    assert f'<option value="{county["village_branch"].pk}" selected>' in response.content.decode()
+
+
+def test_it_leaves_the_choice_to_an_organiser_with_several_organisations(users, client_for):
+    response = client_for(users["organiser"]).get(CREATE)
+    assert "organization" not in response.context["form"].initial
+    assert '<option value="" selected>请选择</option>' in response.content.decode()
