@@ -27,6 +27,9 @@ from .models import Attachment, EventKind, Override, Recruitment, Status
 from .steps import STAGE_LABELS, STAGE_RANGES
 
 PAGE_SIZE = 50
+# Recruitment is the branches' and committees' work: a member's account has no recruitment pages.
+STAFF = ("county_admin", "organiser", "secretary")
+STAFF_ONLY = "发展党员工作由党支部书记、组织员和县委组织部办理，党员账号不能查看"
 
 
 _redirect = htmx_redirect
@@ -58,6 +61,7 @@ _query_without_page = query_without_page
 
 @login_required
 def todo_list(request):
+    require_role(request.user, STAFF, STAFF_ONLY)
     today = timezone.localdate()
     items = todo.todo_for_user(request.user, today)
     counts = {k: 0 for k in todo.KINDS}
@@ -103,6 +107,7 @@ def _filtered(request):
 
 @login_required
 def candidate_list(request):
+    require_role(request.user, STAFF, STAFF_ONLY)
     form, qs = _filtered(request)
     if request.GET.get("export") == "xlsx":
         rows = ([r.name, r.sex, _id_number(request.user, r), r.birth_date, r.education, r.organization.name,
@@ -290,6 +295,7 @@ def docx_form(request, pk, form):
 
 @login_required
 def override_list(request):
+    require_role(request.user, STAFF, STAFF_ONLY)
     qs = Override.objects.for_user(request.user, "view").select_related("recruitment__organization").order_by(
         "-created_at", "-id")
     if request.GET.get("export") == "xlsx":

@@ -162,3 +162,12 @@ def test_a_secretary_sees_only_their_own_branchs_candidates(users, client_for, c
     assert secretary.post(reverse("recruitment:record_step", args=[firm.pk]), {"date": "2023-03-10"}).status_code == 404
     organiser_page = client_for(users["organiser"]).get(reverse("recruitment:list")).content.decode()
     assert "张申请" in organiser_page and "企业申请人" in organiser_page
+
+
+def test_it_keeps_members_out_of_the_recruitment_pages(users, client_for, two_branches):
+    client = client_for(users["member"])
+    for name in ("recruitment:todo", "recruitment:list", "recruitment:overrides"):
+        response = client.get(reverse(name))
+        assert response.status_code == 403, name
+        assert "党员账号不能查看" in response.content.decode()
+    assert client_for(users["secretary"]).get(reverse("recruitment:todo")).status_code == 200
