@@ -32,6 +32,7 @@ KIND_LABELS = {
     "political_birthday": "政治生日",
     "term_ending": "换届提醒",
     "transfer_expiring": "介绍信到期提醒",
+    "transfer_expired": "介绍信已过期",
     "transfer": "组织关系转接",
     "floating_warning": "流动党员失联预警",
     "recruitment_due": "发展党员待办",
