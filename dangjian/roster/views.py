@@ -110,6 +110,10 @@ def _fault_context(request, meta: dict) -> dict:
     faults = [Fault(**f) for f in meta.get("faults", [])]
     file_faults = [f for f in faults if not f.sheet]
     cell_faults = [f for f in faults if f.sheet]
+    # Row by row within each sheet (checks across rows, such as unknown organisations, come last
+    # from the engine); sheets stay in the order the engine met them.
+    sheet_order = {name: i for i, name in reversed(list(enumerate(f.sheet for f in cell_faults)))}
+    cell_faults.sort(key=lambda f: (sheet_order[f.sheet], f.row))
     page = Paginator(cell_faults, FAULTS_PER_PAGE).get_page(request.GET.get("page"))
     return {"filename": meta.get("filename", ""), "file_faults": file_faults, "fault_page": page,
             "fault_total": len(cell_faults), "counts": meta.get("counts", {}), "checked": True}

@@ -177,3 +177,12 @@ def test_it_shows_the_menu_item_to_admins_and_organisers(users, client_for):
 def test_it_keeps_pending_uploads_per_user(users):
     a, b = views._pending_paths(users["admin"]), views._pending_paths(users["organiser"])
     assert a[0] != b[0] and a[0].parent.name == "uploads"
+
+
+def test_it_lists_the_faults_row_by_row(users, client_for):
+    """An unknown organisation is found after the row checks; the table still reads top to bottom."""
+    workbook = xlsx({"党员": rows(MEM, [member(org="没有这个支部"), member(name="王五", serial=102, phone="123"),
+                                       member(name="", serial=103)])})
+    response = upload(client_for(users["organiser"]), workbook)
+    shown = [f.row for f in response.context["fault_page"]]
+    assert len(shown) >= 3 and shown == sorted(shown) and shown[0] == 2
