@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from dangjian.core.scope import ScopedQuerySet
 from dangjian.register.models import Member, Organization
@@ -105,6 +106,14 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.day:%Y-%m-%d} {self.kind_label} → {self.recipient_name}"
+
+    @property
+    def shown_on(self):
+        """The date a reader sees: the message's day, but never later than it arrived (a term
+        reminder is keyed by the term's end, which lies ahead)."""
+        if self.created_at is None:
+            return self.day
+        return min(self.day, timezone.localdate(self.created_at))
 
     @property
     def kind_label(self) -> str:

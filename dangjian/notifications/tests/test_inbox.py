@@ -20,6 +20,13 @@ def test_it_names_every_kind_in_chinese_and_dates_a_message_by_when_it_came(user
     assert f"{timezone.localdate():%Y-%m-%d}" in content
 
 
+def test_it_keeps_the_day_of_an_earlier_digest(users, client_for, county):
+    earlier = timezone.localdate() - datetime.timedelta(days=3)
+    Message.objects.create(channel="in_app", kind="recruitment_due", day=earlier, user=users["secretary"], text="待办")
+    content = client_for(users["secretary"]).get(reverse("notifications:inbox")).content.decode()
+    assert f"{earlier:%Y-%m-%d}" in content
+
+
 def test_it_keeps_a_digest_one_item_a_line(users, client_for, county):
     Message.objects.create(channel="in_app", kind="recruitment_due", day=timezone.localdate(), user=users["secretary"],
                            text="发展党员待办2项：\n张某 待谈话\n李某 公示即将结束")
