@@ -80,7 +80,8 @@ FIELD_LABEL_OVERRIDES = {"id_number": "公民身份号码", "phone": "手机号�
                          "value": "取值", "full_name": "姓名"}
 # Keys some services write that are not model fields.
 EXTRA_FIELD_LABELS = {"contact_log": "联系记录", "attachments": "附件", "members": "成员", "rules": "未通过的规则",
-                      "birthday_sms": "政治生日短信", "answer": "支部答复", "time": "时段", "base": "基地"}
+                      "birthday_sms": "政治生日短信", "answer": "支部答复", "time": "时段", "base": "基地",
+                      "attendance": "出席名单"}
 VIA_LABELS = {"web": "网页", "command": "命令行", "import": "名册导入", "system": "系统"}
 
 
