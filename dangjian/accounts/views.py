@@ -1,23 +1,28 @@
 """User management for the county organisation department: list, create, edit, 停用/启用, reset password."""
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
+from dangjian.core.views_helpers import form_action
 
 from . import services
 from .forms import PasswordResetForm, UserForm, UserStatusForm
 from .models import User
+
+
+def _plain_redirect(request, url) -> HttpResponseRedirect:
+    """These pages answer a plain 302, htmx or not (they are not htmx forms)."""
+    return HttpResponseRedirect(url)
 
 
 def _require_admin(user) -> None:
@@ -91,16 +96,12 @@ def user_export(request):
 def user_create(request):
     _require_admin(request.user)
     form = UserForm(request.POST if request.method == "POST" else None, admin=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.create_user(actor=Actor.from_request(request), password=form.cleaned_data["password"],
-                                        **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已新增账号“{user.username}”（{user.get_full_name()}）")
-            return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "target": None})
+    return form_action(
+        request, form,
+        lambda data: services.create_user(actor=Actor.from_request(request), password=data["password"],
+                                          **form.service_kwargs()),
+        success=lambda user: (f"已新增账号“{user.username}”（{user.get_full_name()}）", reverse("accounts:user_list")),
+        template="accounts/user_form.html", context={"target": None}, redirect=_plain_redirect)
 
 
 @login_required
@@ -108,30 +109,23 @@ def user_create(request):
 def user_edit(request, pk):
     target = _get_user(request, pk)
     form = UserForm(request.POST if request.method == "POST" else None, admin=request.user, instance=target)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_user(target, actor=Actor.from_request(request), **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已保存账号“{form.cleaned_data['username']}”")
-            return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+    return form_action(
+        request, form,
+        lambda data: services.update_user(target, actor=Actor.from_request(request), **form.service_kwargs()),
+        success=lambda _: (f"已保存账号“{form.cleaned_data['username']}”", reverse("accounts:user_list")),
+        template="accounts/user_form.html", context={"target": target}, redirect=_plain_redirect)
 
 
 def _set_active(request, pk, active: bool):
     target = _get_user(request, pk)
     form = UserStatusForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_user_active(target, actor=Actor.from_request(request), active=active,
-                                     reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已{'启用' if active else '停用'}账号“{target.username}”")
-            return redirect("accounts:user_list")
-    return render(request, "accounts/user_confirm.html", {"form": form, "target": target, "active": active})
+    return form_action(
+        request, form,
+        lambda data: services.set_user_active(target, actor=Actor.from_request(request), active=active,
+                                              reason=data["reason"]),
+        success=lambda _: (f"已{'启用' if active else '停用'}账号“{target.username}”", reverse("accounts:user_list")),
+        template="accounts/user_confirm.html", context={"target": target, "active": active},
+        redirect=_plain_redirect)
 
 
 @login_required
@@ -151,12 +145,8 @@ def user_activate(request, pk):
 def user_password(request, pk):
     target = _get_user(request, pk)
     form = PasswordResetForm(request.POST if request.method == "POST" else None, user=target)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reset_password(target, actor=Actor.from_request(request), password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已重置账号“{target.username}”的密码，请告知本人")
-            return redirect(reverse("accounts:user_list"))
-    return render(request, "accounts/user_password.html", {"form": form, "target": target})
+    return form_action(
+        request, form,
+        lambda data: services.reset_password(target, actor=Actor.from_request(request), password=data["password"]),
+        success=lambda _: (f"已重置账号“{target.username}”的密码，请告知本人", reverse("accounts:user_list")),
+        template="accounts/user_password.html", context={"target": target}, redirect=_plain_redirect)

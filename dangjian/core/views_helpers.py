@@ -1,12 +1,15 @@
 """Small helpers every app's views use the same way: the redirect after a successful POST (htmx or
-not), a page of a list with the list's query string, and a role check."""
+not), the body of a form page that writes through a service, a page of a list with the list's query
+string, and a role check."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 
 
 def htmx_redirect(request, url: str) -> HttpResponse:
@@ -16,6 +19,33 @@ def htmx_redirect(request, url: str) -> HttpResponse:
         response["HX-Location"] = url
         return response
     return HttpResponseRedirect(url)
+
+
+def form_action(request, form, perform: Callable[[dict], Any], *, success: Callable[[Any], tuple[str, str]],
+                template: str, context: dict | None = None,
+                redirect: Callable[[Any, str], HttpResponse] = htmx_redirect) -> HttpResponse:
+    """The body of every form page that writes through a service, written once.
+
+    Views never write through the ORM, and services validate (raising ``ValidationError``), so the
+    same few lines recurred in every app: on a valid POST call the service; if it refuses, put its
+    errors on the form (``form.add_service_errors``) and show the form again (200); if it succeeds,
+    a success message and the redirect (``htmx_redirect``: 302, or 204 with HX-Location for htmx).
+    On GET, or an invalid form, the form is rendered.
+
+    ``perform(form.cleaned_data)`` calls the service and returns its result; ``success(result)``
+    returns ``(message, url)`` and is called only after the service succeeded. The template gets
+    ``{"form": form, **context}``. ``redirect`` is for the pages that answer a plain 302 even to htmx.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = perform(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            message, url = success(result)
+            messages.success(request, message)
+            return redirect(request, url)
+    return render(request, template, {"form": form, **(context or {})})
 
 
 def paginate(request, items, per_page: int) -> Page:

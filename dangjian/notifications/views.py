@@ -16,7 +16,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import get_for_user_or_404
-from dangjian.core.views_helpers import has_role, htmx_redirect, query_without_page, require_role
+from dangjian.core.views_helpers import form_action, has_role, htmx_redirect, query_without_page, require_role
 
 from . import rules, services, templating
 from .forms import OutboxFilterForm, TemplateForm
@@ -110,18 +110,14 @@ def template_edit(request):
         raise PermissionDenied("只有县委组织部管理员可以修改短信模板")
     current = templating.template_text("political_birthday")
     form = TemplateForm(request.POST or None, initial={"text": current})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_template("political_birthday", form.cleaned_data["text"], actor=Actor.from_request(request))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, "已保存政治生日短信模板")
-            return _redirect(request, reverse("notifications:templates"))
     sample = templating.render(form.data.get("text", current) if form.is_bound else current,
                                {"姓名": "张三", "周年": 20, "入党日期": "2006年07月01日", "组织名称": "中共某村支部委员会"})
     placeholders = list(templating.PLACEHOLDERS["political_birthday"])
-    return render(request, "notifications/templates.html", {"form": form, "sample": sample, "placeholders": placeholders})
+    return form_action(
+        request, form,
+        lambda data: services.update_template("political_birthday", data["text"], actor=Actor.from_request(request)),
+        success=lambda _: ("已保存政治生日短信模板", reverse("notifications:templates")),
+        template="notifications/templates.html", context={"sample": sample, "placeholders": placeholders})
 
 
 # --- 我的 (a member's own page) -----------------------------------------------------------------
@@ -194,13 +190,9 @@ def me_transfer(request):
 
     member = _member_of(request.user)
     form = MemberStartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer_services.start_transfer(actor=Actor.from_request(request), member=member, to_org=None,
-                                             destination=form.cleaned_data["destination"], reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, "转接申请已提交，请等待党组织审批，进度会显示在“我的”页面")
-            return _redirect(request, reverse("notifications:me"))
-    return render(request, "notifications/me_transfer.html", {"form": form, "m": member})
+    return form_action(
+        request, form,
+        lambda data: transfer_services.start_transfer(actor=Actor.from_request(request), member=member, to_org=None,
+                                                      destination=data["destination"], reason=data["reason"]),
+        success=lambda _: ("转接申请已提交，请等待党组织审批，进度会显示在“我的”页面", reverse("notifications:me")),
+        template="notifications/me_transfer.html", context={"m": member})

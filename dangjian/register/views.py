@@ -5,9 +5,8 @@ Views never write through the ORM; they call ``register.services``.
 """
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
@@ -23,7 +22,7 @@ from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import CHANGE, VIEW, get_for_user_or_403, get_for_user_or_404
-from dangjian.core.views_helpers import htmx_redirect
+from dangjian.core.views_helpers import form_action
 
 from . import services
 from .filters import filtered_members
@@ -71,9 +70,6 @@ def may_view_history(user) -> bool:
 
 def history_url(obj) -> str:
     return f"{reverse('core:audit_log')}?object_type={obj._meta.label_lower}&object_id={obj.pk}"
-
-
-_htmx_or_redirect = htmx_redirect
 
 
 # --- Organisation tree -----------------------------------------------------------------------
@@ -190,16 +186,12 @@ def org_create(request):
     if request.GET.get("parent", "").isdigit():
         parent = get_for_user_or_403(Organization.objects.all(), user, pk=int(request.GET["parent"]))
     form = OrganizationForm(request.POST if request.method == "POST" else None, user=user, parent=parent)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.create_organization(actor=Actor.from_request(request), parent=form.cleaned_data["parent"],
-                                               **form.service_fields())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已新增党组织“{org.name}”")
-            return _htmx_or_redirect(request, reverse("register:org_detail", args=[org.pk]))
-    return render(request, "register/org_form.html", {"form": form, "org": None, "parent": parent})
+    return form_action(
+        request, form,
+        lambda data: services.create_organization(actor=Actor.from_request(request), parent=data["parent"],
+                                                  **form.service_fields()),
+        success=lambda org: (f"已新增党组织“{org.name}”", reverse("register:org_detail", args=[org.pk])),
+        template="register/org_form.html", context={"org": None, "parent": parent})
 
 
 @login_required
@@ -207,15 +199,11 @@ def org_create(request):
 def org_edit(request, pk):
     org = get_for_user_or_403(Organization.objects.select_related("parent"), request.user, pk=pk)
     form = OrganizationForm(request.POST if request.method == "POST" else None, user=request.user, instance=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_organization(org, actor=Actor.from_request(request), **form.service_fields())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已保存“{form.cleaned_data['name']}”的修改")
-            return _htmx_or_redirect(request, reverse("register:org_detail", args=[org.pk]))
-    return render(request, "register/org_form.html", {"form": form, "org": org})
+    return form_action(
+        request, form,
+        lambda data: services.update_organization(org, actor=Actor.from_request(request), **form.service_fields()),
+        success=lambda _: (f"已保存“{form.cleaned_data['name']}”的修改", reverse("register:org_detail", args=[org.pk])),
+        template="register/org_form.html", context={"org": org})
 
 
 @login_required
@@ -225,35 +213,29 @@ def org_move(request, pk):
     if org.parent_id is None:
         raise PermissionDenied("县委是根组织，不能调整隶属关系")
     form = OrganizationMoveForm(request.POST if request.method == "POST" else None, user=request.user, org=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_organization(org, actor=Actor.from_request(request), new_parent=form.cleaned_data["new_parent"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已将“{org.name}”调整到“{form.cleaned_data['new_parent'].name}”之下")
-            return _htmx_or_redirect(request, reverse("register:org_detail", args=[org.pk]))
-    return render(request, "register/org_move.html", {"form": form, "org": org})
+    return form_action(
+        request, form,
+        lambda data: services.move_organization(org, actor=Actor.from_request(request), new_parent=data["new_parent"]),
+        success=lambda _: (f"已将“{org.name}”调整到“{form.cleaned_data['new_parent'].name}”之下",
+                           reverse("register:org_detail", args=[org.pk])),
+        template="register/org_move.html", context={"org": org})
 
 
 def _org_set_active(request, pk, active: bool):
     org = get_for_user_or_403(Organization.objects.all(), request.user, pk=pk)
     form = ReasonForm(request.POST if request.method == "POST" else None, reason_required=not active)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_organization_active(org, actor=Actor.from_request(request), active=active,
-                                             reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已{'恢复' if active else '停用'}“{org.name}”")
-            return _htmx_or_redirect(request, reverse("register:org_detail", args=[org.pk]))
-    return render(request, "register/org_confirm.html", {
-        "form": form, "org": org, "action": "restore" if active else "suspend",
-        "title": f"恢复党组织“{org.name}”" if active else f"停用党组织“{org.name}”",
-        "button": "确认恢复" if active else "确认停用",
-        "already": org.is_active == active,
-    })
+    # The service works on its own fresh row, so ``org`` (and this context) is the same before and after it.
+    return form_action(
+        request, form,
+        lambda data: services.set_organization_active(org, actor=Actor.from_request(request), active=active,
+                                                      reason=data["reason"]),
+        success=lambda _: (f"已{'恢复' if active else '停用'}“{org.name}”", reverse("register:org_detail", args=[org.pk])),
+        template="register/org_confirm.html", context={
+            "org": org, "action": "restore" if active else "suspend",
+            "title": f"恢复党组织“{org.name}”" if active else f"停用党组织“{org.name}”",
+            "button": "确认恢复" if active else "确认停用",
+            "already": org.is_active == active,
+        })
 
 
 @login_required
@@ -273,21 +255,18 @@ def org_restore(request, pk):
 def org_delete(request, pk):
     org = get_for_user_or_403(Organization.objects.select_related("parent"), request.user, pk=pk)
     form = ReasonForm(request.POST if request.method == "POST" else None, reason_required=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.delete_organization(org, actor=Actor.from_request(request))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已删除党组织“{org.name}”")
-            parent = org.parent
-            url = (reverse("register:org_detail", args=[parent.pk])
-                   if parent and Organization.objects.for_user(request.user, VIEW).filter(pk=parent.pk).exists()
-                   else reverse("register:org_tree"))
-            return _htmx_or_redirect(request, url)
-    return render(request, "register/org_confirm.html", {
-        "form": form, "org": org, "action": "delete", "title": f"删除党组织“{org.name}”", "button": "确认删除",
-    })
+
+    def deleted(_):
+        parent = org.parent
+        url = (reverse("register:org_detail", args=[parent.pk])
+               if parent and Organization.objects.for_user(request.user, VIEW).filter(pk=parent.pk).exists()
+               else reverse("register:org_tree"))
+        return f"已删除党组织“{org.name}”", url
+
+    return form_action(
+        request, form, lambda data: services.delete_organization(org, actor=Actor.from_request(request)),
+        success=deleted, template="register/org_confirm.html",
+        context={"org": org, "action": "delete", "title": f"删除党组织“{org.name}”", "button": "确认删除"})
 
 
 # --- Divisions -------------------------------------------------------------------------------
@@ -333,17 +312,12 @@ def division_create(request):
         parent = get_for_user_or_403(Division.objects.all(), request.user, pk=int(request.GET["parent"]))
         initial["parent"] = parent.pk
     form = DivisionForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            division = services.create_division(actor=Actor.from_request(request), name=form.cleaned_data["name"],
-                                                category=form.cleaned_data["category"],
-                                                parent=form.cleaned_data["parent"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已新增行政区划“{division.name}”")
-            return _htmx_or_redirect(request, reverse("register:division_list"))
-    return render(request, "register/division_form.html", {"form": form, "division": None})
+    return form_action(
+        request, form,
+        lambda data: services.create_division(actor=Actor.from_request(request), name=data["name"],
+                                              category=data["category"], parent=data["parent"]),
+        success=lambda division: (f"已新增行政区划“{division.name}”", reverse("register:division_list")),
+        template="register/division_form.html", context={"division": None})
 
 
 @login_required
@@ -352,16 +326,12 @@ def division_edit(request, pk):
     require_county_admin(request.user)
     division = get_for_user_or_403(Division.objects.all(), request.user, pk=pk)
     form = DivisionForm(request.POST if request.method == "POST" else None, user=request.user, instance=division)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_division(division, actor=Actor.from_request(request), name=form.cleaned_data["name"],
-                                     category=form.cleaned_data["category"], parent=form.cleaned_data["parent"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已保存行政区划“{form.cleaned_data['name']}”")
-            return _htmx_or_redirect(request, reverse("register:division_list"))
-    return render(request, "register/division_form.html", {"form": form, "division": division})
+    return form_action(
+        request, form,
+        lambda data: services.update_division(division, actor=Actor.from_request(request), name=data["name"],
+                                              category=data["category"], parent=data["parent"]),
+        success=lambda _: (f"已保存行政区划“{form.cleaned_data['name']}”", reverse("register:division_list")),
+        template="register/division_form.html", context={"division": division})
 
 
 # --- Member list and export ------------------------------------------------------------------
@@ -480,15 +450,10 @@ def member_create(request):
         if not choices.filter(pk=organization.pk).exists():
             raise PermissionDenied("不能在该党组织中新增党员")
     form = MemberForm(request.POST if request.method == "POST" else None, user=user, organization=organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.create_member(actor=Actor.from_request(request), **form.service_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已新增党员“{member.name}”")
-            return _htmx_or_redirect(request, reverse("register:member_detail", args=[member.pk]))
-    return render(request, "register/member_form.html", {"form": form, "member": None})
+    return form_action(
+        request, form, lambda data: services.create_member(actor=Actor.from_request(request), **form.service_data()),
+        success=lambda member: (f"已新增党员“{member.name}”", reverse("register:member_detail", args=[member.pk])),
+        template="register/member_form.html", context={"member": None})
 
 
 def _member_for_change(request, pk):
@@ -502,16 +467,13 @@ def _member_for_change(request, pk):
 def member_edit(request, pk):
     member = _member_for_change(request, pk)
     form = MemberForm(request.POST if request.method == "POST" else None, user=request.user, instance=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_member(member, actor=Actor.from_request(request),
-                                   **form.service_data(include_numbers=False))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已保存党员“{form.cleaned_data['name']}”的修改")
-            return _htmx_or_redirect(request, reverse("register:member_detail", args=[member.pk]))
-    return render(request, "register/member_form.html", {"form": form, "member": member})
+    return form_action(
+        request, form,
+        lambda data: services.update_member(member, actor=Actor.from_request(request),
+                                            **form.service_data(include_numbers=False)),
+        success=lambda _: (f"已保存党员“{form.cleaned_data['name']}”的修改",
+                           reverse("register:member_detail", args=[member.pk])),
+        template="register/member_form.html", context={"member": member})
 
 
 @login_required
@@ -519,37 +481,32 @@ def member_edit(request, pk):
 def member_move(request, pk):
     member = _member_for_change(request, pk)
     form = MemberMoveForm(request.POST if request.method == "POST" else None, user=request.user, member=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_member(member, actor=Actor.from_request(request),
-                                 organization=form.cleaned_data["organization"], reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已将“{member.name}”调整到“{form.cleaned_data['organization'].name}”")
-            return _htmx_or_redirect(request, reverse("register:member_detail", args=[member.pk]))
-    return render(request, "register/member_move.html", {"form": form, "member": member})
+    return form_action(
+        request, form,
+        lambda data: services.move_member(member, actor=Actor.from_request(request),
+                                          organization=data["organization"], reason=data["reason"]),
+        success=lambda _: (f"已将“{member.name}”调整到“{form.cleaned_data['organization'].name}”",
+                           reverse("register:member_detail", args=[member.pk])),
+        template="register/member_move.html", context={"member": member})
 
 
 def _member_set_status(request, pk, status: str):
     member = _member_for_change(request, pk)
     form = ReasonForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_member_status(member, actor=Actor.from_request(request), status=status,
-                                       reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"“{member.name}”的党籍状态已改为“{status}”")
-            return _htmx_or_redirect(request, reverse("register:member_detail", args=[member.pk]))
     suspend = status == MemberStatus.SUSPENDED
-    return render(request, "register/member_confirm.html", {
-        "form": form, "member": member, "suspend": suspend,
-        "title": f"{'停止' if suspend else '恢复'}“{member.name}”的党籍",
-        "button": "确认停止党籍" if suspend else "确认恢复党籍",
-        "already": member.status == status,
-    })
+    # The service works on its own fresh row, so ``member`` (and this context) is the same before and after it.
+    return form_action(
+        request, form,
+        lambda data: services.set_member_status(member, actor=Actor.from_request(request), status=status,
+                                                reason=data["reason"]),
+        success=lambda _: (f"“{member.name}”的党籍状态已改为“{status}”",
+                           reverse("register:member_detail", args=[member.pk])),
+        template="register/member_confirm.html", context={
+            "member": member, "suspend": suspend,
+            "title": f"{'停止' if suspend else '恢复'}“{member.name}”的党籍",
+            "button": "确认停止党籍" if suspend else "确认恢复党籍",
+            "already": member.status == status,
+        })
 
 
 @login_required

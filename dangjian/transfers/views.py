@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.scope import get_for_user_or_404
-from dangjian.core.views_helpers import htmx_redirect, query_without_page, require_role
+from dangjian.core.views_helpers import form_action, htmx_redirect, query_without_page, require_role
 from dangjian.register.models import Member
 
 from . import forms, letters, services
@@ -101,16 +101,14 @@ def transfer_new(request):
     _require_staff(request.user)
     member = _member_from_query(request)
     form = forms.StartForm(request.POST or None, exclude_org=member.organization if member else None)
-    if request.method == "POST" and member is not None and form.is_valid():
-        try:
-            t = services.start_transfer(actor=Actor.from_request(request), member=member,
-                                        to_org=form.cleaned_data["to_org"], reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已提交{member.name}的组织关系转接申请，待转出党委审批")
-            return _redirect(request, reverse("transfers:detail", args=[t.pk]))
-    return render(request, "transfers/new.html", {"form": form, "member": member})
+    if member is None:  # nobody chosen yet: the page shows the search, a POST is not acted on
+        return render(request, "transfers/new.html", {"form": form, "member": member})
+    return form_action(
+        request, form,
+        lambda data: services.start_transfer(actor=Actor.from_request(request), member=member,
+                                             to_org=data["to_org"], reason=data["reason"]),
+        success=lambda t: (f"已提交{member.name}的组织关系转接申请，待转出党委审批", reverse("transfers:detail", args=[t.pk])),
+        template="transfers/new.html", context={"member": member})
 
 
 STEP_FORMS = {
@@ -217,32 +215,31 @@ def transfer_out_new(request):
     _require_staff(request.user)
     member = _member_from_query(request)
     form = forms.TransferOutForm(request.POST or None, initial={"issued_on": timezone.localdate()})
-    if request.method == "POST" and member is not None and form.is_valid():
-        try:
-            t = services.record_transfer_out(actor=Actor.from_request(request), member=member, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已登记{member.name}的组织关系转出，党员已移出本平台党员名册")
-            return _redirect(request, reverse("transfers:detail", args=[t.pk]))
-    return render(request, "transfers/out_new.html", {"form": form, "member": member})
+    if member is None:  # nobody chosen yet: the page shows the search, a POST is not acted on
+        return render(request, "transfers/out_new.html", {"form": form, "member": member})
+    return form_action(
+        request, form,
+        lambda data: services.record_transfer_out(actor=Actor.from_request(request), member=member, **data),
+        success=lambda t: (f"已登记{member.name}的组织关系转出，党员已移出本平台党员名册",
+                           reverse("transfers:detail", args=[t.pk])),
+        template="transfers/out_new.html", context={"member": member})
 
 
 @login_required
 def transfer_in_new(request):
     _require_staff(request.user)
     form = forms.TransferInForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def record(cleaned_data):
+        data = dict(cleaned_data)
         member_data = {name: data.pop(name) for name in forms.TransferInForm.MEMBER_FIELDS}
-        try:
-            t = services.record_transfer_in(actor=Actor.from_request(request), member_data=member_data, **data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已登记{t.member.name}的组织关系转入，并编入{t.to_org.name}")
-            return _redirect(request, reverse("transfers:detail", args=[t.pk]))
-    return render(request, "transfers/in_new.html", {"form": form})
+        return services.record_transfer_in(actor=Actor.from_request(request), member_data=member_data, **data)
+
+    return form_action(
+        request, form, record,
+        success=lambda t: (f"已登记{t.member.name}的组织关系转入，并编入{t.to_org.name}",
+                           reverse("transfers:detail", args=[t.pk])),
+        template="transfers/in_new.html")
 
 
 # --- floating members ----------------------------------------------------------------------------
@@ -300,18 +297,19 @@ def _floating_new(request, direction):
         form = forms.FloatingInForm(request.POST or None, user=request.user)
     else:
         raise Http404("未知的流动方向")
-    if request.method == "POST" and form.is_valid() and (direction == "in" or member is not None):
-        try:
-            if direction == "out":
-                record = services.register_floating_out(actor=actor, member=member, **form.cleaned_data)
-            else:
-                record = services.register_floating_in(actor=actor, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"已登记流动党员{record.name}")
-            return _redirect(request, reverse("transfers:floating_detail", args=[record.pk]))
-    return render(request, "transfers/floating_new.html", {"form": form, "member": member, "direction": direction})
+    context = {"member": member, "direction": direction}
+    if direction == "out" and member is None:  # nobody chosen yet: the page shows the search, a POST is not acted on
+        return render(request, "transfers/floating_new.html", {"form": form, **context})
+
+    def register(data):
+        if direction == "out":
+            return services.register_floating_out(actor=actor, member=member, **data)
+        return services.register_floating_in(actor=actor, **data)
+
+    return form_action(
+        request, form, register,
+        success=lambda record: (f"已登记流动党员{record.name}", reverse("transfers:floating_detail", args=[record.pk])),
+        template="transfers/floating_new.html", context=context)
 
 
 @login_required
