@@ -46,6 +46,26 @@ def _apply_errors(form, err: ValidationError) -> None:
             form.add_error(None, msg)
 
 
+def _record_with_override(request, form, perform, *, success, template, context):
+    """The body shared by the three views whose service may refuse on a rule an organiser can set
+    aside: on a refusal the form is shown again with ``refused`` set, so the page offers the
+    written-reason override; any other ValidationError goes onto the form; success redirects."""
+    refused = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = perform()
+        except services.RuleRefused as err:
+            refused = True
+            _apply_errors(form, err)
+        except ValidationError as err:
+            _apply_errors(form, err)
+        else:
+            message, url = success(result)
+            messages.success(request, message)
+            return _redirect(request, url)
+    return render(request, template, {**context, "form": form, "refused": refused})
+
+
 def _id_number(user, r: Recruitment) -> str:
     return r.id_number if user.may_view_full_pii else r.id_number_masked
 
@@ -135,20 +155,12 @@ def create(request):
     require_role(request.user, ("county_admin", "organiser", "secretary"), "您没有登记入党申请的权限")
     allowed = services.may_override(request.user)
     form = ApplicationForm(request.POST or None, request.FILES or None, user=request.user, may_override=allowed)
-    refused = False
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            r = services.register_application(actor=Actor.from_request(request), **data)
-        except services.RuleRefused as err:
-            refused = True
-            _apply_errors(form, err)
-        except ValidationError as err:
-            _apply_errors(form, err)
-        else:
-            messages.success(request, f"已登记{r.name}的入党申请。")
-            return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
-    return render(request, "recruitment/create.html", {"form": form, "refused": refused, "may_override": allowed})
+    return _record_with_override(
+        request, form,
+        lambda: services.register_application(actor=Actor.from_request(request), **form.cleaned_data),
+        success=lambda r: (f"已登记{r.name}的入党申请。", reverse("recruitment:detail", args=[r.pk])),
+        template="recruitment/create.html", context={"may_override": allowed},
+    )
 
 
 # --- a candidate's file ----------------------------------------------------------------------
@@ -211,20 +223,12 @@ def record_step(request, pk):
     allowed = services.may_override(request.user)
     form = StepForm(request.POST or None, request.FILES or None, recruitment=r, step=step, user=request.user,
                     may_override=allowed)
-    refused = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_step(r, actor=Actor.from_request(request), step=step.number, **form.service_kwargs())
-        except services.RuleRefused as err:
-            refused = True
-            _apply_errors(form, err)
-        except ValidationError as err:
-            _apply_errors(form, err)
-        else:
-            messages.success(request, f"已记录{step.title}。")
-            return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
-    return render(request, "recruitment/record_step.html",
-                  {"r": r, "step": step, "form": form, "refused": refused, "may_override": allowed})
+    return _record_with_override(
+        request, form,
+        lambda: services.record_step(r, actor=Actor.from_request(request), step=step.number, **form.service_kwargs()),
+        success=lambda _: (f"已记录{step.title}。", reverse("recruitment:detail", args=[r.pk])),
+        template="recruitment/record_step.html", context={"r": r, "step": step, "may_override": allowed},
+    )
 
 
 @login_required
@@ -235,20 +239,12 @@ def record_event(request, pk, kind):
         raise Http404("没有这种事项")
     allowed = services.may_override(request.user)
     form = EventForm(request.POST or None, request.FILES or None, kind=kind, may_override=allowed)
-    refused = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_event(r, actor=Actor.from_request(request), kind=kind, **form.service_kwargs())
-        except services.RuleRefused as err:
-            refused = True
-            _apply_errors(form, err)
-        except ValidationError as err:
-            _apply_errors(form, err)
-        else:
-            messages.success(request, f"已记录{EventKind(kind).label}。")
-            return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
-    return render(request, "recruitment/record_event.html",
-                  {"r": r, "kind": EventKind(kind), "form": form, "refused": refused, "may_override": allowed})
+    return _record_with_override(
+        request, form,
+        lambda: services.record_event(r, actor=Actor.from_request(request), kind=kind, **form.service_kwargs()),
+        success=lambda _: (f"已记录{EventKind(kind).label}。", reverse("recruitment:detail", args=[r.pk])),
+        template="recruitment/record_event.html", context={"r": r, "kind": EventKind(kind), "may_override": allowed},
+    )
 
 
 @login_required
