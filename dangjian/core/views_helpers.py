@@ -70,3 +70,15 @@ def require_role(user, roles: Iterable[str], message: str) -> None:
     """403 with ``message`` unless ``has_role(user, roles)``."""
     if not has_role(user, roles):
         raise PermissionDenied(message)
+
+
+def flash_service_result(request, perform, success: str) -> bool:
+    """For a POST-only action answered by a redirect: run the service; flash ``success``, or the
+    service's refusal (its messages joined), and say whether the action went through."""
+    try:
+        perform()
+    except ValidationError as err:
+        messages.error(request, "；".join(err.messages))
+        return False
+    messages.success(request, success)
+    return True

@@ -18,7 +18,9 @@ from dangjian.core import excel
 from dangjian.core.actor import Actor
 from dangjian.core.files import content_disposition, file_response
 from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404
-from dangjian.core.views_helpers import has_role, htmx_redirect, paginate, query_without_page, require_role
+from dangjian.core.views_helpers import (
+    flash_service_result, has_role, htmx_redirect, paginate, query_without_page, require_role,
+)
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
 
@@ -320,13 +322,9 @@ def activity_edit(request, pk):
 @require_POST
 def activity_delete(request, pk):
     activity = get_for_user_or_403(Activity.objects, request.user, "change", pk=pk)
-    try:
-        services.delete_activity(activity, actor=Actor.from_request(request))
-    except ValidationError as err:
-        messages.error(request, "；".join(err.messages))
-        return _done(request, reverse("orglife:activity_detail", args=[pk]))
-    messages.success(request, "活动记录已删除。")
-    return _done(request, reverse("orglife:index"))
+    deleted = flash_service_result(
+        request, lambda: services.delete_activity(activity, actor=Actor.from_request(request)), "活动记录已删除。")
+    return _done(request, reverse("orglife:index") if deleted else reverse("orglife:activity_detail", args=[pk]))
 
 
 @staff_required
@@ -335,11 +333,11 @@ def attachment_upload(request, pk):
     activity = get_for_user_or_403(Activity.objects, request.user, "change", pk=pk)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.add_attachment(activity, actor=Actor.from_request(request), upload=form.cleaned_data["file"])
-            messages.success(request, "附件已上传。")
-        except ValidationError as err:
-            messages.error(request, "；".join(err.messages))
+        flash_service_result(
+            request,
+            lambda: services.add_attachment(activity, actor=Actor.from_request(request), upload=form.cleaned_data["file"]),
+            "附件已上传。",
+        )
     else:
         messages.error(request, "请选择要上传的文件")
     return _done(request, reverse("orglife:activity_detail", args=[pk]))
@@ -356,11 +354,11 @@ def attachment_download(request, pk):
 @require_POST
 def attachment_delete(request, pk):
     attachment = get_for_user_or_403(Attachment.objects, request.user, "change", pk=pk)
-    try:
-        services.remove_attachment(attachment, actor=Actor.from_request(request))
-        messages.success(request, "附件已删除。")
-    except ValidationError as err:
-        messages.error(request, "；".join(err.messages))
+    flash_service_result(
+        request,
+        lambda: services.remove_attachment(attachment, actor=Actor.from_request(request)),
+        "附件已删除。",
+    )
     return _done(request, reverse("orglife:activity_detail", args=[attachment.activity_id]))
 
 
@@ -372,11 +370,11 @@ def comment_create(request, pk):
         raise PermissionDenied("只有组织员和县委组织部可以提出调阅意见")
     form = CommentForm(request.POST)
     if form.is_valid():
-        try:
-            services.add_review_comment(activity, actor=Actor.from_request(request), **form.cleaned_data)
-            messages.success(request, "意见已发送给党支部。")
-        except ValidationError as err:
-            messages.error(request, "；".join(err.messages))
+        flash_service_result(
+            request,
+            lambda: services.add_review_comment(activity, actor=Actor.from_request(request), **form.cleaned_data),
+            "意见已发送给党支部。",
+        )
     else:
         messages.error(request, "请填写意见内容")
     return _done(request, reverse("orglife:activity_detail", args=[pk]))
@@ -388,11 +386,11 @@ def comment_answer(request, pk):
     comment = get_for_user_or_403(ReviewComment.objects, request.user, "change", pk=pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        try:
-            services.answer_review_comment(comment, actor=Actor.from_request(request), answer=form.cleaned_data["answer"])
-            messages.success(request, "答复已保存。")
-        except ValidationError as err:
-            messages.error(request, "；".join(err.messages))
+        flash_service_result(
+            request,
+            lambda: services.answer_review_comment(comment, actor=Actor.from_request(request), answer=form.cleaned_data["answer"]),
+            "答复已保存。",
+        )
     else:
         messages.error(request, "请填写答复内容")
     return _done(request, reverse("orglife:activity_detail", args=[comment.activity_id]))
@@ -521,11 +519,11 @@ def group_edit(request, pk):
 @require_POST
 def group_delete(request, pk):
     group = get_for_user_or_403(PartyGroup.objects, request.user, "change", pk=pk)
-    try:
-        services.delete_party_group(group, actor=Actor.from_request(request))
-        messages.success(request, "党小组已删除。")
-    except ValidationError as err:
-        messages.error(request, "；".join(err.messages))
+    flash_service_result(
+        request,
+        lambda: services.delete_party_group(group, actor=Actor.from_request(request)),
+        "党小组已删除。",
+    )
     return _done(request, reverse("orglife:groups"))
 
 
@@ -663,12 +661,12 @@ def _booking(request, pk):
 @require_POST
 def booking_decide(request, pk):
     booking = _booking(request, pk)
-    try:
-        services.decide_booking(booking, actor=Actor.from_request(request), approve=request.POST.get("approve") == "1",
-                                note=request.POST.get("note", ""))
-        messages.success(request, "审核结果已保存。")
-    except ValidationError as err:
-        messages.error(request, "；".join(err.messages))
+    flash_service_result(
+        request,
+        lambda: services.decide_booking(booking, actor=Actor.from_request(request),
+                                        approve=request.POST.get("approve") == "1", note=request.POST.get("note", "")),
+        "审核结果已保存。",
+    )
     return _done(request, reverse("orglife:bookings"))
 
 
@@ -676,11 +674,11 @@ def booking_decide(request, pk):
 @require_POST
 def booking_cancel(request, pk):
     booking = _booking(request, pk)
-    try:
-        services.cancel_booking(booking, actor=Actor.from_request(request), reason=request.POST.get("reason", ""))
-        messages.success(request, "预约已取消。")
-    except ValidationError as err:
-        messages.error(request, "；".join(err.messages))
+    flash_service_result(
+        request,
+        lambda: services.cancel_booking(booking, actor=Actor.from_request(request), reason=request.POST.get("reason", "")),
+        "预约已取消。",
+    )
     return _done(request, reverse("orglife:bookings"))
 
 
@@ -697,11 +695,11 @@ def booking_complete(request, pk):
         visitors = int(request.POST.get("visitors") or 0)
     except ValueError:
         visitors = 0
-    try:
-        services.complete_booking(booking, actor=Actor.from_request(request), visitors=visitors, activity=activity)
-        messages.success(request, "到馆情况已登记。")
-    except ValidationError as err:
-        messages.error(request, "；".join(err.messages))
+    flash_service_result(
+        request,
+        lambda: services.complete_booking(booking, actor=Actor.from_request(request), visitors=visitors, activity=activity),
+        "到馆情况已登记。",
+    )
     return _done(request, reverse("orglife:bookings"))
 
 

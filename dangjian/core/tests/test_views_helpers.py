@@ -107,3 +107,25 @@ def test_form_action_renders_the_form_on_get_and_on_an_invalid_post():
     assert page.content.decode().startswith("说明|||")
     invalid = _run(_form_request(data={"name": ""}), never)
     assert invalid.status_code == 200 and "名称" in invalid.content.decode().split("|")[2]
+
+
+def test_flash_service_result_flashes_success_or_the_services_refusal(rf):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.exceptions import ValidationError
+
+    from dangjian.core.views_helpers import flash_service_result
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    calls = []
+    assert flash_service_result(request, lambda: calls.append(1), "已保存。") is True
+
+    def refuse():
+        raise ValidationError(["时段已被预约", "超过容纳人数"])
+
+    assert flash_service_result(request, refuse, "不应出现") is False
+    shown = [(m.level_tag, m.message) for m in get_messages(request)]
+    assert calls == [1]
+    assert shown == [("success", "已保存。"), ("error", "时段已被预约；超过容纳人数")]
