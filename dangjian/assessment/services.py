@@ -429,6 +429,7 @@ def _indicator_of(target: PlanTarget, indicator: Indicator) -> None:
 
 @transaction.atomic(durable=True)
 def self_assess(target: PlanTarget, indicator: Indicator, *, actor: Actor, self_score, note: str = "") -> Score:
+    target = PlanTarget.objects.select_related("plan__owner", "organization").get(pk=target.pk)
     _require_org(target.organization, actor, STAFF_ROLES, "自评")
     _indicator_of(target, indicator)
     value = None if self_score in (None, "") else Decimal(self_score)
@@ -448,6 +449,7 @@ def self_assess(target: PlanTarget, indicator: Indicator, *, actor: Actor, self_
 def score_indicator(target: PlanTarget, indicator: Indicator, *, actor: Actor, score=None, faults=None,
                     comment: str = "", evidence: str = "") -> Score:
     """An assessor's score (scored indicator) or the faults found (deduction indicator), with a comment."""
+    target = PlanTarget.objects.select_related("plan__owner", "organization").get(pk=target.pk)
     _require_plan_owner(target.plan, actor)
     _indicator_of(target, indicator)
     errors: dict[str, list[str]] = {"score": [], "faults": [], "__all__": []}
@@ -479,6 +481,7 @@ def score_indicator(target: PlanTarget, indicator: Indicator, *, actor: Actor, s
 
 @transaction.atomic(durable=True)
 def record_decision(target: PlanTarget, *, actor: Actor, kind: str, reason: str, decided_on) -> Decision:
+    target = PlanTarget.objects.select_related("plan__owner", "organization").get(pk=target.pk)
     _require_plan_owner(target.plan, actor)
     reason = (reason or "").strip()
     errors = {"kind": [] if kind in DecisionKind.values else ["请选择问责决定"],
@@ -496,6 +499,7 @@ def record_decision(target: PlanTarget, *, actor: Actor, kind: str, reason: str,
 @transaction.atomic(durable=True)
 def record_use(plan: Plan, *, actor: Actor, kind: str, decision: str, decided_on, decided_by: str,
                organization: Optional[Organization] = None) -> ResultUse:
+    plan = Plan.objects.select_related("owner").get(pk=plan.pk)
     user = actor.user
     if user is not None and not user.is_superuser and (user.role not in SUPERIOR_ROLES
                                                        or not Plan.objects.for_user(user).filter(pk=plan.pk).exists()):
