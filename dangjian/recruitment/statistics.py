@@ -28,6 +28,8 @@ def recruitment(org, as_of: datetime.date, date_from: datetime.date, date_to: da
         admitted_college_or_above=Count("pk", filter=Q(education__in=COLLEGE_OR_ABOVE)),
         admitted_two_new=Count("pk", filter=Q(organization__unit_type__in=TWO_NEW_UNIT_TYPES)),
     )
+    # Extra key for the annual tables: probationary members made full members (㉔ 转正) in the period.
+    full_in_period = qs.filter(full_on__gte=date_from, full_on__lte=date_to).count()
     young, days = 0, []
     for birth, applied, approved in admitted.values_list("birth_date", "applied_on", "approved_on"):
         young += age_on(birth, approved) <= 35
@@ -46,6 +48,7 @@ def recruitment(org, as_of: datetime.date, date_from: datetime.date, date_to: da
         "average_days_to_admission": round(sum(days) / len(days), 1) if days else None,
         # Extra key for the work report's 存在问题: steps overdue on ``date_to`` (the to-do list's rules).
         "overdue_steps": len(_overdue(org, date_to)),
+        "full_in_period": full_in_period,
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
     }
 

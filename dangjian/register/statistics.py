@@ -17,7 +17,7 @@ from .models import Division, Member, Organization
 from .rules import add_years
 from .vocab import (
     AGE_BANDS, COLLEGE_OR_ABOVE, DIVISION_STAT_KEYS, HAN, ORG_STAT_KEYS, TWO_NEW_UNIT_TYPES, Education,
-    MemberStatus, Occupation, Sex,
+    MemberStatus, Occupation, Sex, UnitType,
 )
 
 # 党内统计's joining eras (domain-rules §8): key, and the first day of the next era (None: the last).
@@ -71,6 +71,9 @@ def organizations(org, as_of, date_from=None, date_to=None) -> dict:
     # Extra keys: 党（工）委 as the work report writes it, and the "两新" organisations.
     result["committee_or_working_committee"] = result["committee"] + result["working_committee"]
     result["two_new"] = counts["two_new"]
+    # Extra key for the annual 党内统计 tables: the organisations by 单位类别 (sector), every category listed.
+    by_unit = dict(qs.values_list("unit_type").annotate(n=Count("pk")).order_by())
+    result["by_unit_type"] = {value: by_unit.get(value, 0) for value in UnitType.values}
     return result
 
 
