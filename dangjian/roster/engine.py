@@ -40,6 +40,8 @@ class ImportResult:
     dry_run: bool = False
     # Sheets found in the workbook, with their data row counts.
     rows_read: dict[str, int] = field(default_factory=dict)
+    # Findings that did not stop the import (ImportContext.warn), by sheet, row and column.
+    warnings: list[Fault] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -173,6 +175,7 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
     for h in present:
         if h.sheet_name in sheet_rows:
             h.check(sheet_rows[h.sheet_name], ctx)
+    result.warnings = ctx.warnings
     if ctx.faults:
         result.faults = ctx.faults
         return result
