@@ -84,6 +84,14 @@ def read_id(reader: RowReader, column: str = "公民身份号码") -> tuple[Opti
     return text, True
 
 
+def _plain(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def _amount_float(value: Optional[Decimal]):
     if value is None:
         return None
@@ -208,6 +216,7 @@ class _KeyedSheet(SheetHandler):
         return {"created": len(create), "updated": len(update), "unchanged": unchanged}
 
     def _audit(self, ctx, entries, action, obj, scope_path, changes, repr_=None):
+        changes = {k: [_plain(v[0]), _plain(v[1])] for k, v in changes.items()}
         entries.append(audit.audit_entry(
             actor=ctx.actor, action=action, object_type=self.object_type, object_id=str(obj.pk),
             object_repr=(repr_ or str(obj))[:255], scope_path=scope_path, changes=changes, note="台账导入"))
@@ -428,8 +437,8 @@ class PayStandardSheet(_KeyedSheet):
         return {"created": len(new), "updated": len(update), "unchanged": unchanged}
 
     def export_rows(self, user, scope_org, **options):
-        if not _may_export(user):
-            return None
+        if user is not None and not user.is_county_admin:
+            return None  # the county's table: imported by the county only (the page lists it for everyone)
         return ([p.category, p.post, _amount_float(p.amount), p.effective_on]
                 for p in PayStandard.objects.order_by("category", "post", "effective_on"))
 
