@@ -228,3 +228,20 @@ def test_vetting_passes_only_when_every_department_passed_and_fails_on_any_refus
     assert Candidate.objects.get(pk=c.pk).elected
     structure = queries.structure(org, D(2026, 3, 1), only_org=True)
     assert structure["secretaries"]["one_shoulder"] == 1 and structure["teams"]["total"] == 1
+
+
+def test_the_training_coverage_indicator_rolls_up_the_tree(county, system_actor, cadre_factory):
+    from dangjian.core.extensions import IndicatorValue, computed_indicator
+
+    cadre_factory(county["village_branch"], "一村书记")
+    cadre_factory(county["firm_branch"], "企业书记")
+    cadre_factory(county["firm_branch"], "党务", post="专职党务工作者")
+    tc = services.create_training_class(actor=system_actor, name="书记班", started_on=D(2025, 9, 8), ended_on=D(2025, 9, 9),
+                                        hours=Decimal("16"), organization=county["root"])
+    services.add_attendance(tc, actor=system_actor, name="一村书记", organization=county["village_branch"], role="书记")
+    ind = computed_indicator("cadres.training_coverage")
+    out = ind.compute([county["root"], county["town_committee"], county["firm_branch"]], D(2025, 1, 1), D(2025, 12, 31))
+    assert out[county["town_committee"].id] == IndicatorValue(1, 3)
+    assert out[county["firm_branch"].id].rate == 0.0
+    records = ind.records(county["village_branch"], D(2025, 1, 1), D(2025, 12, 31))
+    assert [(r.label, r.counted) for r in records] == [("一村书记（书记）", True)]
