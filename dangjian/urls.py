@@ -13,5 +13,6 @@ urlpatterns = [
     path("notifications/", include("dangjian.notifications.urls")),
     path("cadres/", include("dangjian.cadres.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
     path("", include("dangjian.core.urls")),
 ]
