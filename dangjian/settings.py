@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dangjian.jobs",
     "dangjian.assessment",
+    "dangjian.reports",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("cadres/", include("dangjian.cadres.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("", include("dangjian.core.urls")),
 ]
