@@ -127,8 +127,12 @@ def plan_detail(request, pk):
     may_change = Plan.objects.for_user(request.user, "change").filter(pk=pk).exists()
     targets_orgs = Organization.objects.for_user(request.user).filter(path__startswith=plan.owner.path, is_active=True) \
         .exclude(pk=plan.owner_id).order_by("path")
+    indicators = list(plan.indicators.all())
+    for i in indicators:
+        i.provider = computed_indicator(i.computed_key) if i.kind == IndicatorKind.COMPUTED else None
     return render(request, "assessment/plan_detail.html", _ctx(
-        request, plan=plan, may_change=may_change, indicators=plan.indicators.all(),
+        request, plan=plan, may_change=may_change, indicators=indicators,
+        max_points=sum(i.points for i in indicators),
         targets=PlanTarget.objects.for_user(request.user).filter(plan=plan).select_related("organization"),
         indicator_form=IndicatorForm(), targets_form=TargetsForm(orgs=targets_orgs),
         use_form=UseForm(orgs=Organization.objects.filter(assessment_targets__plan=plan)),
