@@ -250,3 +250,22 @@ def problem_raised(problem: RaisedProblem, *, actor) -> None:
 def problem_answered(origin: str, text: str, day: datetime.date, *, actor) -> None:
     for receiver in list(_answer_receivers):
         receiver(origin, text, day, actor=actor)
+
+
+# --- REST API routes (issue 17: api) ------------------------------------------------------------
+#
+# ``<app>/api.py`` may provide ``ROUTES: list[ApiRoute]``: DRF viewsets the ``api`` app mounts under
+# ``/api/v1/<prefix>/`` (router basename ``basename``), in the OpenAPI schema with ``tag``. Build the
+# viewsets from ``dangjian.core.restapi`` (scoped querysets, service writes, Chinese errors). A new
+# ledger app plugs its records into the API by adding this module; nothing else changes.
+
+@dataclass(frozen=True)
+class ApiRoute:
+    prefix: str  # URL segment(s), e.g. "orglife/activities"
+    viewset: Any  # a rest_framework ViewSet class
+    basename: str  # router basename, unique over the project, e.g. "orglife-activity"
+    tag: str = ""  # OpenAPI tag (Chinese section name)
+
+
+def api_routes() -> list[ApiRoute]:
+    return [r for m in app_modules("api") for r in getattr(m, "ROUTES", [])]
