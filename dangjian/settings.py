@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "dangjian.jobs",
+    "dangjian.assessment",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

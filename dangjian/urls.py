@@ -12,6 +12,7 @@ urlpatterns = [
     path("transfers/", include("dangjian.transfers.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
     path("api/", include("dangjian.api.urls")),
     path("", include("dangjian.core.urls")),
 ]
