@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dangjian.jobs",
     "dangjian.assessment",
+    "dangjian.reports",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("dangjian.notifications.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("api/", include("dangjian.api.urls")),
     path("", include("dangjian.core.urls")),
 ]
