@@ -1,7 +1,5 @@
 """``/api/v1/``: every app's ROUTES (core.extensions.api_routes), statistics, the OpenAPI schema,
 Swagger UI and Redoc (assets from drf-spectacular-sidecar, served locally); ``/api/keys/`` pages."""
-from importlib.util import find_spec
-
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -20,6 +18,7 @@ for route in api_routes():
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/stats/party-stats/", views.party_stats, name="party_stats"),
+    path("v1/reports/county-report/", views.county_report, name="county_report"),
     path("v1/schema/", SpectacularAPIView.as_view(urlconf="dangjian.urls"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
@@ -28,7 +27,3 @@ urlpatterns = [
     path("keys/<int:pk>/uses/", views.key_uses, name="key_uses"),
 ]
 
-# The report figures (issue 13, ``dangjian.reports``): mounted once that app provides
-# ``api_support.figures_json(org, as_of=…, date_from=…, date_to=…) -> str``.
-if find_spec("dangjian.reports") is not None and find_spec("dangjian.reports.api_support") is not None:
-    urlpatterns.append(path("v1/reports/county-report/", views.county_report, name="county_report"))

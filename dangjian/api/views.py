@@ -98,17 +98,27 @@ def party_stats(request):
     return etagged(request, to_json(stats))
 
 
-@extend_schema(summary="县级报告数据（county_report）", parameters=DATE_PARAMS, tags=["统计"],
-               responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="county_report JSON"),
+REPORT_PARAMS = [
+    OpenApiParameter("org", int, description="党组织编号（该组织及其全部下级）；默认本人的管理范围"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="期间起始（默认四年前的 1 月 1 日）"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="期间截止（默认今天）"),
+]
+
+
+@extend_schema(summary="工作汇报数据（county_report，与命令 --json 相同）", parameters=REPORT_PARAMS, tags=["统计"],
+               responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="{org, from, to, figures, missing}"),
                           304: OpenApiResponse(description="未变化（If-None-Match）")})
 @api_view(["GET"])
 def county_report(request):
-    """县级报告的各项数字（`dangjian.reports`，与报告页面相同）；响应带 ETag。"""
-    from dangjian.reports import api_support  # mounted only when it exists (api/urls.py)
+    """《基层党建工作情况汇报》的各项数字 F01–F46（`dangjian.reports`）；无数据的项为 null 并列入 missing。带 ETag。"""
+    import json
+
+    from dangjian.reports.report import compute_report
 
     org = _scope_org(request)
     dates = _dates(request)
-    return etagged(request, api_support.figures_json(org, **dates))
+    report = compute_report(org, dates.get("date_from"), dates.get("date_to"))
+    return etagged(request, json.dumps(report.to_json(), ensure_ascii=False, sort_keys=True, default=str))
 
 
 # --- the key pages (county administrator) ---------------------------------------------------------

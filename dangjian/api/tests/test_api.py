@@ -134,3 +134,15 @@ def test_the_schema_and_the_local_docs_are_served(users):
     docs = client.get(reverse("api:docs")).content.decode()
     assert "drf_spectacular_sidecar" in docs and "cdn" not in docs.lower()
     assert "drf_spectacular_sidecar" in client.get(reverse("api:redoc")).content.decode()
+
+
+def test_county_report_is_the_commands_json_with_an_etag(users, county, capsys):
+    client = api(users["admin"])
+    url = reverse("api:county_report") + "?from=2026-01-01&to=2026-06-30"
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    call_command("county_report", "--from", "2026-01-01", "--to", "2026-06-30", "--org", county["root"].name, "--json")
+    assert first.json() == json.loads(capsys.readouterr().out)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert api(users["organiser"]).get(
+        reverse("api:county_report") + f"?org={county['community_branch'].pk}").status_code == 404
