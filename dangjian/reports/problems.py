@@ -84,7 +84,11 @@ def draft(report: CountyReport) -> list[Problem]:
     if o is None:
         out.append(_no_data(title, "组织生活"))
     elif o.get("branches_short"):
-        named, n = _names(report, "organisational_life", "branches_short", lambda r: f"{r[0]}（未开展{r[4]}项次）")
+        listed = o.get("branches_short_named")
+        if isinstance(listed, list):
+            named = "、".join(f"{b['name']}（未开展{b['missed']}项次）" for b in listed[:NAMED])
+        else:
+            named, _ = _names(report, "organisational_life", "branches_short", lambda r: f"{r[0]}（未开展{r[4]}项次）")
         out.append(Problem(title, f"{period}，应开展组织生活{o['required_slots']}项次，已开展{o['met_slots']}项次，"
                                   f"完成率{_pct(o.get('compliance_rate'))}；有{o['branches_short']}个党支部未按规定开展"
                                   f"组织生活" + (f"，如{named}" if named else "") + "。",

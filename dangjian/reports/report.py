@@ -95,8 +95,11 @@ class CountyReport:
         return block_records(block, self.org, self.date_to, self.date_from, self.date_to, fig.keys[0])
 
 
-# The figures' blocks in the order the report reads them; the register's are always installed.
-REPORT_BLOCKS = list(dict.fromkeys(f.block for f in FIGURES))
+# The blocks the report reads (figures, then 存在问题's evidence), in order; the register's are always installed.
+REPORT_BLOCKS = list(dict.fromkeys([f.block for f in FIGURES] + ["two_new", "accountability"]))
+# Names for the modules of blocks not installed (an installed block names itself).
+MODULE_LABELS = {"governance": "村（社区）治理", "co_building": "区域化党建", "two_new": "“两新”党建",
+                 "cadres": "干部队伍与保障", "accountability": "整改台账"}
 
 
 def compute_report(org=None, date_from: datetime.date | None = None, date_to: datetime.date | None = None,
@@ -110,7 +113,7 @@ def compute_report(org=None, date_from: datetime.date | None = None, date_to: da
     for key in dict.fromkeys(REPORT_BLOCKS + list(by_key)):
         block = by_key.get(key)
         if block is None:
-            states[key] = BlockState(key, key, False, False)
+            states[key] = BlockState(key, MODULE_LABELS.get(key, key), False, False)
             continue
         data = stats.get(key)
         has = block.has_data(org, date_to) if block.has_data is not None else _has_numbers(data)
