@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from dangjian.core.extensions import StatsBlock, block_records, stats_blocks
+from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock, block_records, stats_blocks
 from dangjian.stats.service import compute_party_stats
 
 from .figures import BY_ID, CONSTANT, FIGURES, resolve
@@ -92,7 +92,14 @@ class CountyReport:
         block = self.blocks.get(fig.block)
         if block is None or fig.kind == CONSTANT or not self.states[fig.block].has_data:
             return None
-        return block_records(block, self.org, self.date_to, self.date_from, self.date_to, fig.keys[0])
+        parts = [block_records(block, self.org, self.date_to, self.date_from, self.date_to, key) for key in fig.keys]
+        if any(p is None for p in parts):
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        # A sum of keys (F09: 党委 + 党工委): the lists one after the other, as rows.
+        rows = ListSource(row for p in parts for row in p.rows())
+        return KeyRecords(parts[0].headers, rows, lambda row: row)
 
 
 # The blocks the report reads (figures, then 存在问题's evidence), in order; the register's are always installed.
