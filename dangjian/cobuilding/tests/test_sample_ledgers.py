@@ -37,3 +37,14 @@ def test_it_gives_the_sample_ledgers_published_blocks(db):
     assert again.faults == []
     for sheet in ("共建单位", "兼职委员", "共建事项", "共享资源", "两新组织", "星级评定", "党建品牌"):
         assert again.counts[sheet]["created"] == 0 and again.counts[sheet]["updated"] == 0, sheet
+
+    # The export re-imports to the same data.
+    from dangjian.roster.engine import export_workbook
+
+    content = export_workbook(None)
+    back = import_workbook(io.BytesIO(content), actor=Actor.command())
+    assert back.faults == []
+    for sheet, n in (("共建单位", 18), ("兼职委员", 9), ("共建事项", 32), ("共享资源", 9), ("两新组织", 48),
+                     ("星级评定", 24), ("党建品牌", 9)):
+        assert back.counts[sheet] == {"created": 0, "updated": 0, "unchanged": n}, sheet
+    assert {k: stats()[k] for k in BLOCKS} == {k: expected["county"][k] for k in BLOCKS}
