@@ -20,7 +20,7 @@ from dangjian.roster.sheets import SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_OR
 
 from . import rules
 from .models import Brand, Matter, MemberUnit, PartTimeMember, Region, SharedResource, StarRating, TwoNewUnit
-from .services import default_kind
+from .services import default_kind, snapshot
 from .vocab import MatterCategory, RatingStatus, ResourceCategory, UnitCategory
 
 
@@ -188,17 +188,17 @@ class LedgerSheet(SheetHandler):
         entries = [audit.audit_entry(
             actor=ctx.actor, action=AuditLog.Action.CREATED, object_type=label, object_id=str(o.pk),
             object_repr=str(o)[:255], scope_path=o.audit_scope_path or "", note="台账导入",
-            changes=audit.diff({}, audit.snapshot(o, o.AUDITED_FIELDS))) for o in new]
+            changes=audit.diff({}, snapshot(o, o.AUDITED_FIELDS))) for o in new]
         changed = []
         for obj, fields in update:
-            before = audit.snapshot(obj, obj.AUDITED_FIELDS)
+            before = snapshot(obj, obj.AUDITED_FIELDS)
             for f in self.compared:
                 setattr(obj, f, fields[f])
             changed.append(obj)
             entries.append(audit.audit_entry(
                 actor=ctx.actor, action=AuditLog.Action.CHANGED, object_type=label, object_id=str(obj.pk),
                 object_repr=str(obj)[:255], scope_path=obj.audit_scope_path or "", note="台账导入",
-                changes=audit.diff(before, audit.snapshot(obj, obj.AUDITED_FIELDS))))
+                changes=audit.diff(before, snapshot(obj, obj.AUDITED_FIELDS))))
         if changed:
             self.model.objects.bulk_update(changed, list(self.compared), batch_size=1000)
         AuditLog.objects.bulk_create(entries, batch_size=2000)

@@ -40,6 +40,12 @@ def raise_if(errors: dict[str, list[str]]) -> None:
     booking_engine.raise_if(errors)
 
 
+def snapshot(obj, fields) -> dict[str, Any]:
+    """audit.snapshot, with times as HH:MM (JSON has no time type)."""
+    snap = audit.snapshot(obj, fields)
+    return {k: v.strftime("%H:%M") if isinstance(v, datetime.time) else v for k, v in snap.items()}
+
+
 def _in_scope(obj, actor: Actor, action: str = CHANGE) -> None:
     if actor.user is not None:
         ensure_in_scope(obj, actor.user, action)
@@ -47,11 +53,11 @@ def _in_scope(obj, actor: Actor, action: str = CHANGE) -> None:
 
 def _created(obj, actor: Actor, note: str = "") -> None:
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=obj,
-                 changes=audit.diff({}, audit.snapshot(obj, obj.AUDITED_FIELDS)), note=note)
+                 changes=audit.diff({}, snapshot(obj, obj.AUDITED_FIELDS)), note=note)
 
 
 def _changed(obj, before: dict, actor: Actor, note: str = "") -> None:
-    changes = audit.diff(before, audit.snapshot(obj, obj.AUDITED_FIELDS))
+    changes = audit.diff(before, snapshot(obj, obj.AUDITED_FIELDS))
     if changes:
         audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=obj, changes=changes, note=note)
 
@@ -65,7 +71,7 @@ def _save(model, instance, fields: dict[str, Any], actor: Actor, **fixed):
         _created(obj, actor)
         return obj
     obj = model.objects.select_for_update().get(pk=instance.pk)
-    before = audit.snapshot(obj, obj.AUDITED_FIELDS)
+    before = snapshot(obj, obj.AUDITED_FIELDS)
     for k, v in fields.items():
         setattr(obj, k, v)
     obj.save()
@@ -78,7 +84,7 @@ def _save(model, instance, fields: dict[str, Any], actor: Actor, **fixed):
 def delete(obj, *, actor: Actor) -> None:
     _in_scope(obj, actor)
     audit.record(actor=actor, action=AuditLog.Action.DELETED, obj=obj,
-                 changes=audit.diff(audit.snapshot(obj, obj.AUDITED_FIELDS), {}) if hasattr(obj, "AUDITED_FIELDS") else {})
+                 changes=audit.diff(snapshot(obj, obj.AUDITED_FIELDS), {}) if hasattr(obj, "AUDITED_FIELDS") else {})
     obj.delete()
 
 
@@ -229,7 +235,7 @@ def match_need(need: ListItem, resource: ListItem, *, actor: Actor) -> ListItem:
     if resource.kind != ListKind.RESOURCE or resource.region_id != need.region_id:
         errors["answered_by"].append("对接的须是本区域资源清单中的资源")
     raise_if(errors)
-    before = audit.snapshot(need, need.AUDITED_FIELDS)
+    before = snapshot(need, need.AUDITED_FIELDS)
     need.answered_by = resource
     need.save()
     _in_scope(need, actor)
@@ -472,7 +478,7 @@ def save_unit(*, actor: Actor, instance: TwoNewUnit | None = None, **fields) -> 
         _created(unit, actor)
         return unit
     unit = TwoNewUnit.objects.select_for_update().get(pk=instance.pk)
-    before = audit.snapshot(unit, unit.AUDITED_FIELDS)
+    before = snapshot(unit, unit.AUDITED_FIELDS)
     for k, v in fields.items():
         setattr(unit, k, v)
     unit.save()
@@ -545,7 +551,7 @@ def review_rating(rating: StarRating, *, actor: Actor, score=None, veto: bool | 
         raise PermissionDenied("只有乡镇（街道）组织员或县委组织部可以审核星级评定")
     if rating.status != RatingStatus.SELF:
         raise ValidationError({"__all__": [f"该评定{rating.get_status_display()}，不能审核"]})
-    before = audit.snapshot(rating, rating.AUDITED_FIELDS)
+    before = snapshot(rating, rating.AUDITED_FIELDS)
     if not approve:
         if not (note or "").strip():
             raise ValidationError({"review_note": ["退回时请写明理由"]})
@@ -574,7 +580,7 @@ def publish_rating(rating: StarRating, *, actor: Actor) -> StarRating:
         raise PermissionDenied("只有县委组织部可以审定公布星级评定")
     if rating.status != RatingStatus.REVIEWED:
         raise ValidationError({"__all__": [f"该评定{rating.get_status_display()}，须经乡镇（街道）审核后才能审定公布"]})
-    before = audit.snapshot(rating, rating.AUDITED_FIELDS)
+    before = snapshot(rating, rating.AUDITED_FIELDS)
     rating.status, rating.published_on = RatingStatus.PUBLISHED, today()
     rating.save()
     _changed(rating, before, actor, note="县委组织部审定公布")
@@ -624,7 +630,7 @@ def recognise_brand(brand: Brand, *, actor: Actor, on: datetime.date) -> Brand:
     if brand.revoked_on:
         errors["recognised_on"].append("已撤销的品牌不能认定")
     raise_if(errors)
-    before = audit.snapshot(brand, brand.AUDITED_FIELDS)
+    before = snapshot(brand, brand.AUDITED_FIELDS)
     brand.recognised_on = on
     brand.save()
     _in_scope(brand, actor)
@@ -646,7 +652,7 @@ def revoke_brand(brand: Brand, *, actor: Actor, on: datetime.date, reason: str) 
         errors["revoked_on"] += rules.check_end_after_start(brand.recognised_on, on, start_label="认定日期",
                                                             end_label="撤销日期")
     raise_if(errors)
-    before = audit.snapshot(brand, brand.AUDITED_FIELDS)
+    before = snapshot(brand, brand.AUDITED_FIELDS)
     brand.revoked_on, brand.revoke_reason = on, reason.strip()
     brand.save()
     _in_scope(brand, actor)
