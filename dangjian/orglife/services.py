@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import audit, extensions
 from dangjian.core import booking as booking_engine
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
@@ -387,6 +387,12 @@ def add_review_comment(activity: Activity, *, actor: Actor, kind: str, text: str
                                            author_name=actor.display_name)
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=comment, object_repr=f"{activity}：{comment.get_kind_display()}",
                  changes={"kind": [None, comment.get_kind_display()], "text": [None, text]})
+    if kind == CommentKind.RECTIFICATION:
+        # The rectification ledger (if installed) keeps it, in this transaction (core.extensions).
+        extensions.problem_raised(extensions.RaisedProblem(
+            source="调阅", category="组织生活", organization_id=activity.organization_id,
+            description=f"{activity}：{text}", found_on=timezone.localdate(comment.created_at),
+            origin=f"orglife.reviewcomment:{comment.pk}", responsible=""), actor=actor)
     return comment
 
 
@@ -402,6 +408,9 @@ def answer_review_comment(comment: ReviewComment, *, actor: Actor, answer: str) 
     comment.save()
     audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=comment,
                  object_repr=f"{comment.activity}：{comment.get_kind_display()}", changes={"answer": [before or None, answer]})
+    if comment.kind == CommentKind.RECTIFICATION:
+        extensions.problem_answered(f"orglife.reviewcomment:{comment.pk}", answer, timezone.localdate(comment.answered_at),
+                                    actor=actor)
     return comment
 
 
