@@ -297,3 +297,21 @@ def test_a_community_sees_its_own_region_only(county, region, users, actor):
         services.save_member_unit(actor=services.Actor(user=community), region=region, unit_name="越界",
                                   joined_on=D(2024, 1, 1))
     assert not MemberUnit.objects.filter(unit_name="越界").exists()
+
+
+def test_the_two_new_coverage_indicator(county, firm_org):
+    from dangjian.core.extensions import computed_indicator
+
+    TwoNewUnit.objects.create(name="有组织", category="非公有制企业", division=county["community"], staff_count=10,
+                              member_count=3, organization=firm_org, surveyed_on=D(2025, 1, 1))
+    TwoNewUnit.objects.create(name="无组织", category="社会组织", division=county["street"], staff_count=5,
+                              member_count=0, instructor="王", surveyed_on=D(2025, 1, 1))
+    TwoNewUnit.objects.create(name="排查在后", category="社会组织", division=county["street"], staff_count=5,
+                              member_count=0, instructor="王", surveyed_on=D(2026, 1, 1))
+    indicator = computed_indicator("twonew.coverage")
+    orgs = [county["root"], county["street_committee"], county["community_branch"], county["town_committee"]]
+    values = indicator.compute(orgs, D(2025, 1, 1), D(2025, 12, 31))
+    assert [(values[o.id].numerator, values[o.id].denominator) for o in orgs] == [(1, 2), (1, 2), (1, 1), (0, 0)]
+    assert values[county["town_committee"].id].rate is None
+    records = indicator.records(county["street_committee"], D(2025, 1, 1), D(2025, 12, 31))
+    assert [(r.label, r.counted) for r in records] == [("无组织", False), ("有组织", True)]
