@@ -303,7 +303,7 @@ def index(request):
                ("所在行政区划", lambda r: r.organization.division.name), ("建立日期", lambda r: r.established_on)]
     filters = [Filter("kind", "类型", lambda qs, v: qs.filter(kind=v), [(k, l) for k, l in Region._meta.get_field("kind").choices]),
                Filter("q", "名称", None)]
-    scope = None if request.user.is_superuser or request.user.role == "county_admin" else request.user.organization
+    scope = None if request.user.is_superuser else request.user.organization
     block = co_building(scope, today, today.replace(month=1, day=1), today)
     return _list_page(request, title="区域化党建", qs=qs, columns=columns, filters=filters,
                       search=("organization__name",), link=lambda r: reverse("cobuilding:region_detail", args=[r.pk]),
@@ -535,19 +535,18 @@ def unit_edit(request, pk):
 @role_required(TWO_NEW_ROLES, "两新党建由党组织书记、组织员和县委组织部使用")
 def coverage(request):
     """Coverage by township, sector and size: units, units with a body, rate."""
-    qs = TwoNewUnit.objects.for_user(request.user).select_related("division")
-    township_of = {}
+    from dangjian.core.tree import STEP
     from dangjian.register.models import Division
 
-    towns = {d.path: d.name for d in Division.objects.filter(category__in=("乡", "镇", "街道"))}
-    rows = {"township": {}, "sector": {}, "size": {}}
-    for u in qs.only("division__path", "division__name", "sector", "staff_count", "organization_id"):
-        town = next((name for p, name in towns.items() if u.division.path.startswith(p)), "县直")
-        township_of[u.pk] = town
-        for dim, key in (("township", town), ("sector", u.sector or "未填写"), ("size", size_band(u.staff_count))):
+    towns = dict(Division.objects.filter(category__in=("乡", "镇", "街道")).values_list("path", "name"))
+    rows: dict[str, dict] = {"township": {}, "sector": {}, "size": {}}
+    units = TwoNewUnit.objects.for_user(request.user).values_list("division__path", "sector", "staff_count", "organization_id")
+    for path, sector, staff, org_id in units.iterator(chunk_size=2000):
+        town = next((towns[path[:end]] for end in range(STEP, len(path) + 1, STEP) if path[:end] in towns), "县直")
+        for dim, key in (("township", town), ("sector", sector or "未填写"), ("size", size_band(staff))):
             r = rows[dim].setdefault(key, [0, 0])
             r[0] += 1
-            r[1] += 1 if u.organization_id else 0
+            r[1] += 1 if org_id else 0
     tables = [(label, [(k, n, c, f"{c / n:.1%}" if n else "—") for k, (n, c) in sorted(rows[dim].items())])
               for dim, label in (("township", "按乡镇（街道）"), ("sector", "按行业"), ("size", "按规模"))]
     if request.GET.get("export") == "xlsx":
