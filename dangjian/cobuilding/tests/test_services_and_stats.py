@@ -315,3 +315,43 @@ def test_the_two_new_coverage_indicator(county, firm_org):
     assert values[county["town_committee"].id].rate is None
     records = indicator.records(county["street_committee"], D(2025, 1, 1), D(2025, 12, 31))
     assert [(r.label, r.counted) for r in records] == [("无组织", False), ("有组织", True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_shared_venue_gives_exactly_one_booking_to_twenty_simultaneous_requests(county):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("并发测试需要 PostgreSQL；SQLite 以 IMMEDIATE 事务串行化写入，不存在并发写入")
+    region = Region.objects.create(organization=county["street_committee"], kind="street")
+    venue = SharedResource.objects.create(region=region, provider="某医院党委", name="并发活动室", category="场地",
+                                          registered_on=D(2024, 1, 1), capacity=50, opens_at=datetime.time(8),
+                                          closes_at=datetime.time(18), open_days="1234567")
+    day = datetime.date.today() + datetime.timedelta(days=3)
+    barrier, lock, outcomes = threading.Barrier(20), threading.Lock(), []
+
+    def request(i):
+        try:
+            barrier.wait()
+            services.book_resource(venue, actor=services.Actor.command(), organization=county["community_branch"],
+                                   date=day, start_time=datetime.time(9), end_time=datetime.time(10), expected_count=10,
+                                   purpose=f"请求{i}")
+            result = "booked"
+        except ValidationError:
+            result = "refused"
+        except Exception as exc:  # noqa: BLE001 - reported through the assertion below
+            result = repr(exc)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=request, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["booked"] + ["refused"] * 19
+    assert ResourceBooking.objects.filter(resource=venue).count() == 1
