@@ -13,5 +13,7 @@ urlpatterns = [
     path("notifications/", include("dangjian.notifications.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("", include("dangjian.core.urls")),
 ]
