@@ -12,7 +12,6 @@ class CobuildingConfig(AppConfig):
     nav_items = [
         NavItem("区域化党建", "cobuilding:index", roles=STAFF, order=60),
         NavItem("两新党建", "cobuilding:twonew", roles=STAFF + ("secretary",), order=61),
-        NavItem("党建品牌", "cobuilding:brands", roles=STAFF + ("secretary",), order=62),
     ]
 
     def ready(self):

@@ -308,7 +308,7 @@ def index(request):
     return _list_page(request, title="区域化党建", qs=qs, columns=columns, filters=filters,
                       search=("organization__name",), link=lambda r: reverse("cobuilding:region_detail", args=[r.pk]),
                       create_url=reverse("cobuilding:region_create"), template="cobuilding/index.html",
-                      extra={"block": block, "subnav": "cob", "year": today.year}, export_name="区域党建组织")
+                      extra={"cob": block, "subnav": "cob", "year": today.year}, export_name="区域党建组织")
 
 
 @staff_required

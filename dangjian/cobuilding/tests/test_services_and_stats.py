@@ -355,3 +355,20 @@ def test_the_shared_venue_gives_exactly_one_booking_to_twenty_simultaneous_reque
         t.join()
     assert sorted(outcomes) == ["booked"] + ["refused"] * 19
     assert ResourceBooking.objects.filter(resource=venue).count() == 1
+
+
+def test_the_records_behind_the_keys_name_the_brands(county, region):
+    from dangjian.cobuilding.statistics import BLOCKS
+
+    co, tn = BLOCKS
+    Brand.objects.create(organization=county["community_branch"], name="红色驿站", applied_on=D(2024, 1, 1),
+                         recognised_on=D(2025, 3, 1))
+    MemberUnit.objects.create(region=region, unit_name="某医院党委", joined_on=D(2024, 1, 1))
+    records = co.records(None, D(2025, 6, 30), D(2025, 1, 1), D(2025, 6, 30), "brands")
+    assert records.count() == 1 and records.rows(0, 3)[0][0] == "红色驿站"
+    units = co.records(county["street_committee"], D(2025, 6, 30), D(2025, 1, 1), D(2025, 6, 30),
+                       "participating_organizations")
+    assert units.rows()[0][0] == "某医院党委"
+    assert co.has_data(county["street_committee"], D(2025, 6, 30)) and not co.has_data(county["town_committee"], D(2025, 6, 30))
+    assert not tn.has_data(county["town_committee"], D(2025, 6, 30))
+    assert tn.records(None, D(2025, 6, 30), D(2025, 1, 1), D(2025, 6, 30), "units").count() == 0
