@@ -31,7 +31,7 @@ def cadres(org, as_of, date_from, date_to) -> dict:
         now = queries.standard_in_force(category, Post.SECRETARY, date_to)
         pay[key] = {"before": _float(before.amount) if before else None, "now": _float(now.amount) if now else None}
     funds = queries.fund_totals(org, date_to.year)
-    cover = queries.coverage(org, date_from, date_to)
+    cover = queries.coverage(org, date_from, date_to, objects=False)
     return {
         "communities": len(deputies),
         "full_time_deputy_secretaries": sum(deputies.values()),
