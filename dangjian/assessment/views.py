@@ -210,7 +210,7 @@ def plan_sheet(request, pk):
 
 
 def _target(request, pk, action="view"):
-    qs = PlanTarget.objects.select_related("plan__owner", "organization")
+    qs = PlanTarget.objects.select_related("plan__owner", "organization__division")
     return get_for_user_or_404(qs, request.user, pk=pk) if action == "view" else \
         get_for_user_or_403(qs, request.user, action, pk=pk)
 
