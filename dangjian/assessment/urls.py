@@ -22,6 +22,7 @@ urlpatterns = [
     path("problems/new/", views.problem_create, name="problem_create"),
     path("problems/sheet/", views.problem_sheet_export, name="problem_sheet_export"),
     path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("problems/<int:pk>/edit/", views.problem_edit, name="problem_edit"),
     path("problems/<int:pk>/progress/", views.problem_progress, name="problem_progress"),
     path("problems/<int:pk>/verify/", views.problem_verify, name="problem_verify"),
     path("problems/<int:pk>/sign-off/", views.problem_signoff, name="problem_signoff"),

@@ -395,6 +395,22 @@ def problem_create(request):
                        template="assessment/form.html", context={"title": "登记整改问题"})
 
 
+@staff_required
+def problem_edit(request, pk):
+    p = get_for_user_or_403(Problem.objects.select_related("organization"), request.user, pk=pk)
+    require_role(request.user, SUPERIOR_ROLES, "整改问题由上级党组织（组织员、县委组织部）修改")
+    fields = ("source", "category", "description", "standard", "measures", "responsible", "found_on", "deadline")
+    form = ProblemForm(request.POST or None, orgs=Organization.objects.filter(pk=p.organization_id),
+                       initial={"organization": p.organization_id, "number": p.number,
+                                **{f: getattr(p, f) for f in fields}})
+    form.fields["organization"].disabled = True
+    form.fields["number"].disabled = True
+    return form_action(request, form, lambda d: services.update_problem(p, actor=Actor.from_request(request),
+                                                                         **{f: d[f] for f in fields}),
+                       success=lambda x: (f"问题{x.number}已修改", reverse("assessment:problem", args=[x.pk])),
+                       template="assessment/form.html", context={"title": f"修改整改问题 {p.number}"})
+
+
 def _problem(request, pk):
     return get_for_user_or_404(Problem.objects.select_related("organization", "escalated_to"), request.user, pk=pk)
 

@@ -46,6 +46,7 @@ def url_cases(world) -> dict[str, dict]:
         "assessment:problem_create": {},
         "assessment:problem_sheet_export": {},
         "assessment:problem": {"pk": problem.pk},
+        "assessment:problem_edit": {"pk": problem.pk},
         "assessment:problem_progress": {"pk": problem.pk},
         "assessment:problem_verify": {"pk": problem.pk},
         "assessment:problem_signoff": {"pk": problem.pk},
