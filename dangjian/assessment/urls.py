@@ -8,6 +8,8 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/indicators/", views.plan_indicator_add, name="plan_indicator_add"),
+    path("plans/<int:pk>/indicators/<int:indicator_pk>/delete/", views.plan_indicator_delete,
+         name="plan_indicator_delete"),
     path("plans/<int:pk>/targets/", views.plan_targets_add, name="plan_targets_add"),
     path("plans/<int:pk>/status/", views.plan_status, name="plan_status"),
     path("plans/<int:pk>/uses/", views.plan_use_add, name="plan_use_add"),

@@ -159,6 +159,18 @@ def plan_indicator_add(request, pk):
 
 @staff_required
 @require_POST
+def plan_indicator_delete(request, pk, indicator_pk):
+    plan = _plan(request, pk, "change")
+    indicator = plan.indicators.filter(pk=indicator_pk).first()
+    if indicator is None:
+        raise Http404("指标不存在")
+    flash_service_result(request, lambda: services.remove_indicator(indicator, actor=Actor.from_request(request)),
+                         f"指标“{indicator.name}”已删除")
+    return redirect("assessment:plan", pk=pk)
+
+
+@staff_required
+@require_POST
 def plan_targets_add(request, pk):
     plan = _plan(request, pk, "change")
     orgs = Organization.objects.for_user(request.user).filter(path__startswith=plan.owner.path)

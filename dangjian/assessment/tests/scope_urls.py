@@ -32,6 +32,7 @@ def url_cases(world) -> dict[str, dict]:
         "assessment:plan_create": {},
         "assessment:plan": {"pk": plan.pk},
         "assessment:plan_indicator_add": {"pk": plan.pk},
+        "assessment:plan_indicator_delete": {"pk": plan.pk, "indicator_pk": ind.pk},
         "assessment:plan_targets_add": {"pk": plan.pk},
         "assessment:plan_status": {"pk": plan.pk},
         "assessment:plan_use_add": {"pk": plan.pk},
