@@ -50,7 +50,9 @@ def cadres(org, as_of, date_from, date_to) -> dict:
     }
 
 
-def _has_data(org, date_to) -> bool:
+def has_data(org, date_to) -> bool:
+    """Whether any cadre (from before ``date_to``), community fund or venue investment is recorded in the
+    scope (the work report leaves the block's figures blank otherwise, rather than printing 0)."""
     return (Cadre.objects.filter(queries.org_q(org), started_on__lte=date_to).exists()
             or CommunityFund.objects.filter(queries.division_q(org)).exists()
             or VenueInvestment.objects.filter(queries.division_q(org), invested_on__lte=date_to).exists())
@@ -99,5 +101,5 @@ def records(org, as_of, date_from, date_to, key):
 
 BLOCKS = [
     StatsBlock(key="cadres", label="干部队伍", compute=cadres, order=80, template="cadres/stats_block.html",
-               records=records, has_data=_has_data),
+               records=records, has_data=has_data),
 ]

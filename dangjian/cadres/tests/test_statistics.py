@@ -122,7 +122,7 @@ def test_no_secretaries_and_no_standards_give_nulls(db, county):
 
 
 def test_the_records_behind_each_key_are_the_rows_counted(world, county):
-    from dangjian.cadres.statistics import BLOCKS, _has_data
+    from dangjian.cadres.statistics import BLOCKS, has_data
 
     block = BLOCKS[0]
     deputies = block.records(None, TO, FROM, TO, "full_time_deputy_secretaries")
@@ -133,4 +133,4 @@ def test_the_records_behind_each_key_are_the_rows_counted(world, county):
     funds = block.records(None, TO, FROM, TO, "community_funds_min").rows()
     assert funds[0] == ("空白社区", 0)
     assert block.records(None, TO, FROM, TO, "no_such_key") is None
-    assert _has_data(None, TO) and not _has_data(county["town_committee"], D(2000, 1, 1))
+    assert has_data(None, TO) and not has_data(county["town_committee"], D(2000, 1, 1))
