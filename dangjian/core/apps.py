@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 from .extensions import NavItem
+from .roles import COUNTY_ROLES
 
 
 def _ensure_rule_defaults(sender, **kwargs):
@@ -17,8 +18,8 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "平台核心"
     nav_items: list = [
-        NavItem("操作日志", "core:audit_log", roles=("county_admin",), order=92),
-        NavItem("规则参数", "core:rule_settings", roles=("county_admin",), order=94),
+        NavItem("操作日志", "core:audit_log", roles=COUNTY_ROLES, order=92),
+        NavItem("规则参数", "core:rule_settings", roles=COUNTY_ROLES, order=94),
     ]
 
     def ready(self):

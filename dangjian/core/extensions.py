@@ -25,12 +25,14 @@ from typing import Any, Callable, Optional
 
 from django.apps import apps
 
+from .roles import ALL_ROLES, role_of
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    roles: tuple[str, ...] = ("county_admin", "organiser", "secretary", "member")
+    roles: tuple[str, ...] = ALL_ROLES
     order: int = 50
 
 
@@ -98,6 +100,6 @@ def roster_sheet_handlers() -> list[type]:
 
 
 def nav_items_for(user) -> list[NavItem]:
-    role = "county_admin" if user.is_superuser else getattr(user, "role", "")
+    role = role_of(user)
     items = [i for cfg in domain_apps() for i in getattr(cfg, "nav_items", []) if role in i.roles]
     return sorted(items, key=lambda i: i.order)

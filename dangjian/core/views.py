@@ -16,17 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import rules
+from . import roles, rules
 from .actor import Actor
 from .excel import write_workbook, xlsx_response
 from .forms import ChineseFormMixin, DateInput
 from .models import AuditLog
 
 HOME_WARNING_LIMIT = 20
-
-
-def _role(user) -> str:
-    return "county_admin" if user.is_superuser else user.role
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -39,10 +35,10 @@ def home(request):
     from dangjian.register.vocab import MemberStatus, OrgType
 
     user = request.user
-    role = _role(user)
+    role = roles.role_of(user)
     today = timezone.localdate()
     context = {"role": role, "today": today}
-    if role == "member":
+    if role == roles.MEMBER:
         member = Member.objects.for_user(user, "view").select_related("organization").first()
         context["member"] = member
         return render(request, "core/home.html", context)
@@ -202,12 +198,12 @@ def _audit_queryset(request):
     """
     user = request.user
     form = AuditFilterForm(request.GET or None)
-    role = _role(user)
+    role = roles.role_of(user)
     is_admin = user.is_county_admin
     data = form.cleaned_data if form.is_valid() else {}
     qs = AuditLog.objects.all()
     if not is_admin:
-        if role not in ("organiser", "secretary") or user.scope_path is None:
+        if role not in roles.LOCAL_STAFF_ROLES or user.scope_path is None:
             raise PermissionDenied("操作日志仅限县委组织部管理员查看")
         if not (data.get("object_type") and data.get("object_id")):
             raise PermissionDenied("操作日志仅限县委组织部管理员查看；您可以在本范围内的组织、党员页面查看其修改记录")

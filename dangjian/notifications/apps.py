@@ -1,8 +1,7 @@
 from django.apps import AppConfig
 
 from dangjian.core.extensions import NavItem
-
-STAFF = ("county_admin", "organiser", "secretary")
+from dangjian.core.roles import MEMBER_ROLES, STAFF_ROLES
 
 
 class NotificationsConfig(AppConfig):
@@ -10,8 +9,8 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = "消息通知"
     nav_items: list = [
-        NavItem("消息中心", "notifications:inbox", roles=STAFF, order=80),
-        NavItem("我的", "notifications:me", roles=("member",), order=10),
+        NavItem("消息中心", "notifications:inbox", roles=STAFF_ROLES, order=80),
+        NavItem("我的", "notifications:me", roles=MEMBER_ROLES, order=10),
     ]
 
     def ready(self):

@@ -1,8 +1,7 @@
 from django.apps import AppConfig
 
 from dangjian.core.extensions import NavItem
-
-STAFF = ("county_admin", "organiser", "secretary")
+from dangjian.core.roles import STAFF_ROLES
 
 
 class OrglifeConfig(AppConfig):
@@ -10,8 +9,8 @@ class OrglifeConfig(AppConfig):
     label = "orglife"
     verbose_name = "组织生活"
     nav_items = [
-        NavItem("组织生活", "orglife:index", roles=STAFF, order=40),
-        NavItem("活动基地", "orglife:bases", roles=STAFF, order=41),
+        NavItem("组织生活", "orglife:index", roles=STAFF_ROLES, order=40),
+        NavItem("活动基地", "orglife:bases", roles=STAFF_ROLES, order=41),
     ]
 
     def ready(self):
