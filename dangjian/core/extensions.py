@@ -10,6 +10,8 @@ Each app under ``dangjian`` may provide, by convention, any of these modules:
 - ``<app>/bench.py``  ``run(report) -> None``: measures the app's figures for ``make bench``;
   ``report(label, value, unit="ms", note="")`` prints one line.
 - ``<app>/reminders.py``  ``daily_reminders(day) -> Iterable[Reminder]``: what the daily job tells whom.
+- ``<app>/indicators.py``  ``INDICATORS: list[ComputedIndicator]``: assessment indicators computed from
+  the app's records (see the section at the end of this file).
 
 and on its AppConfig:
 
@@ -58,6 +60,12 @@ class StatsBlock:
     compute: Callable[..., dict]
     order: int = 50
     template: Optional[str] = None
+    # Optional, for the work report (see "Records behind a statistic" at the end of this module):
+    # ``records(org, as_of, date_from, date_to, key) -> KeyRecords | None`` lists the records a key
+    # of the block counts; ``has_data(org, date_to) -> bool`` says whether the module holds any row
+    # at all for the scope (False: the report shows the block's figures as blanks, not as 0).
+    records: Optional[Callable[..., Any]] = None
+    has_data: Optional[Callable[..., bool]] = None
 
 
 @dataclass(frozen=True)
@@ -199,3 +207,210 @@ def home_shortcuts_for(user) -> list[dict]:
             continue
         out.append({"label": s.label(user) if callable(s.label) else s.label, "url": url, "style": s.style})
     return out
+
+
+# --- Computed indicators (issue 12: assessment) ------------------------------------------------
+#
+# ``<app>/indicators.py`` may provide ``INDICATORS: list[ComputedIndicator]``: figures an assessment
+# plan can score automatically from the platform's own records (organisational-life compliance,
+# recruitment steps on time …). The assessment app lists them with ``computed_indicators()``; no
+# provider imports the assessment app. An indicator measures the work, never the use of the
+# platform: one whose ``source`` is logins, clicks, uploads, page views or app use is refused when
+# it is defined (the 2024 rules against busywork, 整治形式主义为基层减负).
+
+FORBIDDEN_INDICATOR_SOURCES = (
+    "login", "logon", "signin", "session", "click", "upload", "attachment", "pageview", "page_view", "visit_log",
+    "auditlog", "audit_log", "usage", "app_use", "登录", "点击", "上传", "浏览", "访问次数", "使用次数", "在线时长",
+)
+
+
+class IndicatorSourceRefused(ValueError):
+    """An indicator defined on logins, clicks, uploads or app use."""
+
+
+def refuse_busywork_source(label: str, source: str) -> None:
+    """Raise ``IndicatorSourceRefused`` (a Chinese message naming the indicator) when ``source`` counts
+    logins, clicks, uploads or use of the platform."""
+    text = (source or "").lower()
+    hit = next((w for w in FORBIDDEN_INDICATOR_SOURCES if w in text), None)
+    if hit is not None:
+        raise IndicatorSourceRefused(
+            f"指标“{label}”的数据来源“{source}”统计的是登录、点击、上传或平台使用情况，"
+            "不得作为考核指标（为基层减负：不以留痕代替实绩）")
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One organisation's value: ``numerator`` of ``denominator`` (rate None when nothing was due)."""
+
+    numerator: int = 0
+    denominator: int = 0
+
+    @property
+    def rate(self) -> Optional[float]:
+        return round(self.numerator / self.denominator, 4) if self.denominator else None
+
+    def __add__(self, other: "IndicatorValue") -> "IndicatorValue":
+        return IndicatorValue(self.numerator + other.numerator, self.denominator + other.denominator)
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    """One record behind a value, for the drill-down: what it is, its day, whether it counted and why."""
+
+    label: str
+    day: Optional[datetime.date]
+    counted: bool
+    note: str = ""
+    organization: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ComputedIndicator:
+    """An indicator computed from the platform's records.
+
+    ``compute(orgs, date_from, date_to)`` returns ``{org.id: IndicatorValue}`` for each organisation
+    of ``orgs`` over its whole subtree (use ``rollup_by_path``: a few grouped queries, never one per
+    organisation). ``records(org, date_from, date_to)`` lists the records behind ``org``'s value.
+    ``formula`` is the text shown beside the score; ``source`` names what is counted (model labels),
+    and is refused when it is logins, clicks, uploads or app use.
+    """
+
+    key: str
+    label: str
+    formula: str
+    source: str
+    compute: Callable[..., dict]
+    records: Callable[..., list]
+    order: int = 50
+
+    def __post_init__(self):
+        refuse_busywork_source(self.label, self.source)
+
+
+def computed_indicators() -> list[ComputedIndicator]:
+    found = [i for m in app_modules("indicators") for i in getattr(m, "INDICATORS", [])]
+    return sorted(found, key=lambda i: (i.order, i.key))
+
+
+def computed_indicator(key: str) -> Optional[ComputedIndicator]:
+    return next((i for i in computed_indicators() if i.key == key), None)
+
+
+def rollup_by_path(orgs, rows) -> dict:
+    """Sum ``(path, numerator, denominator)`` rows into each organisation of ``orgs`` whose subtree holds
+    the path. Cost: rows × tree depth dictionary look-ups."""
+    from dangjian.core.tree import STEP
+
+    by_path = {o.path: o.id for o in orgs}
+    out = {o.id: IndicatorValue() for o in orgs}
+    for path, num, den in rows:
+        if not path:
+            continue
+        for end in range(STEP, len(path) + 1, STEP):
+            org_id = by_path.get(path[:end])
+            if org_id is not None:
+                out[org_id] = out[org_id] + IndicatorValue(num or 0, den or 0)
+    return out
+
+
+# --- Problems raised in one app, kept in another's ledger (issue 12: 整改台账) -------------------
+#
+# A domain app that raises a problem to be rectified (orglife's 调阅 rectification request, …) calls
+# ``problem_raised(RaisedProblem(...), actor=...)`` inside its own transaction; every receiver
+# registered with ``register_problem_receiver`` (the assessment app's ledger, from its
+# AppConfig.ready) records it in the same transaction. With no receiver installed nothing happens.
+# ``problem_answered(origin, text, day, actor=...)`` passes on the organisation's answer.
+
+@dataclass(frozen=True)
+class RaisedProblem:
+    source: str  # a 问题来源 of ledger-sheets.md: 考核, 督查, 巡察, 调阅, 述职评议, 其他
+    category: str  # a 问题类别: 组织生活, 发展党员, 党员管理, 阵地建设, 班子建设, 党费, 制度落实, 其他
+    organization_id: int
+    description: str
+    found_on: datetime.date
+    origin: str  # unique key of what raised it, e.g. "orglife.reviewcomment:12" (idempotence)
+    responsible: str = ""
+    deadline: Optional[datetime.date] = None
+
+
+_problem_receivers: list[Callable[..., Any]] = []
+_answer_receivers: list[Callable[..., Any]] = []
+
+
+def register_problem_receiver(on_raised: Callable[..., Any], on_answered: Optional[Callable[..., Any]] = None) -> None:
+    if on_raised not in _problem_receivers:
+        _problem_receivers.append(on_raised)
+    if on_answered is not None and on_answered not in _answer_receivers:
+        _answer_receivers.append(on_answered)
+
+
+def problem_raised(problem: RaisedProblem, *, actor) -> None:
+    for receiver in list(_problem_receivers):
+        receiver(problem, actor=actor)
+
+
+def problem_answered(origin: str, text: str, day: datetime.date, *, actor) -> None:
+    for receiver in list(_answer_receivers):
+        receiver(origin, text, day, actor=actor)
+
+
+# --- Records behind a statistic (the work report's traceable figures) --------------------------
+#
+# A figure of the work report is one key of a block (e.g. ``recruitment.admitted_female``). A block
+# that can show which rows a key counts sets ``StatsBlock.records``; the report's appendix, its
+# companion .xlsx and the figure's page on screen all list those rows. ``key`` is the dotted key
+# inside the block ("admitted_female", "sms.political_birthday.sent"); return None for a key that
+# has no list of records (a rate, a constant). Rows are shown as given, so personal numbers must
+# already be masked. ``has_data`` lets a block say its module holds nothing for the scope (no row
+# was ever recorded there), so that the report leaves its figures blank instead of printing 0.
+
+
+@dataclass(frozen=True)
+class KeyRecords:
+    """The records counted by one key: column titles, a sliceable source with ``count()`` (a
+    QuerySet, or a list wrapped by ``ListSource``), and how one item becomes a row of cells."""
+
+    headers: tuple[str, ...]
+    source: Any
+    row: Callable[[Any], tuple]
+    note: str = ""
+
+    def count(self) -> int:
+        return self.source.count()
+
+    def rows(self, start: int = 0, stop: Optional[int] = None):
+        return [self.row(item) for item in self.source[start:stop]]
+
+
+class ListSource(list):
+    """A plain list usable as ``KeyRecords.source`` (``count()`` without an argument is its length)."""
+
+    def count(self, *args):  # noqa: D401 - list.count takes a value; KeyRecords calls it without one
+        return len(self) if not args else super().count(*args)
+
+
+def block_records(block: StatsBlock, org, as_of, date_from, date_to, key: str) -> Optional[KeyRecords]:
+    """The records behind ``block``'s ``key``, or None when the block lists none for it."""
+    if block.records is None:
+        return None
+    return block.records(org, as_of, date_from, date_to, key)
+
+# --- REST API routes (issue 17: api) ------------------------------------------------------------
+#
+# ``<app>/api.py`` may provide ``ROUTES: list[ApiRoute]``: DRF viewsets the ``api`` app mounts under
+# ``/api/v1/<prefix>/`` (router basename ``basename``), in the OpenAPI schema with ``tag``. Build the
+# viewsets from ``dangjian.core.restapi`` (scoped querysets, service writes, Chinese errors). A new
+# ledger app plugs its records into the API by adding this module; nothing else changes.
+
+@dataclass(frozen=True)
+class ApiRoute:
+    prefix: str  # URL segment(s), e.g. "orglife/activities"
+    viewset: Any  # a rest_framework ViewSet class
+    basename: str  # router basename, unique over the project, e.g. "orglife-activity"
+    tag: str = ""  # OpenAPI tag (Chinese section name)
+
+
+def api_routes() -> list[ApiRoute]:
+    return [r for m in app_modules("api") for r in getattr(m, "ROUTES", [])]
