@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.transfers",
     "dangjian.notifications",
+    "dangjian.cobuilding",
     "dangjian.cadres",
     "django_tasks",
     "django_tasks_db",
