@@ -12,6 +12,8 @@ class CobuildingConfig(AppConfig):
     nav_items = [
         NavItem("区域化党建", "cobuilding:index", roles=STAFF, order=60),
         NavItem("两新党建", "cobuilding:twonew", roles=STAFF + ("secretary",), order=61),
+        NavItem("党建品牌", "cobuilding:brands", roles=("secretary",), order=62),
+        NavItem("双报到", "cobuilding:dual_list", roles=("secretary", "member"), order=63),
     ]
 
     def ready(self):
