@@ -121,9 +121,10 @@ def _save_with(fn):
 def _meeting_save(actor, region, instance, data):
     data = dict(data)
     data.pop("region", None)
-    attendees = instance.attendees.all() if instance is not None else MemberUnit.objects.filter(
-        region=region, joined_on__lte=data["date"]).filter(Q(left_on__isnull=True) | Q(left_on__gt=data["date"])) \
-        if data.get("date") else []
+    attendees = list(data.pop("attendees", None) or [])
+    if not attendees and data.get("date"):
+        attendees = MemberUnit.objects.filter(region=region, joined_on__lte=data["date"]).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=data["date"]))
     return services.save_meeting(actor=actor, region=region, instance=instance, attendees=list(attendees), **data)
 
 
@@ -238,6 +239,8 @@ def _ledger_form(request, kind, instance=None):
         initial = {f: getattr(instance, f) for f in spec.form.base_fields if hasattr(instance, f) and f != "region"}
         if "open_days" in initial:
             initial["open_days"] = list(instance.open_days or "")
+        if "attendees" in initial:
+            initial["attendees"] = list(instance.attendees.all())
         initial["region"] = instance.region
     else:
         initial = {"region": request.GET.get("region")}
