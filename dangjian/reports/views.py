@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.actor import Actor
@@ -149,6 +150,15 @@ def figures_xlsx(request):
     return xlsx_response(content, _filename(p, "xlsx", "工作汇报数据附表"))
 
 
+def _display(value):
+    """A record's cell on the page: dates as YYYY-MM-DD (as everywhere on the platform), None empty."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
 @login_required
 @require_GET
 def figure(request):
@@ -168,7 +178,7 @@ def figure(request):
     page = None
     if records is not None:
         page = paginate(request, records.source, 50)
-        page.rows = [records.row(item) for item in page.object_list]
+        page.rows = [[_display(cell) for cell in records.row(item)] for item in page.object_list]
     state = report.states[fig.block]
     return render(request, "reports/figure.html", {
         "p": p, "fig": fig, "value": traceability.value_text(fid, value), "records": records, "page": page,
