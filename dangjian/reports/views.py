@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.scope import VIEW, get_for_user_or_404
@@ -30,7 +31,7 @@ from .docx_writer import DOCX_MIME, to_docx
 from .figures import BY_ID, FIGURES
 from .report import compute_report, default_period
 
-STAFF = ("county_admin", "organiser", "secretary")
+STAFF = roles.STAFF_ROLES
 ROLE_MESSAGE = "工作汇报仅供组织部门、党（工）委和党支部使用"
 
 
@@ -127,7 +128,7 @@ def index(request):
         "scope_choices": scope_choices(request.user), "selected_org": str(p.org.pk) if p.org else "",
         "query": p.query(), "states": list(report.states.values()),
         "missing": [(i, BY_ID[i].words) for i in report.missing],
-        "can_edit_template": request.user.is_superuser or request.user.role == "county_admin",
+        "can_edit_template": roles.is_county_admin(request.user),
     }
     if request.htmx:
         return render(request, "reports/partials/report_body.html", context)
@@ -213,7 +214,7 @@ def job(request):
 # --- The sentence template ------------------------------------------------------------------------
 
 def _require_county_admin(user):
-    if not (user.is_superuser or user.role == "county_admin"):
+    if not roles.is_county_admin(user):
         raise PermissionDenied("只有县委组织部管理员可以修改工作汇报模板")
 
 
