@@ -10,6 +10,8 @@ class User(AbstractUser):
         ORGANISER = "organiser", "乡镇（街道）党（工）委组织员"
         SECRETARY = "secretary", "党支部书记"
         MEMBER = "member", "党员"
+        # The discipline office (纪检监察): sees and keeps only the 四风 register (dangjian.governance).
+        DISCIPLINE = "discipline", "纪检监察（四风案件）"
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.MEMBER)
     organization = models.ForeignKey(
