@@ -31,7 +31,12 @@ def _division_q(org, field: str = "division") -> Q:
 
 def dispute_counts(org, date_from, date_to) -> tuple[int, int]:
     """(accepted in the period, of those 调处成功 closed by ``date_to``)."""
-    row = Dispute.objects.filter(_division_q(org), accepted_on__gte=date_from, accepted_on__lte=date_to).aggregate(
+    return dispute_counts_in(Dispute.objects.filter(_division_q(org)), date_from, date_to)
+
+
+def dispute_counts_in(qs, date_from, date_to) -> tuple[int, int]:
+    """The same over a queryset of disputes (a user's scope)."""
+    row = qs.filter(accepted_on__gte=date_from, accepted_on__lte=date_to).aggregate(
         accepted=Count("id"),
         resolved=Count("id", filter=Q(result=DisputeResult.RESOLVED, closed_on__lte=date_to)),
     )
