@@ -41,7 +41,7 @@ class MatterForm(Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = (
-            Organization.objects.for_user(user, "change").filter(unit_type__in=rules.VILLAGE_UNIT_TYPES, is_active=True)
+            Organization.objects.for_user(user, "view").filter(unit_type__in=rules.VILLAGE_UNIT_TYPES, is_active=True)
             .order_by("path"))
         first = rules.current_template().step(1)
         self.fields["opened_on"].label = f"{first.label}日期"
