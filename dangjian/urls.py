@@ -12,5 +12,6 @@ urlpatterns = [
     path("transfers/", include("dangjian.transfers.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("governance/", include("dangjian.governance.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
     path("", include("dangjian.core.urls")),
 ]

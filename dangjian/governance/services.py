@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.actor import Actor
+from dangjian.core.extensions import one_shoulder_org_ids
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import ensure_in_scope
 from dangjian.register.models import Division, Organization
@@ -114,6 +115,10 @@ def open_matter(*, actor: Actor, organization: Organization, name: str, category
     errors = check_matter(organization=organization, name=name, category=category, origin=origin,
                           opened_on=opened_on)
     _check_choice(errors, "meeting_form", "会议形式", meeting_form, MeetingForm, required=False)
+    if one_shoulder and organization is not None:
+        known = one_shoulder_org_ids(opened_on or today())
+        if known is not None and organization.pk not in known:
+            _add(errors, "one_shoulder", f"干部记录中“{organization.name}”的书记不是“一肩挑”，商议不能并入第一步")
     _raise_if(errors)
     tpl = rules.current_template()
     matter = Matter.objects.create(

@@ -142,3 +142,13 @@ def test_a_county_switching_to_siyi_liangkai_opens_new_matters_under_it(county, 
     assert old.template == "yizheng_sanyi" and old.steps.get().label == "征求意见"
     with pytest.raises(ValidationError):
         change_rule_setting("governance.procedure_template", "随便", actor=actor)
+
+
+def test_one_shoulder_is_checked_against_the_cadre_records_when_an_app_provides_them(county, actor, monkeypatch):
+    from dangjian.governance import services as svc
+
+    monkeypatch.setattr(svc, "one_shoulder_org_ids", lambda day: {county["community_branch"].pk})
+    with pytest.raises(ValidationError) as err:
+        open_matter(county["village_branch"], actor, one_shoulder=True)
+    assert "一肩挑" in err.value.message_dict["one_shoulder"][0]
+    assert open_matter(county["community_branch"], actor, one_shoulder=True).one_shoulder
