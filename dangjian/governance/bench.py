@@ -52,9 +52,10 @@ def build_county(today: datetime.date):
             division = root_div if level == "县级" else (towns[i % TOWNSHIPS] if level == "乡镇级" else villages[i % len(villages)])
             accepted = today - datetime.timedelta(days=rng.randint(0, 1095))
             closed = accepted + datetime.timedelta(days=rng.randint(0, 30)) if rng.random() < 0.9 else None
+            closed = closed if closed and closed <= today else None
             yield ServiceRequest(number=f"{PREFIX}{i:07d}", level=level, division=division, item=items[i % 40],
-                                 accepted_on=accepted, closed_on=closed if closed and closed <= today else None,
-                                 handled_level=level, handled_division=division)
+                                 accepted_on=accepted, closed_on=closed, handled_level=level, handled_division=division,
+                                 days_to_close=(closed - accepted).days if closed else None)
     benchdata.insert_in_batches(ServiceRequest, requests())
 
     def matters():

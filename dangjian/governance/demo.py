@@ -113,7 +113,8 @@ def _requests(ctx, root_div, towns, villages, items):
             rows.append(ServiceRequest(number=f"演示BM{n:06d}", level=level, division=division,
                                        item=rng.choice(items), accepted_on=accepted,
                                        closed_on=closed if closed and closed <= today else None,
-                                       handled_level=level, handled_division=division))
+                                       handled_level=level, handled_division=division,
+                                       days_to_close=(closed - accepted).days if closed and closed <= today else None))
     ServiceRequest.objects.bulk_create(rows, batch_size=1000)
     # A few village requests handed up to the township (代办), through the service.
     for req in ServiceRequest.objects.filter(level="村级", closed_on__isnull=True, number__startswith="演示BM")[:15]:

@@ -22,7 +22,7 @@ from dangjian.roster.sheets import (
 )
 
 from . import rules, services
-from .models import CASE_ROLES, Dispute, FourWindsCase, Matter, MatterStep, ServiceItem, ServiceRequest
+from .models import CASE_ROLES, Dispute, FourWindsCase, Matter, MatterStep, ServiceItem, ServiceRequest, closing_days
 from .vocab import (
     CaseCategory, DisputeCategory, DisputeResult, MatterCategory, MatterStatus, ServiceLevel,
 )
@@ -380,7 +380,7 @@ class RequestSheet(_KeyedSheet):
     order = 66
     model = ServiceRequest
     compared = ("level", "division", "item", "accepted_on", "closed_on")
-    updated_extra = ("handled_level", "handled_division")
+    updated_extra = ("handled_level", "handled_division", "days_to_close")
     columns = [
         Column("受理编号", required=True, width=14, text=True),
         Column("受理层级", required=True, width=10),
@@ -448,9 +448,11 @@ class RequestSheet(_KeyedSheet):
         return found
 
     def extra_fields(self, item):
-        return {"number": item["number"], "handled_level": item["level"], "handled_division": item["division"]}
+        return {"number": item["number"], "handled_level": item["level"], "handled_division": item["division"],
+                "days_to_close": closing_days(item["accepted_on"], item["closed_on"])}
 
     def on_update(self, obj, item):
+        obj.days_to_close = closing_days(obj.accepted_on, obj.closed_on)
         if obj.handed_up_on is None:  # not handed up: it is handled where it was accepted
             obj.handled_level, obj.handled_division = obj.level, obj.division
 
