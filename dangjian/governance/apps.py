@@ -10,10 +10,9 @@ class GovernanceConfig(AppConfig):
     label = "governance"
     verbose_name = "村（社区）治理"
     nav_items = [
-        NavItem("议事事项", "governance:matters", roles=STAFF, order=45),
-        NavItem("纠纷调处", "governance:disputes", roles=STAFF, order=46),
-        NavItem("便民服务", "governance:requests", roles=STAFF, order=47),
-        NavItem("服务目录", "governance:catalogue", roles=STAFF + ("member",), order=48),
+        # One entry for the staff (议事事项, 纠纷调处, 便民服务 and 服务目录 are tabs of one page family).
+        NavItem("村社治理", "governance:matters", roles=STAFF, order=45),
+        NavItem("便民服务目录", "governance:catalogue", roles=("member",), order=48),
         NavItem("四风案件", "governance:cases", roles=("county_admin", "discipline"), order=49),
     ]
 

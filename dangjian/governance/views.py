@@ -14,7 +14,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -396,20 +396,28 @@ def requests_view(request):
         return _xlsx("便民服务", ["受理编号", "受理层级", "所在行政区划", "服务事项", "服务大类", "受理日期", "办结日期", "办理层级",
                                 "办理中心", "代办上交日期", "超期"], rows, "便民服务.xlsx")
     counts = qs.order_by()
-    closed = counts.filter(closed_on__isnull=False)
-    durations = [(c - a).days for a, c in closed.values_list("accepted_on", "closed_on")[:50000]]
+    by_level = list(counts.values("level").annotate(n=Count("id"), closed=Count("days_to_close"),
+                                                    days=Sum("days_to_close")).order_by("level"))
+    closed_total = sum(r["closed"] for r in by_level)
+    days_total = sum(r["days"] or 0 for r in by_level)
     page = _page(request, qs.order_by("-accepted_on", "-id"))
     for r in page:
         r.overdue = rules.overdue(r.accepted_on, r.closed_on, today, days)
     return render(request, "governance/requests.html", {
         "page": page, "filters": g, "levels": ServiceLevel.values, "date_from": date_from, "date_to": date_to,
-        "overdue_days": days, "total": counts.count(),
-        "by_level": counts.values("level").annotate(n=Count("id")).order_by("level"),
-        "by_item": counts.values("item__name").annotate(n=Count("id")).order_by("-n", "item__name")[:15],
-        "by_centre": counts.values("division__name", "level").annotate(n=Count("id")).order_by("-n")[:15],
-        "average_days": round(sum(durations) / len(durations), 1) if durations else None,
-        "closed_total": len(durations), "date_form": DateForm(initial={"date": today}),
+        "overdue_days": days, "total": sum(r["n"] for r in by_level), "by_level": by_level,
+        "by_item": _named(counts, "item", ServiceItem)[:15],
+        "by_centre": _named(counts, "division", Division)[:15],
+        "average_days": round(days_total / closed_total, 1) if closed_total else None,
+        "closed_total": closed_total, "date_form": DateForm(initial={"date": today}),
     })
+
+
+def _named(qs, field: str, model) -> list[dict]:
+    """Counts by ``field`` (grouped on the foreign key alone, no join), most first, with the names."""
+    rows = list(qs.values(f"{field}_id").annotate(n=Count("id")).order_by("-n"))
+    names = dict(model.objects.filter(pk__in=[r[f"{field}_id"] for r in rows]).values_list("pk", "name"))
+    return [{"name": names.get(r[f"{field}_id"], ""), "n": r["n"]} for r in rows]
 
 
 @staff_required
