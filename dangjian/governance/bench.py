@@ -85,6 +85,7 @@ def run(report) -> None:
         root, township = build_county(today)
         # Outside the building transaction (PostgreSQL's VACUUM refuses to run inside one).
         benchdata.refresh_planner_statistics("governance_servicerequest", "governance_matter", "governance_dispute",
+                                             "register_division", "register_organization",
                                              vacuum=("governance_servicerequest", "governance_matter"))
     else:
         township = Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path").first()
