@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dangjian.transfers",
     "dangjian.notifications",
     "dangjian.governance",
+    "dangjian.cobuilding",
     "dangjian.cadres",
     "django_tasks",
     "django_tasks_db",

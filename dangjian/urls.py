@@ -12,6 +12,7 @@ urlpatterns = [
     path("transfers/", include("dangjian.transfers.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("governance/", include("dangjian.governance.urls")),
+    path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("cadres/", include("dangjian.cadres.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("assessment/", include("dangjian.assessment.urls")),

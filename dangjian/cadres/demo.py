@@ -61,6 +61,7 @@ def populate(ctx) -> None:
     secretary_member = ctx.extra.get("secretary_member")
     vacancies = set(rng.sample([o.pk for o in orgs if o.org_type == OrgType.BRANCH], k=min(3, len(orgs))))
     cadres: list[Cadre] = []
+    pooled: set[int] = set()  # communities given their full-time deputies and reserve pool (one organisation each)
     for org in orgs:
         village_like = org.division.category in VILLAGE_LIKE and org.unit_type in ("村", "社区")
         community = org.division.category in COMMUNITIES and org.unit_type == "社区"
@@ -90,7 +91,8 @@ def populate(ctx) -> None:
             post = Post.DEPUTY if k == 0 and required > 1 else Post.COMMITTEE
             fields = dict(organization=org, post=post, started_on=start)
             cadres.append(_member_cadre(pool.pop(), **fields) if pool else _person_cadre(people, rng, today, **fields))
-        if community:
+        if community and org.division_id not in pooled:
+            pooled.add(org.division_id)
             for _ in range(rng.choice([0, 1, 1, 2])):
                 cadres.append(_person_cadre(people, rng, today, organization=org, post=Post.FULL_TIME_DEPUTY,
                                             started_on=random_day(rng, today - datetime.timedelta(days=1500), today - datetime.timedelta(days=30))))

@@ -34,8 +34,8 @@ def _coverage(orgs, date_from, date_to):
         return {}
     prefix = os.path.commonprefix([o.path for o in orgs])
     prefix = prefix[: len(prefix) - len(prefix) % STEP]
-    cover = queries.coverage(_Prefix(prefix) if prefix else None, date_from, date_to, POSTS)
-    rows = ((c.organization.path, int(c.pk in cover.trained), 1) for c in cover.people)
+    cover = queries.coverage(_Prefix(prefix) if prefix else None, date_from, date_to, POSTS, objects=False)
+    rows = ((c.path, int(c.pk in cover.trained), 1) for c in cover.people)
     return rollup_by_path(orgs, rows)
 
 

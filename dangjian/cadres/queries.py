@@ -15,6 +15,8 @@ from dangjian.register.models import Division, Organization
 from dangjian.register.rules import age_on
 from dangjian.register.vocab import COLLEGE_OR_ABOVE, DivisionCategory, MemberStatus
 
+from dangjian.core.rules import get_setting
+
 from . import rules
 from .models import Cadre, CommunityFund, PayStandard, TrainingAttendance, VenueInvestment
 from .vocab import FundCategory, Post, TEAM_POSTS
@@ -98,11 +100,29 @@ class Coverage:
         return [c for c in self.people if c.pk not in self.trained]
 
 
-def coverage(org, date_from: datetime.date, date_to: datetime.date, posts=(Post.SECRETARY,)) -> Coverage:
+@dataclass(frozen=True)
+class _Person:
+    """A serving cadre as the statistics need it (no model instance: the block counts thousands)."""
+
+    pk: int
+    name: str
+    organization_id: int
+    id_number_hash: str
+    path: str
+
+
+def coverage(org, date_from: datetime.date, date_to: datetime.date, posts=(Post.SECRETARY,), *,
+             objects: bool = True) -> Coverage:
     """Cadres of ``posts`` serving on ``date_to`` in scope, and which of them have a 培训 row whose
-    开始日期 lies in the period — matched by ID number, else by name and organisation."""
-    people = list(Cadre.objects.serving_on(date_to).filter(org_q(org), post__in=posts)
-                  .select_related("organization").order_by("organization__path", "post", "name"))
+    开始日期 lies in the period — matched by ID number, else by name and organisation.
+
+    ``objects=False`` gives light records (pk, name, organization_id, id_number_hash, path) for counting."""
+    serving = Cadre.objects.serving_on(date_to).filter(org_q(org), post__in=posts)
+    if objects:
+        people = list(serving.select_related("organization").order_by("organization__path", "post", "name"))
+    else:
+        people = [_Person(*row) for row in serving.values_list("pk", "name", "organization_id", "id_number_hash",
+                                                               "organization__path")]
     by_hash, by_name = {}, {}
     for c in people:
         if c.id_number_hash:
@@ -148,6 +168,34 @@ class Team:
                                 required=self.required)
 
 
+@dataclass(frozen=True)
+class TeamMember:
+    """A serving cadre as the team pages need it (read with ``values_list``: a county has thousands)."""
+
+    pk: int
+    organization_id: int
+    name: str
+    post: str
+    started_on: datetime.date
+    ended_on: Optional[datetime.date]
+    one_shoulder: bool
+    concurrent_post: str
+    sex: str
+    birth_date: Optional[datetime.date]
+    education: str
+    member_id: Optional[int]
+    id_number_encrypted: str
+
+    FIELDS = ("pk", "organization_id", "name", "post", "started_on", "ended_on", "one_shoulder", "concurrent_post",
+              "sex", "birth_date", "education", "member_id", "id_number_encrypted")
+
+    @property
+    def id_number_masked(self) -> str:
+        from dangjian.core import crypto
+
+        return crypto.mask_id_number(crypto.decrypt(self.id_number_encrypted))
+
+
 def teams(orgs, day: datetime.date) -> list[Team]:
     """The team of each organisation on ``day``, with what the rules require of it."""
     from dangjian.register.models import Member
@@ -155,16 +203,20 @@ def teams(orgs, day: datetime.date) -> list[Team]:
     orgs = list(orgs)
     ids = [o.pk for o in orgs]
     by_org: dict[int, list] = defaultdict(list)
-    for c in (Cadre.objects.serving_on(day).filter(organization_id__in=ids)
-              .order_by("organization_id", "post", "started_on")):
+    rows = (Cadre.objects.serving_on(day).filter(organization_id__in=ids)
+            .order_by("organization_id", "post", "started_on").values_list(*TeamMember.FIELDS))
+    for row in rows:
+        c = TeamMember(*row)
         by_org[c.organization_id].append(c)
     full = dict(Member.objects.filter(organization_id__in=ids, status=MemberStatus.NORMAL, full_on__lte=day)
                 .values_list("organization_id").annotate(n=Count("id")).order_by())
     order = {p: i for i, p in enumerate(Post.values)}
+    committee_min = get_setting("cadres.committee_min_size")
     out = []
     for o in orgs:
         members = sorted(by_org.get(o.pk, []), key=lambda c: (order.get(c.post, 9), c.started_on))
-        out.append(Team(org=o, members=members, required=rules.required_team_size(o.org_type, full.get(o.pk, 0)),
+        out.append(Team(org=o, members=members, required=rules.required_team_size(o.org_type, full.get(o.pk, 0),
+                                                                                  committee_min=committee_min),
                         full_members=full.get(o.pk, 0)))
     return out
 

@@ -137,13 +137,13 @@ def check_hours(hours) -> list[str]:
 
 # --- Teams ---------------------------------------------------------------------------------------
 
-def required_team_size(org_type: str, full_members: int) -> int:
+def required_team_size(org_type: str, full_members: int, committee_min: Optional[int] = None) -> int:
     """The least number of team members (书记, 副书记, 委员) an organisation must have.
 
     A committee (党委、党工委、党总支) or a branch with 7+ full members elects a committee of at
     least ``cadres.committee_min_size`` (3); a smaller branch has a secretary only (1)."""
     if org_type in ("党委", "党工委", "党总支") or full_members >= COMMITTEE_FULL_MEMBERS:
-        return get_setting("cadres.committee_min_size")
+        return committee_min if committee_min is not None else get_setting("cadres.committee_min_size")
     return 1
 
 

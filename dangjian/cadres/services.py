@@ -147,9 +147,17 @@ def _cadre_data(fields: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _lock_for_secretary(data: dict) -> None:
+    """Serialise secretary changes of one organisation (PostgreSQL row lock), so that two people
+    entering overlapping secretaries at once cannot both pass the one-secretary check."""
+    if data.get("post") == Post.SECRETARY and data.get("organization") is not None:
+        list(Organization.objects.select_for_update().filter(pk=data["organization"].pk).values_list("pk", flat=True))
+
+
 @transaction.atomic(durable=True)
 def create_cadre(*, actor: Actor, **fields: Any) -> Cadre:
     data = _cadre_data(fields)
+    _lock_for_secretary(data)
     check_cadre(data)
     cadre = Cadre(**{k: v for k, v in data.items() if k not in ("id_number", "education")},
                   election=fields.get("election"))
@@ -165,6 +173,7 @@ def update_cadre(cadre: Cadre, *, actor: Actor, **fields: Any) -> Cadre:
     merged = {k: fields.get(k, getattr(cadre, k)) for k in CADRE_FIELDS}
     merged["id_number"] = fields.get("id_number", cadre.id_number)
     data = _cadre_data(merged)
+    _lock_for_secretary(data)
     check_cadre(data, instance=cadre)
     before = audit.snapshot(cadre, Cadre.AUDITED_FIELDS)
     old_hash = cadre.id_number_hash

@@ -31,7 +31,7 @@ def cadres(org, as_of, date_from, date_to) -> dict:
         now = queries.standard_in_force(category, Post.SECRETARY, date_to)
         pay[key] = {"before": _float(before.amount) if before else None, "now": _float(now.amount) if now else None}
     funds = queries.fund_totals(org, date_to.year)
-    cover = queries.coverage(org, date_from, date_to)
+    cover = queries.coverage(org, date_from, date_to, objects=False)
     return {
         "communities": len(deputies),
         "full_time_deputy_secretaries": sum(deputies.values()),
@@ -47,6 +47,18 @@ def cadres(org, as_of, date_from, date_to) -> dict:
     }
 
 
+def has_data(org, date_to) -> bool:
+    """Whether any cadre, community fund or venue investment was ever recorded in the scope (the work
+    report leaves the block's figures blank otherwise, rather than printing 0)."""
+    from .models import Cadre, CommunityFund, VenueInvestment
+
+    in_org = {"organization__path__startswith": org.path} if org is not None else {}
+    in_div = {"division__path__startswith": org.division.path} if org is not None else {}
+    return (Cadre.objects.filter(**in_org).exists() or CommunityFund.objects.filter(**in_div).exists()
+            or VenueInvestment.objects.filter(**in_div).exists())
+
+
 BLOCKS = [
-    StatsBlock(key="cadres", label="干部队伍", compute=cadres, order=80, template="cadres/stats_block.html"),
+    StatsBlock(key="cadres", label="干部队伍", compute=cadres, order=80, template="cadres/stats_block.html",
+               has_data=has_data),
 ]

@@ -58,7 +58,16 @@ class C:
     badge: str = ""
 
     def __str__(self):
-        return "" if self.text is None else str(self.text)
+        return self.display
+
+    @property
+    def display(self) -> str:
+        """The text on the page: dates as YYYY-MM-DD whatever the browser's language."""
+        if self.text is None:
+            return ""
+        if isinstance(self.text, datetime.date):
+            return self.text.isoformat()
+        return str(self.text)
 
 
 @dataclass
@@ -154,7 +163,7 @@ def _filters(request, specs):
         name, label, kind = spec[0], spec[1], spec[2]
         choices = spec[3] if len(spec) > 3 else []
         value = request.GET.get(name, "")
-        if kind == "date" and not value and len(spec) > 4:
+        if not value and len(spec) > 4:
             value = spec[4]
         out.append({"name": name, "label": label, "type": kind, "choices": choices, "value": value})
     return out
@@ -165,7 +174,8 @@ def table(request, *, title: str, tab: str, headers: list[str], items, build: Ca
           filename: str = "", per_page: int = PAGE_SIZE, note: str = "", extra: Optional[dict] = None):
     """A list page, or (``?export=xlsx``) the same rows as an Excel file."""
     if request.GET.get("export") == "xlsx":
-        rows = ([str(c) if isinstance(c, C) else c for c in build(item).cells] for item in items)
+        rows = ([(c.text if isinstance(c.text, (datetime.date, int, float, Decimal)) else c.display)
+                 if isinstance(c, C) else c for c in build(item).cells] for item in items)
         content = excel.write_workbook([(title[:31], headers, rows)])
         return excel.xlsx_response(content, f"{filename or title}.xlsx")
     page = paginate(request, items, per_page)
@@ -513,6 +523,7 @@ def training_detail(request, pk):
     return render(request, "cadres/training_detail.html", {
         "tc": tc, "page": _listing_page(request, attendances), "tab": "training", "may_change": may_change,
         "form": form, "tickable": tickable, "query": query_without_page(request),
+        "may_change_class": may_change and TrainingClass.objects.for_user(user, CHANGE).filter(pk=tc.pk).exists(),
     })
 
 
