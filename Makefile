@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres bench demo clean
+.PHONY: setup run test test-sqlite test-postgres lint-imports bench demo clean
 
 setup: $(BIN)/.installed dangjian/static/vendor/.installed
 
@@ -30,6 +30,9 @@ test: setup
 
 test-sqlite: setup
 	$(BIN)/python -m pytest -q
+
+lint-imports: setup
+	$(BIN)/lint-imports --no-cache
 
 bench: setup
 	$(BIN)/python scripts/bench.py $(BENCH)

@@ -1,17 +1,19 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from dangjian.core import roles
+
 
 class User(AbstractUser):
     """A person who logs in. The role and the organisation together fix the data scope."""
 
     class Role(models.TextChoices):
-        COUNTY_ADMIN = "county_admin", "县委组织部管理员"
-        ORGANISER = "organiser", "乡镇（街道）党（工）委组织员"
-        SECRETARY = "secretary", "党支部书记"
-        MEMBER = "member", "党员"
-        # The discipline office (纪检监察): sees and keeps only the 四风 register (dangjian.governance).
-        DISCIPLINE = "discipline", "纪检监察（四风案件）"
+        # The names and labels are the role policy's (dangjian.core.roles).
+        COUNTY_ADMIN = roles.COUNTY_ADMIN, roles.ROLE_LABELS[roles.COUNTY_ADMIN]
+        ORGANISER = roles.ORGANISER, roles.ROLE_LABELS[roles.ORGANISER]
+        SECRETARY = roles.SECRETARY, roles.ROLE_LABELS[roles.SECRETARY]
+        MEMBER = roles.MEMBER, roles.ROLE_LABELS[roles.MEMBER]
+        DISCIPLINE = roles.DISCIPLINE, roles.ROLE_LABELS[roles.DISCIPLINE]
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.MEMBER)
     organization = models.ForeignKey(
@@ -38,7 +40,7 @@ class User(AbstractUser):
 
     @property
     def is_county_admin(self) -> bool:
-        return self.is_superuser or self.role == self.Role.COUNTY_ADMIN
+        return roles.is_county_admin(self)
 
     @property
     def may_view_full_pii(self) -> bool:

@@ -15,7 +15,8 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core.files import AttachmentBase
-from dangjian.core.scope import VIEW, ScopedQuerySet
+from dangjian.core import roles
+from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
 from dangjian.register.models import Division, Organization
 from dangjian.register.vocab import VILLAGE_LEVEL
 
@@ -24,15 +25,12 @@ from .vocab import (
     ServiceLevel, StepKind,
 )
 
-# Who works with the governance registers. The discipline office's role is added to accounts' roles
-# (``discipline``); it sees only the 四风 register.
-STAFF_ROLES = ("county_admin", "organiser", "secretary")
-DISCIPLINE_ROLE = "discipline"
-CASE_ROLES = ("county_admin", DISCIPLINE_ROLE)
-
-
-def role_of(user) -> str:
-    return "county_admin" if user.is_superuser else user.role
+# Who works with the governance registers (role names from the role policy, core.roles). The
+# discipline office's role sees only the 四风 register; the county admin keeps it too.
+STAFF_ROLES = roles.STAFF_ROLES
+DISCIPLINE_ROLE = roles.DISCIPLINE
+CASE_ROLES = roles.COUNTY_ROLES + roles.DISCIPLINE_ROLES
+role_of = roles.role_of
 
 
 def user_division_path(user) -> str | None:
@@ -58,7 +56,7 @@ class OrgScopedQuerySet(ScopedQuerySet):
         path = user.scope_path
         if path is None or user.role not in STAFF_ROLES:
             return self.none()
-        return self.filter(**{f"{self.org_field}__path__startswith": path})
+        return self.filter(subtree_q(path, via=self.org_field))
 
 
 class DivisionScopedQuerySet(ScopedQuerySet):

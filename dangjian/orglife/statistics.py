@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 
 from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock
+from dangjian.core.scope import subtree_q
 
 from . import compliance
 from .models import Activity, Base, Booking, Review
@@ -27,7 +28,7 @@ def _ratio(met: int, required: int):
 
 
 def organisational_life(org, as_of, date_from, date_to) -> dict:
-    in_org = (lambda field: Q(**{f"{field}__path__startswith": org.path})) if org is not None else (lambda field: Q())
+    in_org = (lambda field: subtree_q(org, field)) if org is not None else (lambda field: Q())
     counts = dict(
         Activity.objects.filter(in_org("organization"), date__gte=date_from, date__lte=date_to)
         .values_list("activity_type").annotate(n=Count("id")).order_by()

@@ -46,7 +46,7 @@ def divisions(org, as_of, date_from=None, date_to=None) -> dict:
     """Divisions in the subtree of the organisation's 所在行政区划, itself included; 县/县级市/区 are not counted."""
     qs = Division.objects.all()
     if org is not None:
-        qs = qs.filter(path__startswith=org.division.path)
+        qs = qs.in_subtree(org.division)
     counts = qs.aggregate(**{key: Count("pk", filter=Q(category=category)) for category, key in DIVISION_STAT_KEYS.items()})
     result = {key: counts[key] for key in DIVISION_STAT_KEYS.values()}
     result["community"] = result["urban_community"] + result["village_to_community"]
@@ -62,7 +62,7 @@ def organizations(org, as_of, date_from=None, date_to=None) -> dict:
     """
     qs = Organization.objects.grassroots().filter(is_active=True)
     if org is not None:
-        qs = qs.filter(path__startswith=org.path)
+        qs = qs.in_subtree(org)
     aggregates = {key: Count("pk", filter=Q(org_type=org_type)) for org_type, key in ORG_STAT_KEYS.items()}
     aggregates["two_new"] = Count("pk", filter=Q(unit_type__in=TWO_NEW_UNIT_TYPES))
     counts = qs.aggregate(**aggregates)

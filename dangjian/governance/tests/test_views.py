@@ -90,6 +90,8 @@ def test_the_discipline_role_sees_only_its_register_in_its_scope(client, county,
     FourWindsCase.objects.create(case_no="本镇案件", division=county["village"], category="腐败", opened_on=DAY)
     FourWindsCase.objects.create(case_no="街道案件", division=county["community"], category="腐败", opened_on=DAY)
     client.force_login(discipline)
+    home = client.get(reverse("core:home")).content.decode()
+    assert "四风案件登记簿" in home and "村社治理" not in home
     page = client.get(reverse("governance:cases")).content.decode()
     assert "本镇案件" in page and "街道案件" not in page
     for name in ("matters", "disputes", "requests"):
