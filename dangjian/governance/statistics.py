@@ -92,6 +92,9 @@ def _scoped(org):
 
 
 def _has_data(org, date_to) -> bool:
+    """Whether any matter, dispute, service request or 四风 case was recorded in the scope by ``date_to``:
+    the work report leaves the block's figures blank otherwise (the county's service catalogue alone
+    is not data of a township or village)."""
     matters_q, division_q = _scoped(org)
     return (Matter.objects.filter(matters_q, opened_on__lte=date_to).exists()
             or Dispute.objects.filter(division_q, accepted_on__lte=date_to).exists()
