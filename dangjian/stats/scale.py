@@ -34,15 +34,23 @@ def best_ms(fn, runs: int) -> float:
     return best
 
 
-def floor_members(path: str, as_of: datetime.date) -> dict:
-    """The floor: the member figures of ``register.statistics.members`` in one hand-written statement."""
+SUBTREE_FORMS = {
+    "any": "organization_id = ANY(ARRAY(SELECT id FROM register_organization WHERE path LIKE %(like)s))",
+    "in": "organization_id IN (SELECT id FROM register_organization WHERE path LIKE %(like)s)",
+}
+
+
+def floor_members(path: str, as_of: datetime.date, form: str = "any") -> dict:
+    """The floor: the member figures of ``register.statistics.members`` in one hand-written statement
+    (``form``: the subtree as ``= ANY(ARRAY(subquery))`` or as ``IN (subquery)``; the bench takes the
+    faster of the two for each level)."""
     born = {low: register_statistics.born_by(as_of, low) for _k, low, _h in AGE_BANDS if low is not None}
     eras = [end for _k, end in register_statistics.JOIN_ERAS if end is not None]
     cols = [
         "count(*)", "count(*) FILTER (WHERE full_on <= %(as_of)s)", "count(*) FILTER (WHERE sex = '女')",
         "count(*) FILTER (WHERE education = ANY(%(college)s))", "count(*) FILTER (WHERE is_floating)",
-        "count(*) FILTER (WHERE organization_id = ANY(ARRAY(SELECT id FROM register_organization "
-        "WHERE path LIKE %(like)s AND unit_type = ANY(%(two_new)s))))",
+        "count(*) FILTER (WHERE organization_id IN (SELECT id FROM register_organization "
+        "WHERE path LIKE %(like)s AND unit_type = ANY(%(two_new)s)))",
         "count(*) FILTER (WHERE under_party_probation)",
         *[f"count(*) FILTER (WHERE birth_date <= '{d.isoformat()}')" for d in born.values()],
         *[f"count(*) FILTER (WHERE joined_on < '{d.isoformat()}')" for d in eras],
@@ -50,8 +58,7 @@ def floor_members(path: str, as_of: datetime.date) -> dict:
         *[f"count(*) FILTER (WHERE occupation = '{v}')" for v in Occupation.values],
     ]
     sql = (f"SELECT status, ethnicity, {', '.join(cols)} FROM register_member "
-           "WHERE organization_id = ANY(ARRAY(SELECT id FROM register_organization WHERE path LIKE %(like)s)) "
-           "AND status IN ('正常', '停止党籍') GROUP BY status, ethnicity")
+           f"WHERE {SUBTREE_FORMS[form]} AND status IN ('正常', '停止党籍') GROUP BY status, ethnicity")
     with connection.cursor() as cursor:
         cursor.execute(sql, {"as_of": as_of, "college": list(COLLEGE_OR_ABOVE), "like": path + "%",
                              "two_new": list(TWO_NEW_UNIT_TYPES)})
@@ -91,7 +98,7 @@ def run(report) -> None:
         n = Member.objects.in_subtree(org).count()
         whole = best_ms(lambda: compute_party_stats(org, as_of), runs)
         block = best_ms(lambda: register_statistics.members(org, as_of), runs)
-        floor = best_ms(lambda: floor_members(org.path, as_of), runs)
+        floor = min(best_ms(lambda: floor_members(org.path, as_of, form), runs) for form in SUBTREE_FORMS)
         same = _comparable(register_statistics.members(org, as_of)) == floor_members(org.path, as_of)
         note = f"{n:,}名党员；最优{runs}次" + ("" if same else "；与下限数字不符！")
         report(f"规模：{label} party_stats（全部统计块）", whole, "ms", note=note)
