@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import time
 
 from django.db import connection
@@ -106,3 +107,27 @@ def run(report) -> None:
         report(f"规模：{label} 手写单条SQL下限", floor, "ms", note=note)
         report(f"规模：{label} party_stats ÷ 下限", round(whole / floor, 2), "×")
         report(f"规模：{label} 党员统计块 ÷ 下限", round(block / floor, 2), "×")
+    member_list(report, city, runs)
+
+
+def member_list(report, city, runs: int) -> None:
+    """The member list's first page at city scale, as the city's administrator (server time, best of runs),
+    with the count the page shows (约 when estimated) and the exact count's own cost beside it."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from dangjian.core.benchdata import bench_admin
+    from dangjian.register.models import Member
+
+    client = Client()
+    client.force_login(bench_admin("bench_scale_admin", city, "演算市管理员"))
+    url = reverse("register:member_list")
+    for label, params in (("全市", {}), ("全市按姓名筛选（结果很少）", {"q": f"{PREFIX}党员12345"})):
+        response = client.get(url, params)
+        shown = re.search(r"共 (.*?)<strong>(\d+)</strong> 名党员", response.content.decode())
+        total, estimated = (int(shown[2]), "约" in shown[1]) if shown else (0, False)
+        page_ms = best_ms(lambda: client.get(url, params), runs)
+        report(f"规模：党员列表第1页，{label}", page_ms, "ms",
+               note=f"状态码{response.status_code}；显示{'约' if estimated else ''}{total:,}名；最优{runs}次")
+    exact_ms = best_ms(lambda: Member.objects.in_subtree(city).filter(status="正常").count(), runs)
+    report("规模：其中若精确计数（全市 COUNT(*)）", exact_ms, "ms", note="列表已不再执行")

@@ -39,3 +39,22 @@ def test_the_planner_estimate_is_postgresqls_and_none_elsewhere(county, make_mem
         assert isinstance(estimate, int) and estimate >= 0
     else:
         assert estimate is None
+
+
+def test_with_many_organisations_the_filter_lists_the_upper_levels_but_accepts_any(
+        users, county, make_member, client_for, monkeypatch):
+    from dangjian.register import forms
+
+    make_member(county["village_branch"], name="支部党员")
+    client = client_for(users["admin"])
+    branch = county["village_branch"]
+    option = f'<option value="{branch.pk}"'
+    assert option in client.get(LIST).content.decode()  # few organisations: every one listed
+    monkeypatch.setattr(forms, "ORG_OPTIONS_MAX", 1)
+    monkeypatch.setattr(forms, "ORG_OPTIONS_DEPTH", 1)
+    page = client.get(LIST).content.decode()
+    assert option not in page and f'<option value="{county["town_committee"].pk}"' in page
+    chosen = client.get(LIST, {"org": branch.pk})
+    assert chosen.status_code == 200 and option in chosen.content.decode()
+    assert "支部党员" in [m.name for m in chosen.context["page"].object_list]
+    assert {m.organization_id for m in chosen.context["page"].object_list} == {branch.pk}
