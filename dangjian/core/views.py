@@ -192,17 +192,12 @@ def _audit_queryset(request):
     role = roles.role_of(user)
     is_admin = user.is_county_admin
     data = form.cleaned_data if form.is_valid() else {}
-    qs = AuditLog.objects.all()
     if not is_admin:
         if role not in roles.LOCAL_STAFF_ROLES or user.scope_path is None:
             raise PermissionDenied("操作日志仅限县委组织部管理员查看")
         if not (data.get("object_type") and data.get("object_id")):
             raise PermissionDenied("操作日志仅限县委组织部管理员查看；您可以在本范围内的组织、党员页面查看其修改记录")
-        qs = qs.filter(scope_path__startswith=user.scope_path)
-    elif user.scope_path and not user.is_superuser:
-        # A county admin reads everything recorded in the county, and the county-wide rows
-        # (settings, divisions, users) that carry no organisation path.
-        qs = qs.filter(Q(scope_path__startswith=user.scope_path) | Q(scope_path=""))
+    qs = AuditLog.objects.for_user(user, "view")
     if data.get("actor"):
         qs = qs.filter(actor_name__contains=data["actor"].strip())
     if data.get("action"):

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import roles
-from dangjian.core.roles import STAFF_ROLES, SUPERVISOR_ROLES
-from dangjian.core.scope import is_in_subtree
+from dangjian.core.roles import STAFF_ROLES
+from dangjian.core.scope import ACT_FOR, CHANGE
 from dangjian.core import audit
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
@@ -45,21 +45,19 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 
 # --- Who may act --------------------------------------------------------------------------------
 
-def _covers(user, org, allowed) -> bool:
-    if org is None:
-        return False
-    if user.is_superuser:
-        return True
-    return user.role in allowed and is_in_subtree(org, user.scope_path)
+def _in_scope(user, org, action) -> bool:
+    return org is not None and Organization.objects.for_user(user, action).filter(pk=org.pk).exists()
 
 
 def is_committee_over(user, org) -> bool:
-    """A county admin or a township organiser whose subtree holds ``org`` (the grassroots committee)."""
-    return user is None or _covers(user, org, SUPERVISOR_ROLES)
+    """A county admin or a township organiser whose subtree holds ``org`` (the grassroots committee):
+    the organisations the user may change."""
+    return user is None or _in_scope(user, org, CHANGE)
 
 
 def is_staff_over(user, org) -> bool:
-    return user is None or _covers(user, org, STAFF_ROLES)
+    """The organisation's own staff or the staff above it: the organisations the user acts for."""
+    return user is None or _in_scope(user, org, ACT_FOR)
 
 
 def _require(allowed: bool, message: str) -> None:
