@@ -19,6 +19,7 @@ and on its AppConfig:
 - ``audit_labels: AuditLabels``: how its object types and change keys read in the audit log
   (``audit_object_type_labels()``, ``audit_field_labels()``).
 - ``home_shortcuts: list[HomeShortcut]``: its buttons on the home page (``home_shortcuts_for(user)``).
+- ``home_panels: list[HomePanel]``: its blocks of the home page (``home_panels_for(user, today)``).
 
 Role names and sets come from ``dangjian.core.roles``; "in the subtree of" from ``dangjian.core.scope``.
 """
@@ -164,6 +165,24 @@ class HomeShortcut:
     url_args: Optional[Callable[[Any], Optional[tuple]]] = None
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A block of the home page, contributed by an app.
+
+    ``template`` is included in the page; ``context(user, today) -> dict | None`` adds its keys to the
+    page's context (None or no callable: nothing added; keys must not clash across panels).
+    ``placement``: "top" (full width, above the shortcuts) or "side" (beside the 常用功能 card).
+    ``owns_shortcuts``: the panel shows the shortcuts itself (the member's card), so the page does not.
+    """
+
+    template: str
+    context: Optional[Callable[[Any, datetime.date], Optional[dict]]] = None
+    roles: tuple[str, ...] = STAFF_ROLES
+    order: int = 50
+    placement: str = "top"
+    owns_shortcuts: bool = False
+
+
 def _app_attr(name: str) -> list:
     return [(cfg, getattr(cfg, name)) for cfg in domain_apps() if getattr(cfg, name, None) is not None]
 
@@ -185,6 +204,18 @@ def audit_field_labels() -> tuple[dict[str, str], dict[str, str]]:
         overrides.update(labels.field_overrides)
         extra.update(labels.fields)
     return overrides, extra
+
+
+def home_panels_for(user, today: datetime.date) -> tuple[list[HomePanel], dict]:
+    """The user's home-page panels in ``order``, and the context they add to the page."""
+    role = role_of(user)
+    panels = sorted((p for _cfg, panels in _app_attr("home_panels") for p in panels if role in p.roles),
+                    key=lambda p: p.order)
+    context: dict = {}
+    for p in panels:
+        if p.context is not None:
+            context.update(p.context(user, today) or {})
+    return panels, context
 
 
 def home_shortcuts_for(user) -> list[dict]:
