@@ -53,7 +53,7 @@ ROLES = {
     "demo_organiser": (DESKTOP, ORGANISER_PAGES),
     "demo_street": (DESKTOP, ORGANISER_PAGES),
     "demo_secretary": (DESKTOP, STAFF_PAGES + ["/recruitment/overrides/"]),
-    "demo_member": (PHONE, ["/", "/notifications/me/", "/notifications/me/transfer/", "/notifications/"]),
+    "demo_member": (PHONE, ["/", "/me/", "/me/transfer/", "/notifications/"]),
 }
 # From these lists, also open the first record they link to (a link whose address matches).
 FOLLOW = {
