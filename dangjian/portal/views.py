@@ -14,9 +14,16 @@ from django.views.decorators.http import require_POST
 from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.core.rules import get_setting
+from dangjian.core.scope import CALENDAR, VIEW
 from dangjian.core.views_helpers import form_action, htmx_redirect
 from dangjian.notifications import rules, services
 from dangjian.notifications.models import ContactWarning, Message, SmsOptOut
+from dangjian.orglife.models import Activity, Booking
+from dangjian.register.models import Member
+from dangjian.transfers import services as transfer_services
+from dangjian.transfers.forms import MemberStartForm
+from dangjian.transfers.models import Transfer
+from dangjian.transfers.services import transfer_history
 
 _redirect = htmx_redirect
 
@@ -24,31 +31,24 @@ _redirect = htmx_redirect
 def _member_of(user):
     if not roles.is_member(user) or not user.member_id:
         raise PermissionDenied("“我的”页面供党员本人使用")
-    from dangjian.register.models import Member
-
-    return Member.objects.select_related("organization").get(pk=user.member_id)
+    return Member.objects.for_user(user, VIEW).select_related("organization").get(pk=user.member_id)
 
 
-def _upcoming_activities(member, today):
-    """The member's organisation's activities from today on (组织生活 records and approved base bookings)."""
+def _upcoming_activities(user, today):
+    """The member's branch's activities from today on (组织生活 records and approved base bookings),
+    through the scope rule ``calendar``."""
     items = []
-    if apps.is_installed("dangjian.orglife"):
-        Activity = apps.get_model("orglife", "Activity")
-        for a in Activity.objects.filter(organization_id=member.organization_id, date__gte=today).order_by("date", "start_time")[:5]:
-            items.append({"date": a.date, "time": a.start_time, "title": f"{a.get_activity_type_display()}：{a.topic}",
-                          "place": a.place_display})
-        Booking = apps.get_model("orglife", "Booking")
-        for b in (Booking.objects.filter(organization_id=member.organization_id, date__gte=today, status="approved")
-                  .select_related("base").order_by("date", "start_time")[:5]):
-            items.append({"date": b.date, "time": b.start_time, "title": b.purpose, "place": b.base.name})
+    for a in Activity.objects.for_user(user, CALENDAR).filter(date__gte=today).order_by("date", "start_time")[:5]:
+        items.append({"date": a.date, "time": a.start_time, "title": f"{a.get_activity_type_display()}：{a.topic}",
+                      "place": a.place_display})
+    for b in (Booking.objects.for_user(user, CALENDAR).filter(date__gte=today, status="approved")
+              .select_related("base").order_by("date", "start_time")[:5]):
+        items.append({"date": b.date, "time": b.start_time, "title": b.purpose, "place": b.base.name})
     return sorted(items, key=lambda i: (i["date"], i["time"]))[:6]
 
 
 @login_required
 def me(request):
-    from dangjian.transfers.models import Transfer
-    from dangjian.transfers.services import transfer_history
-
     member = _member_of(request.user)
     today = timezone.localdate()
     anchor = member.joined_on
@@ -63,7 +63,7 @@ def me(request):
     return render(request, "portal/me.html", {
         "m": member, "today": today, "birthday": birthday, "birthday_years": years, "anchor": anchor,
         "is_today": birthday == today, "standing": rules.party_standing_years(member.full_on, today),
-        "is_full": member.is_full_on(today), "activities": _upcoming_activities(member, today),
+        "is_full": member.is_full_on(today), "activities": _upcoming_activities(request.user, today),
         "transfer": current, "transfer_history": transfer_history(current) if current else [],
         "older_transfers": transfers[1:], "my_messages": my_messages,
         "opted_out": SmsOptOut.objects.filter(member=member).exists(),
@@ -84,9 +84,6 @@ def me_sms(request):
 @login_required
 def me_transfer(request):
     """The member asks for their own transfer; the branch and the committee take it from there."""
-    from dangjian.transfers import services as transfer_services
-    from dangjian.transfers.forms import MemberStartForm
-
     member = _member_of(request.user)
     form = MemberStartForm(request.POST or None)
     return form_action(

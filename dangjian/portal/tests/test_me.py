@@ -57,3 +57,24 @@ def test_the_member_opts_out_of_birthday_sms(users, client_for):
     c = client_for(users["member"])
     c.post(reverse("portal:me_sms"), {"receive": "0"})
     assert "恢复接收政治生日短信" in c.get(reverse("portal:me")).content.decode()
+
+
+def test_the_member_sees_their_own_branch_calendar_and_no_other(users, county, client_for):
+    import datetime
+
+    from dangjian.core.scope import CALENDAR
+    from dangjian.orglife.models import Activity
+
+    day = timezone.localdate() + datetime.timedelta(days=3)
+
+    def activity(org, topic):
+        return Activity.objects.create(organization=org, activity_type="主题党日", date=day,
+                                       start_time=datetime.time(9), end_time=datetime.time(10), host="书记",
+                                       topic=topic, recorded_on=timezone.localdate())
+
+    own = activity(county["village_branch"], "本支部主题党日")
+    activity(county["firm_branch"], "别的支部主题党日")
+    assert list(Activity.objects.for_user(users["member"], CALENDAR)) == [own]
+    assert not Activity.objects.for_user(users["member"], "view").exists()  # the staff pages stay closed
+    html = client_for(users["member"]).get(reverse("portal:me")).content.decode()
+    assert "本支部主题党日" in html and "别的支部主题党日" not in html
