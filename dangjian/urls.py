@@ -12,11 +12,13 @@ urlpatterns = [
     path("transfers/", include("dangjian.transfers.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("me/", include("dangjian.portal.urls")),
+    path("governance/", include("dangjian.governance.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("cadres/", include("dangjian.cadres.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
     path("reports/", include("dangjian.reports.urls")),
     path("api/", include("dangjian.api.urls")),
+    path("", include("dangjian.api.health_urls")),
     path("", include("dangjian.core.urls")),
 ]
