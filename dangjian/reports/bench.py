@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core import benchdata
+from dangjian.register import benchdata
 from dangjian.core.demo import ensure_demo_county
 
 RUNS = 3
