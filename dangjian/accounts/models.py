@@ -3,6 +3,7 @@ from django.db import models
 
 from dangjian.core import roles
 from dangjian.core.scope import ScopedQuerySet
+from dangjian.core.tree import STEP
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -13,6 +14,12 @@ class UserQuerySet(ScopedQuerySet):
         if user.role != roles.COUNTY_ADMIN or user.scope_path is None:
             return self.none()
         return self.in_subtree(user.scope_path)
+
+    def staff_over(self, org):
+        """Active organisers and secretaries whose organisation is ``org`` or above it (not the county
+        administrators): whom the platform tells about the organisation's business."""
+        paths = [org.path[:i] for i in range(STEP, len(org.path) + 1, STEP)]
+        return self.filter(is_active=True, role__in=roles.LOCAL_STAFF_ROLES, organization__path__in=paths)
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from dangjian.core import roles
 from dangjian.core.roles import STAFF_ROLES
 from dangjian.core.scope import ACT_FOR, CHANGE
-from dangjian.core import audit
+from dangjian.core import audit, extensions
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.register import services as register_services
@@ -120,9 +120,8 @@ def _record(actor: Actor, transfer: Transfer, before: dict, note: str = "", acti
 def _notify_on_commit(users_of_orgs, member, text: str, kind: str, ref: str) -> None:
     """After commit: an in-app message to the staff of the given organisations and to the member."""
     def send():
-        from dangjian.notifications.services import notify_staff_and_member
-
-        notify_staff_and_member(orgs=users_of_orgs, member=member, kind=kind, text=text, ref=ref, day=today())
+        extensions.send_notice(extensions.Notice(kind=kind, text=text, ref=ref, day=today(),
+                                                 organizations=tuple(users_of_orgs), member=member))
 
     transaction.on_commit(send)
 
@@ -561,15 +560,9 @@ def last_dates(record: FloatingRecord) -> dict[str, datetime.date]:
     for row in record.contacts.values("kind").annotate(last=Max("on")).order_by():
         result[row["kind"]] = max(result[row["kind"]], row["last"])
     if record.member_id is not None:
-        try:
-            from dangjian.orglife.models import Attendance
-        except ImportError:  # pragma: no cover - orglife is part of the platform
-            Attendance = None
-        if Attendance is not None:
-            last = (Attendance.objects.filter(member_id=record.member_id, status="present")
-                    .aggregate(last=Max("activity__date"))["last"])
-            if last is not None:
-                result["orglife"] = max(result["orglife"], last)
+        last = extensions.last_participation(record.member_id)
+        if last is not None:
+            result["orglife"] = max(result["orglife"], last)
     return result
 
 
