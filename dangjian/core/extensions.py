@@ -253,6 +253,7 @@ def home_shortcuts_for(user) -> list[dict]:
 FORBIDDEN_INDICATOR_SOURCES = (
     "login", "logon", "signin", "session", "click", "upload", "attachment", "pageview", "page_view", "visit_log",
     "auditlog", "audit_log", "usage", "app_use", "登录", "点击", "上传", "浏览", "访问次数", "使用次数", "在线时长",
+    "活跃度", "打卡",
 )
 
 
