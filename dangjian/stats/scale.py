@@ -1,7 +1,7 @@
 """``make bench-scale`` (``make bench BENCH=scale``): ``party_stats`` of a city of 1,000,000 members
 against a hand-written single-statement floor (issue 15). PostgreSQL only (the city is loaded by COPY).
 
-The city comes from ``core.benchdata.load_city`` (10 counties × 20 townships × 50 branches,
+The city comes from ``register.benchdata.load_city`` (10 counties × 20 townships × 50 branches,
 ``BENCH_SCALE_MEMBERS`` members, default 1,000,000). For a township, a county and the city it
 prints, best of ``BENCH_SCALE_RUNS`` (default 5): the whole ``party_stats`` (every app's block),
 the register's ``members`` block alone, the floor (one SQL statement computing the same member
@@ -78,7 +78,7 @@ def _comparable(block: dict) -> dict:
 
 
 def run(report) -> None:
-    from dangjian.core.benchdata import load_city
+    from dangjian.register.benchdata import load_city
     from dangjian.register.models import Member, Organization
 
     if connection.vendor != "postgresql":
@@ -116,7 +116,7 @@ def member_list(report, city, runs: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from dangjian.core.benchdata import bench_admin
+    from dangjian.register.benchdata import bench_admin
     from dangjian.register.models import Member
 
     client = Client()
