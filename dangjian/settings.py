@@ -166,6 +166,8 @@ DANGJIAN_TRUST_X_FORWARDED_FOR = env_bool("DANGJIAN_TRUST_X_FORWARDED_FOR", Fals
 
 # Uploaded workbooks: refused above this size with a message naming the limit.
 DANGJIAN_UPLOAD_MAX_BYTES = env_int("DANGJIAN_UPLOAD_MAX_MB", 50) * 1024 * 1024
+# Address-space limit of the child process that reads an uploaded workbook (dangjian/roster/guard.py).
+DANGJIAN_WORKBOOK_MEMORY_MB = env_int("DANGJIAN_WORKBOOK_MEMORY_MB", 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

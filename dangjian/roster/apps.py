@@ -8,3 +8,7 @@ class RosterConfig(AppConfig):
     label = "roster"
     verbose_name = "名册导入导出"
     nav_items: list = [NavItem("名册导入导出", "roster:import", roles=("county_admin", "organiser"), order=80)]
+
+    def ready(self):
+        # Declares the rule settings (the workbook row limit) at start-up.
+        from . import rules  # noqa: F401

@@ -1,0 +1,14 @@
+"""Rule settings of the roster workbook engine."""
+from __future__ import annotations
+
+from dangjian.core.rules import RuleParameter, declare
+
+MAX_ROWS_KEY = "roster.max_rows"
+
+declare(
+    RuleParameter(
+        MAX_ROWS_KEY, "名册工作表最多行数（含标题行；超过即拒绝读取，防止恶意构造的工作簿拖垮服务器）", int, 200_000,
+        "本平台（安全限制）：每个工作表有数据的行不得超过此数；更大的名册请拆成几个工作簿分批导入",
+        minimum=1_000, maximum=1_000_000,
+    ),
+)
