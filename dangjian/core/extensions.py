@@ -10,6 +10,8 @@ Each app under ``dangjian`` may provide, by convention, any of these modules:
 - ``<app>/bench.py``  ``run(report) -> None``: measures the app's figures for ``make bench``;
   ``report(label, value, unit="ms", note="")`` prints one line.
 - ``<app>/reminders.py``  ``daily_reminders(day) -> Iterable[Reminder]``: what the daily job tells whom.
+- ``<app>/indicators.py``  ``INDICATORS: list[ComputedIndicator]``: assessment indicators computed from
+  the app's records (see the section at the end of this file).
 
 and on its AppConfig a ``nav_items`` list of ``NavItem`` for the top menu.
 """
@@ -101,3 +103,150 @@ def nav_items_for(user) -> list[NavItem]:
     role = "county_admin" if user.is_superuser else getattr(user, "role", "")
     items = [i for cfg in domain_apps() for i in getattr(cfg, "nav_items", []) if role in i.roles]
     return sorted(items, key=lambda i: i.order)
+
+
+# --- Computed indicators (issue 12: assessment) ------------------------------------------------
+#
+# ``<app>/indicators.py`` may provide ``INDICATORS: list[ComputedIndicator]``: figures an assessment
+# plan can score automatically from the platform's own records (organisational-life compliance,
+# recruitment steps on time …). The assessment app lists them with ``computed_indicators()``; no
+# provider imports the assessment app. An indicator measures the work, never the use of the
+# platform: one whose ``source`` is logins, clicks, uploads, page views or app use is refused when
+# it is defined (the 2024 rules against busywork, 整治形式主义为基层减负).
+
+FORBIDDEN_INDICATOR_SOURCES = (
+    "login", "logon", "signin", "session", "click", "upload", "attachment", "pageview", "page_view", "visit_log",
+    "auditlog", "audit_log", "usage", "app_use", "登录", "点击", "上传", "浏览", "访问次数", "使用次数", "在线时长",
+)
+
+
+class IndicatorSourceRefused(ValueError):
+    """An indicator defined on logins, clicks, uploads or app use."""
+
+
+def refuse_busywork_source(label: str, source: str) -> None:
+    """Raise ``IndicatorSourceRefused`` (a Chinese message naming the indicator) when ``source`` counts
+    logins, clicks, uploads or use of the platform."""
+    text = (source or "").lower()
+    hit = next((w for w in FORBIDDEN_INDICATOR_SOURCES if w in text), None)
+    if hit is not None:
+        raise IndicatorSourceRefused(
+            f"指标“{label}”的数据来源“{source}”统计的是登录、点击、上传或平台使用情况，"
+            "不得作为考核指标（为基层减负：不以留痕代替实绩）")
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """One organisation's value: ``numerator`` of ``denominator`` (rate None when nothing was due)."""
+
+    numerator: int = 0
+    denominator: int = 0
+
+    @property
+    def rate(self) -> Optional[float]:
+        return round(self.numerator / self.denominator, 4) if self.denominator else None
+
+    def __add__(self, other: "IndicatorValue") -> "IndicatorValue":
+        return IndicatorValue(self.numerator + other.numerator, self.denominator + other.denominator)
+
+
+@dataclass(frozen=True)
+class IndicatorRecord:
+    """One record behind a value, for the drill-down: what it is, its day, whether it counted and why."""
+
+    label: str
+    day: Optional[datetime.date]
+    counted: bool
+    note: str = ""
+    organization: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ComputedIndicator:
+    """An indicator computed from the platform's records.
+
+    ``compute(orgs, date_from, date_to)`` returns ``{org.id: IndicatorValue}`` for each organisation
+    of ``orgs`` over its whole subtree (use ``rollup_by_path``: a few grouped queries, never one per
+    organisation). ``records(org, date_from, date_to)`` lists the records behind ``org``'s value.
+    ``formula`` is the text shown beside the score; ``source`` names what is counted (model labels),
+    and is refused when it is logins, clicks, uploads or app use.
+    """
+
+    key: str
+    label: str
+    formula: str
+    source: str
+    compute: Callable[..., dict]
+    records: Callable[..., list]
+    order: int = 50
+
+    def __post_init__(self):
+        refuse_busywork_source(self.label, self.source)
+
+
+def computed_indicators() -> list[ComputedIndicator]:
+    found = [i for m in app_modules("indicators") for i in getattr(m, "INDICATORS", [])]
+    return sorted(found, key=lambda i: (i.order, i.key))
+
+
+def computed_indicator(key: str) -> Optional[ComputedIndicator]:
+    return next((i for i in computed_indicators() if i.key == key), None)
+
+
+def rollup_by_path(orgs, rows) -> dict:
+    """Sum ``(path, numerator, denominator)`` rows into each organisation of ``orgs`` whose subtree holds
+    the path. Cost: rows × tree depth dictionary look-ups."""
+    from dangjian.core.tree import STEP
+
+    by_path = {o.path: o.id for o in orgs}
+    out = {o.id: IndicatorValue() for o in orgs}
+    for path, num, den in rows:
+        if not path:
+            continue
+        for end in range(STEP, len(path) + 1, STEP):
+            org_id = by_path.get(path[:end])
+            if org_id is not None:
+                out[org_id] = out[org_id] + IndicatorValue(num or 0, den or 0)
+    return out
+
+
+# --- Problems raised in one app, kept in another's ledger (issue 12: 整改台账) -------------------
+#
+# A domain app that raises a problem to be rectified (orglife's 调阅 rectification request, …) calls
+# ``problem_raised(RaisedProblem(...), actor=...)`` inside its own transaction; every receiver
+# registered with ``register_problem_receiver`` (the assessment app's ledger, from its
+# AppConfig.ready) records it in the same transaction. With no receiver installed nothing happens.
+# ``problem_answered(origin, text, day, actor=...)`` passes on the organisation's answer.
+
+@dataclass(frozen=True)
+class RaisedProblem:
+    source: str  # a 问题来源 of ledger-sheets.md: 考核, 督查, 巡察, 调阅, 述职评议, 其他
+    category: str  # a 问题类别: 组织生活, 发展党员, 党员管理, 阵地建设, 班子建设, 党费, 制度落实, 其他
+    organization_id: int
+    description: str
+    found_on: datetime.date
+    origin: str  # unique key of what raised it, e.g. "orglife.reviewcomment:12" (idempotence)
+    responsible: str = ""
+    deadline: Optional[datetime.date] = None
+
+
+_problem_receivers: list[Callable[..., Any]] = []
+_answer_receivers: list[Callable[..., Any]] = []
+
+
+def register_problem_receiver(on_raised: Callable[..., Any], on_answered: Optional[Callable[..., Any]] = None) -> None:
+    if on_raised not in _problem_receivers:
+        _problem_receivers.append(on_raised)
+    if on_answered is not None and on_answered not in _answer_receivers:
+        _answer_receivers.append(on_answered)
+
+
+def problem_raised(problem: RaisedProblem, *, actor) -> None:
+    for receiver in list(_problem_receivers):
+        receiver(problem, actor=actor)
+
+
+def problem_answered(origin: str, text: str, day: datetime.date, *, actor) -> None:
+    for receiver in list(_answer_receivers):
+        receiver(origin, text, day, actor=actor)

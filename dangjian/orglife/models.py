@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dangjian.core.booking import open_days_display
 from dangjian.core.files import AttachmentBase
 from dangjian.core.scope import VIEW, ScopedQuerySet
 from dangjian.core.tree import STEP
@@ -141,9 +142,7 @@ class Base(models.Model):
 
     @property
     def open_days_display(self) -> str:
-        from .vocab import WEEKDAY_LABELS
-
-        return "、".join(f"周{WEEKDAY_LABELS[d]}" for d in self.open_days if d in WEEKDAY_LABELS)
+        return open_days_display(self.open_days)
 
 
 class ActivityQuerySet(BranchScopedQuerySet):

@@ -11,6 +11,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from dangjian.core.booking import time_order_errors
 from dangjian.core.rules import RuleParameter, declare, get_setting
 
 from .vocab import ActivityType
@@ -176,9 +177,7 @@ def period_code(period: Period) -> str:
 # --- Record checks --------------------------------------------------------------------------
 
 def check_times(start: datetime.time | None, end: datetime.time | None) -> list[str]:
-    if start and end and end <= start:
-        return [f"结束时间{end:%H:%M}必须晚于开始时间{start:%H:%M}"]
-    return []
+    return time_order_errors(start, end)
 
 
 def check_held_not_future(day: datetime.date | None, today: datetime.date) -> list[str]:

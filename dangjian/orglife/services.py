@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import audit, extensions
+from dangjian.core import booking as booking_engine
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.rules import get_setting
@@ -386,6 +387,12 @@ def add_review_comment(activity: Activity, *, actor: Actor, kind: str, text: str
                                            author_name=actor.display_name)
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=comment, object_repr=f"{activity}：{comment.get_kind_display()}",
                  changes={"kind": [None, comment.get_kind_display()], "text": [None, text]})
+    if kind == CommentKind.RECTIFICATION:
+        # The rectification ledger (if installed) keeps it, in this transaction (core.extensions).
+        extensions.problem_raised(extensions.RaisedProblem(
+            source="调阅", category="组织生活", organization_id=activity.organization_id,
+            description=f"{activity}：{text}", found_on=timezone.localdate(comment.created_at),
+            origin=f"orglife.reviewcomment:{comment.pk}", responsible=""), actor=actor)
     return comment
 
 
@@ -401,6 +408,9 @@ def answer_review_comment(comment: ReviewComment, *, actor: Actor, answer: str) 
     comment.save()
     audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=comment,
                  object_repr=f"{comment.activity}：{comment.get_kind_display()}", changes={"answer": [before or None, answer]})
+    if comment.kind == CommentKind.RECTIFICATION:
+        extensions.problem_answered(f"orglife.reviewcomment:{comment.pk}", answer, timezone.localdate(comment.answered_at),
+                                    actor=actor)
     return comment
 
 
@@ -461,37 +471,12 @@ def update_base(base: Base, *, actor: Actor, **fields: Any) -> Base:
 
 def check_booking(base: Base, *, date, start_time, end_time, expected_count, purpose, day: datetime.date,
                   exclude_pk=None) -> None:
-    errors: dict[str, list[str]] = {"date": [], "end_time": [], "start_time": [], "expected_count": [], "purpose": []}
-    if not base.is_active:
-        errors["date"].append(f"“{base.name}”暂停开放，不接受预约")
-    if not date:
-        errors["date"].append("日期不能为空")
-    elif date < day:
-        errors["date"].append(f"不能预约已过去的日期（{date:%Y-%m-%d}）")
-    elif str(date.isoweekday()) not in base.open_days:
-        errors["date"].append(f"{date:%Y-%m-%d}是星期{'一二三四五六日'[date.weekday()]}，“{base.name}”开放日为{base.open_days_display}")
-    if not start_time or not end_time:
-        errors["end_time"].append("开始时间和结束时间不能为空")
-    else:
-        errors["end_time"] += rules.check_times(start_time, end_time)
-        if start_time < base.opens_at or end_time > base.closes_at:
-            errors["start_time"].append(
-                f"预约时间{start_time:%H:%M}-{end_time:%H:%M}超出“{base.name}”开放时间"
-                f"{base.opens_at:%H:%M}-{base.closes_at:%H:%M}")
-    if not expected_count or expected_count < 1:
-        errors["expected_count"].append("预计人数须大于0")
-    elif expected_count > base.capacity:
-        errors["expected_count"].append(f"预计人数{expected_count}人超过“{base.name}”可容纳人数{base.capacity}人")
-    if not (purpose or "").strip():
-        errors["purpose"].append("请填写活动内容")
-    if date and start_time and end_time and not errors["end_time"]:
-        overlapping = (Booking.objects.filter(base=base, date=date, status__in=HOLDING_STATUSES,
-                                              start_time__lt=end_time, end_time__gt=start_time)
-                       .exclude(pk=exclude_pk).select_related("organization").first())
-        if overlapping is not None:
-            errors["start_time"].append(
-                f"该时段已被预约：{overlapping.organization.name} {overlapping.date:%Y-%m-%d} "
-                f"{overlapping.start_time:%H:%M}-{overlapping.end_time:%H:%M}（{overlapping.get_status_display()}），请另选时段")
+    """The slot through the shared booking engine (dangjian.core.booking), plus the activity's content."""
+    errors = booking_engine.slot_errors(
+        base, holding=Booking.objects.filter(base=base, status__in=HOLDING_STATUSES).select_related("organization"),
+        date=date, start_time=start_time, end_time=end_time, expected_count=expected_count, day=day,
+        exclude_pk=exclude_pk, describe=lambda b: b.organization.name)
+    errors["purpose"] = [] if (purpose or "").strip() else ["请填写活动内容"]
     _raise_if(errors)
 
 
@@ -501,7 +486,7 @@ def book_base(base: Base, *, actor: Actor, organization: Organization, date, sta
     """A branch books a base for a time slot. The base row is locked first, so two requests for the same
     slot are serialised and the second sees the first's booking (on SQLite the IMMEDIATE transaction
     already serialises writers)."""
-    base = Base.objects.select_for_update().get(pk=base.pk)
+    base = booking_engine.lock(base)
     if organization.org_type not in BRANCH_TYPES:
         raise ValidationError({"organization": [f"预约须以党支部名义提出，“{organization.name}”是{organization.org_type}"]})
     check_booking(base, date=date, start_time=start_time, end_time=end_time, expected_count=expected_count,

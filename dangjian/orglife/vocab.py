@@ -50,7 +50,7 @@ class BookingStatus(models.TextChoices):
 # Bookings that hold their time slot.
 HOLDING_STATUSES = (BookingStatus.PENDING, BookingStatus.APPROVED, BookingStatus.HELD)
 
-WEEKDAY_LABELS = {"1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "日"}
+from dangjian.core.booking import WEEKDAY_LABELS  # noqa: E402  (one list for every bookable)
 
 # 六有: 有场所、有设施、有标志、有党旗、有资料、有制度.
 SIX_HAVES = [
