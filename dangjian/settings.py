@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.core.middleware.SuperuserOnlyAdminMiddleware",
+    "dangjian.core.middleware.AuditExportsMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"

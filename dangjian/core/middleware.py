@@ -11,3 +11,28 @@ class SuperuserOnlyAdminMiddleware:
         if request.path.startswith("/admin/") and request.user.is_authenticated and not request.user.is_superuser:
             raise Http404("页面不存在")
         return self.get_response(request)
+
+
+EXPORT_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+
+
+class AuditExportsMiddleware:
+    """Every export leaves an ``exported`` audit row: any successful answer that carries an .xlsx or
+    .docx file (``core.exports.record_export``). This is the one place exports are logged, so a new
+    export cannot forget it; a view that already wrote a more specific row sets ``response.audited``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code == 200 and response.get("Content-Type", "").startswith(EXPORT_TYPES)
+                and not getattr(response, "audited", False) and getattr(request, "user", None) is not None
+                and request.user.is_authenticated):
+            from .exports import record_export
+
+            record_export(request, response)
+        return response

@@ -265,7 +265,9 @@ def record_export(actor: Actor, *, scope_org, counts: dict[str, int]) -> AuditLo
     """The ``exported`` audit row: who took which part of the roster out of the platform."""
     scope = scope_org if scope_org is not None else getattr(actor.user, "organization", None)
     label = scope.name if scope is not None else "全部"
-    note = f"导出名册（{label}）：" + "，".join(f"{k}{v}行" for k, v in counts.items())
+    full = actor.user is None or getattr(actor.user, "may_view_full_pii", False)
+    note = (f"导出名册（{label}，{'含完整号码' if full else '号码已遮蔽'}）："
+            + "，".join(f"{k}{v}行" for k, v in counts.items()))
     return audit.record(actor=actor, action=AuditLog.Action.EXPORTED, object_type=WORKBOOK_OBJECT_TYPE,
                         object_repr=f"名册（{label}）"[:255], scope_path=scope.path if scope is not None else "",
                         note=note)

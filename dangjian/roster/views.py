@@ -212,7 +212,9 @@ def export(request):
         scope_org = get_for_user_or_404(Organization.objects, request.user, pk=pk)
     content = export_workbook(request.user, scope_org, actor=Actor.from_request(request))
     label = scope_org.name if scope_org else (request.user.organization.name if request.user.organization_id else "名册")
-    return xlsx_response(content, f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+    response = xlsx_response(content, f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+    response.audited = True  # export_workbook wrote the exported row
+    return response
 
 
 @login_required
