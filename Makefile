@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432
+PORT ?= 8000
 
 .PHONY: setup run test test-sqlite test-postgres bench demo clean
 
@@ -21,7 +22,8 @@ dangjian/static/vendor/.installed: package.json package-lock.json
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python scripts/supervise.py "$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)" \
+		"$(BIN)/python manage.py run_worker"
 
 test: setup
 	$(BIN)/python scripts/run_tests.py

@@ -26,6 +26,9 @@ def _test_environment(settings, tmp_path):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Background jobs run at once, in the test's thread (the worker tests start real workers).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.DANGJIAN_JOBS_DIR = tmp_path / "jobs"
     cache.clear()
     yield
     cache.clear()

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.transfers",
     "dangjian.notifications",
+    "django_tasks",
+    "django_tasks_db",
+    "dangjian.jobs",
 ]
 
 MIDDLEWARE = [
@@ -180,3 +183,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANGJIAN_LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (Django's task API, the django-tasks backport). The default keeps the queue in the
+# platform's own database (django-tasks-db; run `manage.py run_worker`). A county that outgrows one
+# machine sets DANGJIAN_TASKS_BACKEND to a dotted backend class (e.g. django_tasks_rq.RQBackend,
+# see README) and runs workers on other machines.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DANGJIAN_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Live progress files, uploaded inputs and results of jobs (shared storage when workers run elsewhere).
+DANGJIAN_JOBS_DIR = Path(os.environ.get("DANGJIAN_JOBS_DIR", VAR_DIR / "jobs"))
+# A running job refreshes its heartbeat this often; one silent for the lease has lost its worker.
+DANGJIAN_JOB_HEARTBEAT_SECONDS = env_int("DANGJIAN_JOB_HEARTBEAT_SECONDS", 2)
+DANGJIAN_JOB_LEASE_SECONDS = env_int("DANGJIAN_JOB_LEASE_SECONDS", 60)

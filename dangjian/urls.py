@@ -11,5 +11,6 @@ urlpatterns = [
     path("orglife/", include("dangjian.orglife.urls")),
     path("transfers/", include("dangjian.transfers.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
     path("", include("dangjian.core.urls")),
 ]

@@ -17,7 +17,7 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Optional, Union
+from typing import Any, BinaryIO, Callable, Optional, Union
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -167,12 +167,16 @@ def sheet_rows(sheet: guard.SheetData) -> tuple[list[str], list[Row]]:
 
 
 def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run: bool = False,
-                    filename: str = "") -> ImportResult:
+                    filename: str = "", progress: Optional[Callable[[str, int, int], None]] = None) -> ImportResult:
     """Check, then (unless ``dry_run`` or any fault) write the workbook. Returns faults and counts.
 
     ``scope_org``: the organisation subtree an organiser may write into (None for the county
     administrator and the command line). Nothing is written when any fault is found.
+    ``progress(stage, done, total)`` (optional; a background job's progress bar) is called with
+    stage "read" once the rows are read, "checked" after each sheet's check and "written" after
+    each sheet's write (``done`` counts data rows over all sheets, ``total`` is their number).
     """
+    report = progress or (lambda stage, done, total: None)
     result = ImportResult(dry_run=dry_run)
     handlers: list[SheetHandler] = [cls() for cls in roster_sheet_handlers()]
     try:
@@ -203,9 +207,14 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
         result.faults.append(Fault("", 0, "", "工作簿中没有数据：各工作表除标题行外都是空的"))
         return result
 
+    total = sum(len(rows) for rows in all_rows.values())
+    report("read", 0, total)
+    checked = 0
     for h in present:
         if h.sheet_name in all_rows:
             h.check(all_rows[h.sheet_name], ctx)
+            checked += len(all_rows[h.sheet_name])
+            report("checked", checked, total)
     if ctx.faults:
         result.faults = ctx.faults
         return result
@@ -220,9 +229,12 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
 
     try:
         with transaction.atomic(durable=True):
+            written = 0
             for h in active:
                 counts = h.write(ctx) or {}
                 ctx.counts[h.sheet_name] = {k: counts.get(k, 0) for k in COUNT_KEYS}
+                written += len(all_rows[h.sheet_name])
+                report("written", written, total)
             note = f"导入名册{('“' + filename + '”') if filename else ''}：" + ImportResult(counts=ctx.counts).summary()
             audit.record(actor=actor, action=AuditLog.Action.IMPORTED, object_type=WORKBOOK_OBJECT_TYPE,
                          object_repr=(filename or "名册工作簿")[:255],

@@ -6,6 +6,8 @@ in the session), with the 预检's faults beside it; it is deleted after a succe
 from __future__ import annotations
 
 import json
+import shutil
+import uuid
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,6 +26,10 @@ from dangjian.core.actor import Actor
 from dangjian.core.excel import xlsx_response
 from dangjian.core.scope import get_for_user_or_404
 from dangjian.core.views_helpers import htmx_redirect
+from dangjian.jobs.progress import jobs_dir
+from dangjian.jobs.runner import submit
+
+from . import jobs as roster_jobs
 
 from .engine import export_workbook, faults_workbook, import_workbook, template_workbook
 from .forms import RosterUploadForm
@@ -163,20 +169,27 @@ def import_page(request):
 
 
 def _run_import(request, scope_org):
+    """确认导入: the checked upload becomes a background job (``roster.jobs``); the user follows
+    its progress on the job's page, which survives a reload."""
     meta = _read_meta(request.user)
     if meta is None or meta.get("faults"):
         messages.error(request, "请先上传名册并通过预检，再点“导入”")
         return _redirect(request)
     xlsx, _ = _pending_paths(request.user)
-    result = import_workbook(xlsx, actor=Actor.from_request(request), scope_org=scope_org,
-                             filename=meta.get("filename", ""))
-    if not result.ok:
-        meta["faults"] = [asdict(f) for f in result.faults]
-        _write_meta(request.user, **meta)
-        return _render_result(request, _fault_context(request, meta))
+    filename = meta.get("filename", "")
+    job_input = f"roster-import-{uuid.uuid4().hex}.xlsx"
+    shutil.move(str(xlsx), str(jobs_dir() / job_input))
     _discard_pending(request.user)
-    messages.success(request, f"导入完成（{meta.get('filename', '')}）：{result.summary()}")
-    return _redirect(request)
+    job = submit(owner=request.user, kind=roster_jobs.KIND, label=f"导入名册“{filename}”",
+                 handler=roster_jobs.HANDLER,
+                 params={"input": job_input, "filename": filename, "ip": Actor.from_request(request).ip_address})
+    if job.status == job.Status.SUCCEEDED:
+        messages.success(request, job.message)
+    elif job.status == job.Status.FAILED:
+        messages.error(request, job.message)
+    else:
+        messages.info(request, f"已提交后台导入“{filename}”，进度显示在下面；也可以离开本页，稍后在“我的任务”中查看。")
+    return htmx_redirect(request, reverse("jobs:detail", args=[job.pk]))
 
 
 def _redirect(request):

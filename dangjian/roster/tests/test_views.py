@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.core.models import AuditLog
+from dangjian.jobs.models import Job
 from dangjian.register.models import Member, Organization
 from dangjian.roster import views
 
@@ -47,12 +48,15 @@ def test_it_checks_then_imports_an_upload(users, client_for, uploads_in_tmp):
 
     response = client.post(reverse("roster:import"), {"step": "import"})
     assert response.status_code == 302
+    job = Job.objects.get(owner=users["organiser"])
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == "succeeded" and job.written == 2
     assert Member.objects.get(name="张三").organization.name == "甲镇新支部"
     imported = AuditLog.objects.get(action="imported")
     assert imported.actor == users["organiser"] and "名册.xlsx" in imported.note
     assert not list(uploads_in_tmp.glob("*"))
     page = client.get(response["Location"]).content.decode()
-    assert "导入完成" in page
+    assert "导入完成" in page and "已写入 <strong>2</strong> 行" in page
 
 
 def test_it_answers_htmx_with_a_partial_and_hx_location(users, client_for):
@@ -61,7 +65,7 @@ def test_it_answers_htmx_with_a_partial_and_hx_location(users, client_for):
     body = response.content.decode()
     assert "<html" not in body and "确认导入" in body
     response = client.post(reverse("roster:import"), {"step": "import"}, HTTP_HX_REQUEST="true")
-    assert response["HX-Location"] == reverse("roster:import")
+    assert response["HX-Location"] == reverse("jobs:detail", args=[Job.objects.get().pk])
     assert Member.objects.filter(name="张三").exists()
 
 
