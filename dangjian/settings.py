@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.register",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.core.middleware.SuperuserOnlyAdminMiddleware",
     "dangjian.core.middleware.AuditExportsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -139,6 +141,17 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes): an account and a source address are each locked after this many
+# failed logins, for this many minutes or until the county admin unlocks the account in 用户管理.
+AUTHENTICATION_BACKENDS = ["dangjian.accounts.backends.ThrottledBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("DANGJIAN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env_int("DANGJIAN_LOGIN_LOCK_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_CLIENT_IP_CALLABLE = "dangjian.core.actor.client_address"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

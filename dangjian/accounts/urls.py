@@ -15,4 +15,5 @@ urlpatterns = [
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
     path("users/<int:pk>/activate/", views.user_activate, name="user_activate"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
 ]

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
@@ -72,8 +72,11 @@ def user_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    from .lockout import locked_usernames
+
     return render(request, "accounts/user_list.html", {
         "page": page, "total": paginator.count, "filters": filters, "roles": User.Role.choices,
+        "locked": locked_usernames(u.username for u in page.object_list),
         "query": query.urlencode(),
     })
 
@@ -150,3 +153,17 @@ def user_password(request, pk):
         lambda data: services.reset_password(target, actor=Actor.from_request(request), password=data["password"]),
         success=lambda _: (f"已重置账号“{target.username}”的密码，请告知本人", reverse("accounts:user_list")),
         template="accounts/user_password.html", context={"target": target}, redirect=_plain_redirect)
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk):
+    """解除锁定: clear an account's failed logins (county admin; audited)."""
+    from django.contrib import messages
+
+    from .lockout import unlock_user
+
+    target = _get_user(request, pk)
+    unlock_user(target, actor=Actor.from_request(request))
+    messages.success(request, f"已解除账号“{target.username}”的登录锁定")
+    return _plain_redirect(request, reverse("accounts:user_list"))

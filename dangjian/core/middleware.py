@@ -29,7 +29,9 @@ class AuditExportsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (response.status_code == 200 and response.get("Content-Type", "").startswith(EXPORT_TYPES)
+        # Streaming answers are stored attachments (a user's own uploaded file), not exports.
+        if (response.status_code == 200 and not response.streaming
+                and response.get("Content-Type", "").startswith(EXPORT_TYPES)
                 and not getattr(response, "audited", False) and getattr(request, "user", None) is not None
                 and request.user.is_authenticated):
             from .exports import record_export

@@ -18,6 +18,8 @@ class AuditLog(models.Model):
         SETTING_CHANGED = "setting_changed", "修改规则参数"
         OVERRIDDEN = "overridden", "越过规则检查"
         LOGGED_IN = "logged_in", "登录"
+        LOCKED_OUT = "locked_out", "登录失败锁定"
+        UNLOCKED = "unlocked", "解除登录锁定"
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -350,4 +350,4 @@ def reveal_member_pii(member: Member, *, actor: Actor, field: str) -> str:
     from dangjian.core import pii
 
     value = member.id_number if field == "id_number" else member.phone
-    return pii.reveal(value, actor=actor, obj=member, field=field, where="党员信息")
+    return pii.reveal(value, actor=actor, obj=member, field=field)

@@ -16,4 +16,5 @@ def url_cases(world) -> dict[str, dict]:
         "accounts:user_deactivate": target,
         "accounts:user_activate": target,
         "accounts:user_password": target,
+        "accounts:user_unlock": target,
     }

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from dangjian.core.excel import FORMULA_PREFIXES, write_workbook
+from dangjian.core.models import AuditLog
 
 from .test_scope_matrix import XLSX, client_as, load_cases
 
@@ -47,7 +48,7 @@ def test_write_workbook_writes_formula_like_text_as_the_same_literal_text(text):
         assert cell.quotePrefix and cell.number_format == "@"
 
 
-def test_every_export_of_the_project_writes_formula_like_text_as_text(county, users, make_member):
+def test_every_export_of_the_project_writes_formula_like_text_as_text_and_is_logged_once(county, users, make_member):
     world = {"county": county, "users": users, "make_member": make_member, "marker": PAYLOAD}
     cases, _ = load_cases(world)
     client = client_as(users["admin"])
@@ -55,14 +56,19 @@ def test_every_export_of_the_project_writes_formula_like_text_as_text(county, us
     for name, kwargs in sorted(cases.items()):
         url = reverse(name, kwargs=kwargs or None)
         for suffix in SUFFIXES:
+            before = AuditLog.objects.filter(action="exported").count()
             response = client.get(url + suffix)
-            if response.status_code != 200 or not response.get("Content-Type", "").startswith(XLSX):
+            if (response.status_code != 200 or response.streaming  # a stored attachment, not an export
+                    or not response.get("Content-Type", "").startswith(XLSX)):
                 continue
+            content = response.content
             exports.append(f"{name}{suffix}")
-            found = formula_cells(response.content)
+            found = formula_cells(content)
             if found:
                 failures.append(f"{name}{suffix}: {found[:3]}")
-            carried += any(PAYLOAD in t for t in texts(response.content))
+            if AuditLog.objects.filter(action="exported").count() != before + 1:
+                failures.append(f"{name}{suffix}: not exactly one exported audit row")
+            carried += any(PAYLOAD in t for t in texts(content))
     assert not failures, "\n".join(failures)
     # The discovery found the project's exports (13 of 19 carried formulas before issue 16), and the
     # payload did go through several of them as plain text.
