@@ -38,3 +38,21 @@ class AuditExportsMiddleware:
 
             record_export(request, response)
         return response
+
+
+class RejectHostileParametersMiddleware:
+    """A NUL character in the query string or path is refused with 400 before any view runs: no
+    database stores it (PostgreSQL refuses it with an error, which would otherwise be a 500), no
+    search needs it. Form fields refuse it themselves (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                           for key, values in request.GET.lists()):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest("请求参数中含有不允许的字符（NUL），请检查后重试".encode(),
+                                          content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
