@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "dangjian.jobs",
+    "dangjian.assessment",
+    "dangjian.reports",
 ]
 
 MIDDLEWARE = [

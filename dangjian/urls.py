@@ -12,5 +12,7 @@ urlpatterns = [
     path("transfers/", include("dangjian.transfers.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("", include("dangjian.core.urls")),
 ]

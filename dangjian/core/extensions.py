@@ -51,6 +51,12 @@ class StatsBlock:
     compute: Callable[..., dict]
     order: int = 50
     template: Optional[str] = None
+    # Optional, for the work report (see "Records behind a statistic" at the end of this module):
+    # ``records(org, as_of, date_from, date_to, key) -> KeyRecords | None`` lists the records a key
+    # of the block counts; ``has_data(org, date_to) -> bool`` says whether the module holds any row
+    # at all for the scope (False: the report shows the block's figures as blanks, not as 0).
+    records: Optional[Callable[..., Any]] = None
+    has_data: Optional[Callable[..., bool]] = None
 
 
 @dataclass(frozen=True)
@@ -250,3 +256,45 @@ def problem_raised(problem: RaisedProblem, *, actor) -> None:
 def problem_answered(origin: str, text: str, day: datetime.date, *, actor) -> None:
     for receiver in list(_answer_receivers):
         receiver(origin, text, day, actor=actor)
+
+
+# --- Records behind a statistic (the work report's traceable figures) --------------------------
+#
+# A figure of the work report is one key of a block (e.g. ``recruitment.admitted_female``). A block
+# that can show which rows a key counts sets ``StatsBlock.records``; the report's appendix, its
+# companion .xlsx and the figure's page on screen all list those rows. ``key`` is the dotted key
+# inside the block ("admitted_female", "sms.political_birthday.sent"); return None for a key that
+# has no list of records (a rate, a constant). Rows are shown as given, so personal numbers must
+# already be masked. ``has_data`` lets a block say its module holds nothing for the scope (no row
+# was ever recorded there), so that the report leaves its figures blank instead of printing 0.
+
+
+@dataclass(frozen=True)
+class KeyRecords:
+    """The records counted by one key: column titles, a sliceable source with ``count()`` (a
+    QuerySet, or a list wrapped by ``ListSource``), and how one item becomes a row of cells."""
+
+    headers: tuple[str, ...]
+    source: Any
+    row: Callable[[Any], tuple]
+    note: str = ""
+
+    def count(self) -> int:
+        return self.source.count()
+
+    def rows(self, start: int = 0, stop: Optional[int] = None):
+        return [self.row(item) for item in self.source[start:stop]]
+
+
+class ListSource(list):
+    """A plain list usable as ``KeyRecords.source`` (``count()`` without an argument is its length)."""
+
+    def count(self, *args):  # noqa: D401 - list.count takes a value; KeyRecords calls it without one
+        return len(self) if not args else super().count(*args)
+
+
+def block_records(block: StatsBlock, org, as_of, date_from, date_to, key: str) -> Optional[KeyRecords]:
+    """The records behind ``block``'s ``key``, or None when the block lists none for it."""
+    if block.records is None:
+        return None
+    return block.records(org, as_of, date_from, date_to, key)

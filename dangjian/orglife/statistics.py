@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
 
-from dangjian.core.extensions import StatsBlock
+from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock
 
 from . import compliance
 from .models import Activity, Base, Booking, Review
@@ -50,13 +50,57 @@ def organisational_life(org, as_of, date_from, date_to) -> dict:
             for t, d in by_type.items()
         },
         "late_records": report.late_records,
+        # Extra key for the work report's 存在问题: branches with at least one required item not held.
+        "branches_short": sum(1 for b in report.branches if b.met < b.required),
         "bases": Base.objects.filter(in_org("organization"), is_active=True).count(),
         "bookings": bookings.count(),
         "base_visitors": bookings.filter(status=BookingStatus.HELD).aggregate(n=Sum("visitors"))["n"] or 0,
     }
 
 
+def _in(org, field: str) -> Q:
+    return Q(**{f"{field}__path__startswith": org.path}) if org is not None else Q()
+
+
+def _has_data(org, date_to) -> bool:
+    return (Activity.objects.filter(_in(org, "organization"), date__lte=date_to).exists()
+            or Base.objects.filter(_in(org, "organization")).exists()
+            or Booking.objects.filter(_in(org, "organization"), date__lte=date_to).exists())
+
+
+def records(org, as_of, date_from, date_to, key):
+    """The records behind a key of the block (the work report's traceable figures)."""
+    if key == "reviews":
+        qs = (Review.objects.filter(_in(org, "activity__organization"), reviewed_at__date__gte=date_from,
+                                    reviewed_at__date__lte=date_to)
+              .select_related("activity__organization").order_by("reviewed_at", "pk"))
+        return KeyRecords(("调阅时间", "调阅人", "党组织", "活动日期", "活动类型", "主题"), qs,
+                          lambda r: (r.reviewed_at, r.reviewer_name, r.activity.organization.name, r.activity.date,
+                                     r.activity.get_activity_type_display(), r.activity.topic))
+    if key in ("bookings", "base_visitors"):
+        statuses = [BookingStatus.APPROVED, BookingStatus.HELD] if key == "bookings" else [BookingStatus.HELD]
+        qs = (Booking.objects.filter(_in(org, "organization"), date__gte=date_from, date__lte=date_to,
+                                     status__in=statuses)
+              .select_related("base", "organization").order_by("date", "start_time", "pk"))
+        return KeyRecords(("日期", "基地", "预约党组织", "活动内容", "状态", "到馆人数"), qs,
+                          lambda b: (b.date, b.base.name, b.organization.name, b.purpose, b.get_status_display(),
+                                     b.visitors))
+    if key == "bases":
+        qs = Base.objects.filter(_in(org, "organization"), is_active=True).select_related("organization").order_by("name")
+        return KeyRecords(("名称", "类型", "所属党组织", "地址", "可容纳人数"), qs,
+                          lambda b: (b.name, b.get_kind_display(), b.organization.name, b.address, b.capacity))
+    if key in ("branches_short", "compliance_rate", "required_slots", "met_slots"):
+        branches = compliance.compute(org, date_from, date_to).branches
+        if key == "branches_short":
+            branches = [b for b in branches if b.met < b.required]
+        branches.sort(key=lambda b: (-(b.required - b.met), b.path))
+        return KeyRecords(("党支部", "上级党组织", "应开展（项次）", "已开展（项次）", "未开展（项次）", "未开展事项"),
+                          ListSource(branches),
+                          lambda b: (b.name, b.parent_name, b.required, b.met, b.required - b.met, b.missing_text))
+    return None
+
+
 BLOCKS = [
     StatsBlock(key="organisational_life", label="组织生活", compute=organisational_life, order=60,
-               template="orglife/stats_block.html"),
+               template="orglife/stats_block.html", records=records, has_data=_has_data),
 ]

@@ -11,7 +11,7 @@ import datetime
 
 from django.db.models import Count, Q
 
-from dangjian.core.extensions import StatsBlock
+from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock
 from dangjian.register.rules import age_on
 from dangjian.register.vocab import COLLEGE_OR_ABOVE, TWO_NEW_UNIT_TYPES, Sex
 
@@ -28,6 +28,8 @@ def recruitment(org, as_of: datetime.date, date_from: datetime.date, date_to: da
         admitted_college_or_above=Count("pk", filter=Q(education__in=COLLEGE_OR_ABOVE)),
         admitted_two_new=Count("pk", filter=Q(organization__unit_type__in=TWO_NEW_UNIT_TYPES)),
     )
+    # Extra key for the annual tables: probationary members made full members (㉔ 转正) in the period.
+    full_in_period = qs.filter(full_on__gte=date_from, full_on__lte=date_to).count()
     young, days = 0, []
     for birth, applied, approved in admitted.values_list("birth_date", "applied_on", "approved_on"):
         young += age_on(birth, approved) <= 35
@@ -44,9 +46,47 @@ def recruitment(org, as_of: datetime.date, date_from: datetime.date, date_to: da
         "admitted_two_new": counts["admitted_two_new"],
         "stage_counts": stage_counts,
         "average_days_to_admission": round(sum(days) / len(days), 1) if days else None,
+        # Extra key for the work report's 存在问题: steps overdue on ``date_to`` (the to-do list's rules).
+        "overdue_steps": len(_overdue(org, date_to)),
+        "full_in_period": full_in_period,
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
     }
 
 
+def _overdue(org, day: datetime.date):
+    from .todo import todo_items
+
+    return [item for item in todo_items(Recruitment.objects.in_subtree(org), day) if item.overdue]
+
+
+def _has_data(org, date_to) -> bool:
+    return Recruitment.objects.in_subtree(org).filter(applied_on__lte=date_to).exists()
+
+
+_ADMITTED = {
+    "admitted": Q(),
+    "admitted_female": Q(sex=Sex.FEMALE),
+    "admitted_college_or_above": Q(education__in=COLLEGE_OR_ABOVE),
+    "admitted_two_new": Q(organization__unit_type__in=TWO_NEW_UNIT_TYPES),
+}
+
+
+def records(org, as_of, date_from, date_to, key):
+    """The files behind a key: the admitted (⑰ in the period) and the steps overdue on ``date_to``."""
+    if key == "overdue_steps":
+        items = ListSource(_overdue(org, date_to))
+        return KeyRecords(("姓名", "党支部", "事项", "应办日期", "逾期天数", "说明"), items,
+                          lambda i: (i.name, i.organization, i.label, i.due, i.overdue_days, i.text))
+    if key not in _ADMITTED and key != "admitted_35_and_under":
+        return None
+    qs = (Recruitment.objects.in_subtree(org).filter(approved_on__gte=date_from, approved_on__lte=date_to)
+          .filter(_ADMITTED.get(key, Q())).select_related("organization").order_by("approved_on", "name", "pk"))
+    if key == "admitted_35_and_under":
+        qs = ListSource(r for r in qs if age_on(r.birth_date, r.approved_on) <= 35)
+    return KeyRecords(("姓名", "性别", "出生年月", "学历", "所在党支部", "上级党委审批日期"), qs,
+                      lambda r: (r.name, r.sex, f"{r.birth_date:%Y-%m}", r.education, r.organization.name,
+                                 r.approved_on))
+
+
 BLOCKS = [StatsBlock(key="recruitment", label="发展党员", compute=recruitment, order=40,
-                     template="recruitment/stats_block.html")]
+                     template="recruitment/stats_block.html", records=records, has_data=_has_data)]

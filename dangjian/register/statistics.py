@@ -11,13 +11,13 @@ import datetime
 
 from django.db.models import Count, Q
 
-from dangjian.core.extensions import StatsBlock
+from dangjian.core.extensions import KeyRecords, StatsBlock
 
 from .models import Division, Member, Organization
 from .rules import add_years
 from .vocab import (
     AGE_BANDS, COLLEGE_OR_ABOVE, DIVISION_STAT_KEYS, HAN, ORG_STAT_KEYS, TWO_NEW_UNIT_TYPES, Education,
-    MemberStatus, Occupation, Sex,
+    MemberStatus, Occupation, Sex, UnitType,
 )
 
 # 党内统计's joining eras (domain-rules §8): key, and the first day of the next era (None: the last).
@@ -71,6 +71,9 @@ def organizations(org, as_of, date_from=None, date_to=None) -> dict:
     # Extra keys: 党（工）委 as the work report writes it, and the "两新" organisations.
     result["committee_or_working_committee"] = result["committee"] + result["working_committee"]
     result["two_new"] = counts["two_new"]
+    # Extra key for the annual 党内统计 tables: the organisations by 单位类别 (sector), every category listed.
+    by_unit = dict(qs.values_list("unit_type").annotate(n=Count("pk")).order_by())
+    result["by_unit_type"] = {value: by_unit.get(value, 0) for value in UnitType.values}
     return result
 
 
@@ -151,9 +154,77 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     return result
 
 
-BLOCKS = [
-    StatsBlock(key="divisions", label="行政区划", compute=divisions, order=10),
-    StatsBlock(key="organizations", label="基层党组织", compute=organizations, order=20),
-    StatsBlock(key="members", label="党员", compute=members, order=30),
-]
+# --- The records behind a key (the work report's traceable figures) -------------------------------
 
+def _always(org, date_to) -> bool:
+    """The register always holds data: a 0 here is a real count, never a missing module."""
+    return True
+
+
+def _division_records(org, as_of, date_from, date_to, key):
+    categories = {v: k for k, v in DIVISION_STAT_KEYS.items()}
+    wanted = [categories[key]] if key in categories else (
+        [c for c, k in DIVISION_STAT_KEYS.items() if k in ("urban_community", "village_to_community")]
+        if key == "community" else None)
+    if wanted is None:
+        return None
+    qs = Division.objects.filter(category__in=wanted).select_related("parent").order_by("path")
+    if org is not None:
+        qs = qs.filter(path__startswith=org.division.path)
+    return KeyRecords(("行政区划", "类别", "上级区划"), qs,
+                      lambda d: (d.name, d.get_category_display(), d.parent.name if d.parent_id else ""))
+
+
+def _organization_records(org, as_of, date_from, date_to, key):
+    types = {v: k for k, v in ORG_STAT_KEYS.items()}
+    if key not in types and key not in ("total", "committee_or_working_committee", "two_new"):
+        return None
+    qs = Organization.objects.grassroots().filter(is_active=True).select_related("parent").order_by("path")
+    if org is not None:
+        qs = qs.filter(path__startswith=org.path)
+    if key in types:
+        qs = qs.filter(org_type=types[key])
+    elif key == "committee_or_working_committee":
+        qs = qs.filter(org_type__in=[types["committee"], types["working_committee"]])
+    elif key == "two_new":
+        qs = qs.filter(unit_type__in=TWO_NEW_UNIT_TYPES)
+    return KeyRecords(("党组织", "组织类别", "单位类别", "上级党组织"), qs,
+                      lambda o: (o.name, o.org_type, o.unit_type, o.parent.name if o.parent_id else ""))
+
+
+_MEMBER_FILTERS = {
+    "total": Q(),
+    "full": Q(full_on__isnull=False),
+    "female": Q(sex=Sex.FEMALE),
+    "ethnic_minority": ~Q(ethnicity=HAN),
+    "college_or_above": Q(education__in=COLLEGE_OR_ABOVE),
+    "floating": Q(is_floating=True),
+    "in_two_new": Q(organization__unit_type__in=TWO_NEW_UNIT_TYPES),
+}
+
+
+def _member_records(org, as_of, date_from, date_to, key):
+    qs = members_in(org).select_related("organization").order_by("organization__path", "name", "pk")
+    if key == "suspended":
+        qs = qs.filter(status=MemberStatus.SUSPENDED)
+    elif key == "probationary":
+        qs = qs.filter(status=MemberStatus.NORMAL).filter(Q(full_on__isnull=True) | Q(full_on__gt=as_of))
+    elif key in _MEMBER_FILTERS:
+        qs = qs.filter(status=MemberStatus.NORMAL).filter(_MEMBER_FILTERS[key])
+        if key == "full":
+            qs = qs.filter(full_on__lte=as_of)
+    else:
+        return None
+    # No ID or phone number: a figure's list is for counting, and it is downloaded as a file.
+    return KeyRecords(("姓名", "性别", "民族", "出生年月", "学历", "入党日期", "所在党组织"), qs,
+                      lambda m: (m.name, m.sex, m.ethnicity, f"{m.birth_date:%Y-%m}", m.education,
+                                 m.joined_on, m.organization.name))
+
+
+BLOCKS = [
+    StatsBlock(key="divisions", label="行政区划", compute=divisions, order=10, has_data=_always,
+               records=_division_records),
+    StatsBlock(key="organizations", label="基层党组织", compute=organizations, order=20, has_data=_always,
+               records=_organization_records),
+    StatsBlock(key="members", label="党员", compute=members, order=30, has_data=_always, records=_member_records),
+]

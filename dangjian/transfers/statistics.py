@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from dangjian.core.extensions import StatsBlock
+from dangjian.core.extensions import KeyRecords, StatsBlock
 
 from .models import Direction, FloatingRecord, Kind, Status, Transfer
 
@@ -54,5 +54,38 @@ def platform(org, as_of, date_from, date_to) -> dict:
     }
 
 
+def _has_data(org, date_to) -> bool:
+    from dangjian.notifications.models import Message
+
+    return (Transfer.objects.filter(_in(org, "from_org", "to_org"), requested_on__lte=date_to).exists()
+            or Message.objects.filter(_in(org, "organization"), day__lte=date_to).exists())
+
+
+def records(org, as_of, date_from, date_to, key):
+    """The records behind a key: the transfers completed online, the SMS of a kind and state."""
+    if key == "transfers_online":
+        qs = (Transfer.objects.filter(_in(org, "from_org", "to_org"), kind=Kind.INTERNAL, status=Status.COMPLETED,
+                                      completed_on__gte=date_from, completed_on__lte=date_to)
+              .select_related("member", "from_org", "to_org").order_by("completed_on", "pk"))
+        return KeyRecords(("党员", "转出党组织", "转入党组织", "介绍信编号", "办结日期"), qs,
+                          lambda t: (t.member.name, t.from_org.name if t.from_org_id else "",
+                                     t.to_org.name if t.to_org_id else "", t.letter_number, t.completed_on))
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "sms":
+        from dangjian.notifications.models import Channel, Message, MessageStatus
+
+        states = {"sent": [MessageStatus.SENT], "pending": [MessageStatus.PENDING, MessageStatus.SENDING],
+                  "failed": [MessageStatus.FAILED]}.get(parts[2])
+        if states is None:
+            return None
+        qs = (Message.objects.filter(_in(org, "organization"), channel=Channel.SMS, kind=parts[1],
+                                     day__gte=date_from, day__lte=date_to, status__in=states)
+              .select_related("member", "organization").order_by("day", "pk"))
+        return KeyRecords(("日期", "党员", "党组织", "状态"), qs,
+                          lambda m: (m.day, m.member.name if m.member_id else "",
+                                     m.organization.name if m.organization_id else "", m.get_status_display()))
+    return None
+
+
 BLOCKS = [StatsBlock(key="platform", label="组织关系转接与消息", compute=platform, order=70,
-                     template="transfers/stats_block.html")]
+                     template="transfers/stats_block.html", records=records, has_data=_has_data)]

@@ -1,0 +1,88 @@
+"""Pages open for staff, refuse members, write through services and show refusals in Chinese."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from dangjian.assessment import services
+from dangjian.assessment.models import Problem
+
+D = datetime.date
+
+
+@pytest.fixture
+def world(county, admin, make_problem):
+    plan = services.create_plan(actor=admin, owner=county["root"], name="年终考核", kind="year_end",
+                                date_from=D(2026, 1, 1), date_to=D(2026, 6, 30))
+    services.add_indicator(plan, actor=admin, area="整改", name="按时销号", points=Decimal("10"), kind="computed",
+                           computed_key="assessment.signed_off_on_time")
+    services.add_indicator(plan, actor=admin, area="班子", name="班子建设", points=Decimal("10"), kind="scored")
+    services.add_targets(plan, actor=admin, organizations=[county["village_branch"], county["firm_branch"]],
+                         peer_group="村")
+    services.start_scoring(plan, actor=admin)
+    problem = make_problem()
+    return {"plan": plan, "target": plan.targets.first(), "problem": problem}
+
+
+def test_every_list_and_page_opens_for_the_county_and_exports(client_for, users, world):
+    client = client_for(users["admin"])
+    t = world["target"]
+    ind = world["plan"].indicators.get(kind="computed")
+    for name, kwargs in [("plans", {}), ("plan", {"pk": world["plan"].pk}), ("plan_sheet", {"pk": world["plan"].pk}),
+                         ("target", {"pk": t.pk}), ("target_drill", {"pk": t.pk, "indicator_pk": ind.pk}),
+                         ("decisions", {}), ("uses", {}), ("problems", {}), ("problem", {"pk": world["problem"].pk}),
+                         ("debriefs", {}), ("lists", {}), ("meetings", {}), ("plan_create", {}),
+                         ("problem_create", {}), ("debrief_create", {}), ("meeting_create", {})]:
+        url = reverse(f"assessment:{name}", kwargs=kwargs)
+        assert client.get(url).status_code == 200, url
+        if not name.endswith("create") and name not in ("plan", "problem"):
+            r = client.get(url + "?export=xlsx")
+            assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml"), url
+    r = client.get(reverse("assessment:problem_sheet_export"))
+    assert r.status_code == 200
+
+
+def test_members_are_refused(client_for, users, world):
+    client = client_for(users["member"])
+    assert client.get(reverse("assessment:problems")).status_code == 403
+    assert client.get(reverse("assessment:plans")).status_code == 403
+
+
+def test_sign_off_without_verification_is_refused_on_the_page(client_for, users, world):
+    client = client_for(users["organiser"])
+    p = world["problem"]
+    r = client.post(reverse("assessment:problem_signoff", args=[p.pk]), {"day": "2026-02-01"}, follow=True)
+    assert "没有复查通过的记录，不能销号" in r.content.decode()
+    assert Problem.objects.get(pk=p.pk).signed_off_on is None
+
+
+def test_score_above_points_is_refused_on_the_page(client_for, users, world):
+    client = client_for(users["admin"])
+    t = world["target"]
+    ind = world["plan"].indicators.get(kind="scored")
+    r = client.post(reverse("assessment:target_score", args=[t.pk]), {"indicator": ind.pk, "score": "11"}, follow=True)
+    assert "超过该指标分值" in r.content.decode()
+
+
+def test_a_debrief_puts_its_problems_in_the_ledger(client_for, users, county):
+    client = client_for(users["organiser"])
+    r = client.post(reverse("assessment:debrief_create"), {
+        "organization": county["village_branch"].pk, "year": 2026, "secretary": "王书记", "held_on": "2026-01-15",
+        "report": "述职报告", "comment": "点评", "votes_good": 10, "votes_fairly_good": 3, "votes_average": 1,
+        "votes_poor": 0, "problems": "三会一课记录不规范\n党员发展程序不严", "category": "制度落实",
+        "deadline": "2026-03-31"})
+    assert r.status_code == 302
+    assert list(Problem.objects.filter(source="述职评议").values_list("description", flat=True).order_by("id")) == [
+        "三会一课记录不规范", "党员发展程序不严"]
+
+
+def test_a_meeting_follows_up_the_previous_meetings_open_tasks(client_for, users, county, admin):
+    m1 = services.record_meeting(actor=admin, organization=county["town_committee"], held_on=D(2026, 1, 5), theme="一月",
+                                 attendance="各村", tasks=[{"content": "完成换届准备", "owner": "一村", "deadline": D(2026, 1, 31)}])
+    m2 = services.record_meeting(actor=admin, organization=county["town_committee"], held_on=D(2026, 2, 3), theme="二月",
+                                 attendance="各村")
+    assert [t.content for t in m2.followed_tasks.all()] == ["完成换届准备"]
+    r = client_for(users["organiser"]).get(reverse("assessment:meeting", args=[m2.pk]))
+    assert "完成换届准备" in r.content.decode()
+    assert m1.tasks.count() == 1

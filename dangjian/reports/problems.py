@@ -1,0 +1,135 @@
+"""二、存在问题 drafted from evidence, for the writer to edit.
+
+Each point is written only from the figures of a block (and, when the block lists them, the records
+behind a key — the branches named with their counts); each cites its figures in brackets. A module
+that is not installed or holds no data for the scope gives a "暂无数据" line, never a guess. A point
+whose evidence shows no problem is left out (the writer may add their own).
+
+Keys read (block.key): organisational_life.{branches_short, required_slots, met_slots, compliance_rate};
+accountability.{overdue, recurring, open, problems_found, bottom_places_undecided, results_without_decision};
+two_new.{units, units_with_party_organization, coverage_rate}; recruitment.overdue_steps.
+``bottom_places_undecided`` and ``results_without_decision`` are extra keys of the assessment module
+(末位 without an accountability decision; plans whose results fed no decision): until a block provides
+them, those points say 暂无数据.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .report import CountyReport
+
+NAMED = 5
+
+
+def cn_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"  # how many branches or records a point names
+
+
+@dataclass
+class Problem:
+    title: str
+    text: str
+    citations: list[str] = field(default_factory=list)
+    no_data: bool = False
+
+    @property
+    def paragraph(self) -> str:
+        cited = f"（依据：{'；'.join(self.citations)}）" if self.citations else ""
+        return f"{self.title}{self.text}{cited}"
+
+
+def _pct(rate) -> str:
+    return "—" if rate is None else f"{float(rate) * 100:.1f}%"
+
+
+def _names(report: CountyReport, block: str, key: str, fmt) -> tuple[str, int]:
+    """Up to NAMED records behind ``block.key`` formatted by ``fmt(row)``, and how many there are."""
+    from dangjian.core.extensions import block_records
+
+    b = report.blocks.get(block)
+    if b is None:
+        return "", 0
+    records = block_records(b, report.org, report.date_to, report.date_from, report.date_to, key)
+    if records is None:
+        return "", 0
+    rows = records.rows(0, NAMED)
+    return "、".join(fmt(r) for r in rows), records.count()
+
+
+def _no_data(title: str, module: str) -> Problem:
+    return Problem(title, f"暂无数据：{module}尚未在平台中登记本范围的数据，请撰写人根据实际情况补充。", no_data=True)
+
+
+def draft(report: CountyReport) -> list[Problem]:
+    out: list[Problem] = []
+    period = f"{cn_date(report.date_from)}至{cn_date(report.date_to)}"
+
+    # "两新" units without a Party body.
+    t = report.block("two_new")
+    title = "“两新”组织党组织覆盖还有空白。"
+    if t is None:
+        out.append(_no_data(title, "“两新”组织排查"))
+    else:
+        units, covered = t.get("units") or 0, t.get("units_with_party_organization") or 0
+        if units > covered:
+            out.append(Problem(title, f"截至{cn_date(report.date_to)}，排查登记的“两新”组织{units}个，"
+                                      f"其中尚未建立党组织的{units - covered}个，党组织覆盖率{_pct(t.get('coverage_rate'))}，"
+                                      "部分“两新”组织党建工作基础仍然薄弱。",
+                               [f"two_new.units={units}", f"two_new.units_with_party_organization={covered}",
+                                f"two_new.coverage_rate={t.get('coverage_rate')}"]))
+
+    # Branches that missed required organisational life.
+    o = report.block("organisational_life")
+    title = "基层党组织制度落实不规范。"
+    if o is None:
+        out.append(_no_data(title, "组织生活"))
+    elif o.get("branches_short"):
+        named, n = _names(report, "organisational_life", "branches_short", lambda r: f"{r[0]}（未开展{r[4]}项次）")
+        out.append(Problem(title, f"{period}，应开展组织生活{o['required_slots']}项次，已开展{o['met_slots']}项次，"
+                                  f"完成率{_pct(o.get('compliance_rate'))}；有{o['branches_short']}个党支部未按规定开展"
+                                  f"组织生活" + (f"，如{named}" if named else "") + "。",
+                           [f"organisational_life.required_slots={o['required_slots']}",
+                            f"organisational_life.met_slots={o['met_slots']}",
+                            f"organisational_life.branches_short={o['branches_short']}"]))
+
+    a = report.block("accountability")
+    # Bottom places without a recorded decision.
+    title = "对党建责任落实抓得不够到位。"
+    if a is None or a.get("bottom_places_undecided") is None:
+        out.append(_no_data(title, "考核排名末位问责"))
+    elif a["bottom_places_undecided"]:
+        out.append(Problem(title, f"考评排序末位的单位中，有{a['bottom_places_undecided']}个尚未记录问责或处理决定，"
+                                  "问责惩处措施没有完全兑现。",
+                           [f"accountability.bottom_places_undecided={a['bottom_places_undecided']}"]))
+    # Rectifications overdue or recurring.
+    title = "对党建问题整改抓得不够深入。"
+    if a is None:
+        out.append(_no_data(title, "整改台账"))
+    elif a.get("overdue") or a.get("recurring"):
+        overdue, recurring, still_open = a.get("overdue") or 0, a.get("recurring") or 0, a.get("open") or 0
+        named, _ = _names(report, "accountability", "overdue", lambda r: str(r[0]))
+        text = (f"截至{cn_date(report.date_to)}，整改台账中尚未销号的问题{still_open}个，其中超过整改时限的{overdue}个"
+                + (f"（如{named}）" if named else "") + f"；{period}发现的问题中，反复出现的{recurring}个，"
+                "个别单位个别党建问题多次出现，整改工作没有落实到位。")
+        out.append(Problem(title, text, [f"accountability.open={still_open}", f"accountability.overdue={overdue}",
+                                         f"accountability.recurring={recurring}"]))
+    # Assessment results that fed no decision.
+    title = "对党建考核结果运用不够充分。"
+    if a is None or a.get("results_without_decision") is None:
+        out.append(_no_data(title, "考核结果运用"))
+    elif a["results_without_decision"]:
+        out.append(Problem(title, f"有{a['results_without_decision']}项考核结果没有运用到评优评先、提拔任用或教育培训的决定中，"
+                                  "考核“指挥棒”作用没有充分发挥。",
+                           [f"accountability.results_without_decision={a['results_without_decision']}"]))
+
+    # Recruitment steps overdue.
+    r = report.block("recruitment")
+    title = "发展党员工作程序落实不够及时。"
+    if r is None or r.get("overdue_steps") is None:
+        out.append(_no_data(title, "发展党员"))
+    elif r["overdue_steps"]:
+        named, _ = _names(report, "recruitment", "overdue_steps", lambda row: f"{row[1]}{row[0]}（{row[2]}，逾期{row[4]}天）")
+        out.append(Problem(title, f"截至{cn_date(report.date_to)}，有{r['overdue_steps']}项发展党员步骤超过规定时限未办理"
+                                  + (f"，如{named}" if named else "") + "。",
+                           [f"recruitment.overdue_steps={r['overdue_steps']}"]))
+    return out
