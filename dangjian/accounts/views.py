@@ -167,3 +167,29 @@ def user_unlock(request, pk):
     unlock_user(target, actor=Actor.from_request(request))
     messages.success(request, f"已解除账号“{target.username}”的登录锁定")
     return _plain_redirect(request, reverse("accounts:user_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """修改密码: every user's own page (also where a forced change leads)."""
+    from django.contrib import messages
+    from django.contrib.auth import update_session_auth_hash
+    from django.core.exceptions import ValidationError
+
+    from .forms import OwnPasswordForm
+
+    form = OwnPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.change_own_password(request.user, actor=Actor.from_request(request),
+                                                old_password=form.cleaned_data["old_password"],
+                                                password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改")
+            return _plain_redirect(request, reverse("core:home"))
+    return render(request, "accounts/password_change.html",
+                  {"form": form, "forced": request.user.must_change_password}, status=400 if form.errors else 200)

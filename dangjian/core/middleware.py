@@ -56,3 +56,70 @@ class RejectHostileParametersMiddleware:
             return HttpResponseBadRequest("请求参数中含有不允许的字符（NUL），请检查后重试".encode(),
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class SessionSecurityMiddleware:
+    """等保 2.0 session rules, after authentication:
+
+    - idle timeout: a session unused for ``DANGJIAN_IDLE_MINUTES`` is logged out (the next request goes
+      to the login page with a message);
+    - forced password change: a user whose password an administrator set (``must_change_password``)
+      can open nothing but the password page and log out until they change it.
+    """
+
+    ALLOWED_WHILE_FORCED = ("/accounts/password/", "/accounts/logout/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.shortcuts import redirect
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_seen")
+            idle = settings.DANGJIAN_IDLE_MINUTES * 60
+            if last is not None and now - int(last) > idle:
+                from django.contrib.auth.views import redirect_to_login
+
+                logout(request)
+                messages.info(request, f"超过 {settings.DANGJIAN_IDLE_MINUTES} 分钟没有操作，已自动退出，请重新登录")
+                return redirect_to_login(request.get_full_path())
+            if last is None or now - int(last) > 30:  # write the session at most every 30 s
+                request.session["last_seen"] = now
+            if getattr(user, "must_change_password", False) and not request.path.startswith(self.ALLOWED_WHILE_FORCED):
+                from django.urls import reverse
+
+                return redirect(reverse("accounts:password_change"))
+        return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than any upload the platform takes (``DANGJIAN_REQUEST_MAX_BYTES``:
+    the workbook limit plus 1 MiB), from its declared length, before Django reads or spools it to disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.DANGJIAN_REQUEST_MAX_BYTES:
+            from django.http import HttpResponse
+
+            limit = settings.DANGJIAN_REQUEST_MAX_BYTES // (1024 * 1024)
+            response = HttpResponse(f"提交的内容太大（上限 {limit} MB），未接收。".encode(), status=413,
+                                    content_type="text/plain; charset=utf-8")
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)

@@ -10,6 +10,7 @@ def url_cases(world) -> dict[str, dict]:
     target = {"pk": outsider.pk}
     return {
         "accounts:user_list": {},
+        "accounts:password_change": {},
         "accounts:user_export": {},
         "accounts:user_create": {},
         "accounts:user_edit": target,

@@ -19,7 +19,8 @@ from dangjian.core.models import AuditLog
 
 from .test_scope_matrix import XLSX, client_as, load_cases
 
-PAYLOAD = '=HYPERLINK("http://evil.example/","点我")'
+PAYLOAD = '=1+1界外Ω'  # short: some apps' fields hold the marker plus a suffix in 30 characters
+HYPERLINK = '=HYPERLINK("http://evil.example/","点我")'
 DDE = "=cmd|' /C calc'!A0"
 SUFFIXES = ("", "?export=xlsx", "?format=xlsx")
 
@@ -36,7 +37,7 @@ def texts(content: bytes) -> list[str]:
             if isinstance(v, str)]
 
 
-@pytest.mark.parametrize("text", [PAYLOAD, DDE, "+1+1", "-1+1", "@SUM(A1:A2)", "\t=1", "\r=1", "＝1", "普通", "-"])
+@pytest.mark.parametrize("text", [HYPERLINK, PAYLOAD, DDE, "+1+1", "-1+1", "@SUM(A1:A2)", "\t=1", "\r=1", "＝1", "普通", "-"])
 def test_write_workbook_writes_formula_like_text_as_the_same_literal_text(text):
     content = write_workbook([("表", ["标题", "=标题"], [[text, 3]])])
     assert formula_cells(content) == []
@@ -80,11 +81,11 @@ def test_a_member_named_like_a_formula_survives_the_roster_round_trip(county, us
     from dangjian.register.models import Member
     from dangjian.roster.engine import export_workbook, import_workbook
 
-    member = make_member(county["village_branch"], name=PAYLOAD)
+    member = make_member(county["village_branch"], name=HYPERLINK)
     content = export_workbook(users["admin"])
     assert formula_cells(content) == []
     result = import_workbook(content, actor=actor_for(users["admin"]), filename="round-trip.xlsx")
     assert result.ok, result.faults[:3]
     member.refresh_from_db()
-    assert member.name == PAYLOAD
-    assert Member.objects.filter(name=PAYLOAD).count() == 1
+    assert member.name == HYPERLINK
+    assert Member.objects.filter(name=HYPERLINK).count() == 1
