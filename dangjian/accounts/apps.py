@@ -15,3 +15,15 @@ class AccountsConfig(AppConfig):
         from .lockout import record_lockout
 
         user_locked_out.connect(record_lockout, dispatch_uid="dangjian-audit-lockout")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_start_idle_clock, dispatch_uid="dangjian-idle-clock")
+
+
+def _start_idle_clock(sender, request=None, **kwargs):
+    """The idle timeout (core.middleware.SessionSecurityMiddleware) counts from the login."""
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session["last_seen"] = int(time.time())

@@ -192,4 +192,4 @@ def password_change(request):
             messages.success(request, "密码已修改")
             return _plain_redirect(request, reverse("core:home"))
     return render(request, "accounts/password_change.html",
-                  {"form": form, "forced": request.user.must_change_password}, status=400 if form.errors else 200)
+                  {"form": form, "forced": request.user.must_change_password})

@@ -41,12 +41,34 @@ class AuditExportsMiddleware:
 
 
 class RejectHostileParametersMiddleware:
-    """A NUL character in the query string or path is refused with 400 before any view runs: no
-    database stores it (PostgreSQL refuses it with an error, which would otherwise be a 500), no
-    search needs it. Form fields refuse it themselves (Django's ProhibitNullCharactersValidator)."""
+    """Bad parameters are a 400, never a 500.
+
+    - A NUL character in the query string or path is refused before any view runs: no database
+      stores it (PostgreSQL refuses it with an error), no search needs it. Form fields refuse it
+      themselves (Django's ProhibitNullCharactersValidator).
+    - A reading request (GET/HEAD) whose view fails on a parameter it could not convert (a value
+      error, a number too large for the database, a database data error) answers 400 with a Chinese
+      message, as the net under every list's own parameter checks.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import ValidationError
+        from django.db import DataError
+
+        if request.method not in ("GET", "HEAD") or not request.GET:
+            return None
+        if isinstance(exception, (ValueError, OverflowError, ValidationError, DataError)):
+            import logging
+
+            from django.shortcuts import render
+
+            logging.getLogger(__name__).warning("bad parameter %s?%s: %r", request.path,
+                                                request.META.get("QUERY_STRING", "")[:200], exception)
+            return render(request, "400.html", {"message": "请求参数不正确，请检查筛选条件后重试"}, status=400)
+        return None
 
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
@@ -91,7 +113,7 @@ class SessionSecurityMiddleware:
                 logout(request)
                 messages.info(request, f"超过 {settings.DANGJIAN_IDLE_MINUTES} 分钟没有操作，已自动退出，请重新登录")
                 return redirect_to_login(request.get_full_path())
-            if last is None or now - int(last) > 30:  # write the session at most every 30 s
+            if last is None or now - int(last) > 30:  # write the session at most every 30 s (and at login)
                 request.session["last_seen"] = now
             if getattr(user, "must_change_password", False) and not request.path.startswith(self.ALLOWED_WHILE_FORCED):
                 from django.urls import reverse
