@@ -79,11 +79,17 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.transfers",
     "dangjian.notifications",
+    "dangjian.cobuilding",
+    "dangjian.cadres",
     "django_tasks",
     "django_tasks_db",
     "dangjian.jobs",
     "dangjian.assessment",
     "dangjian.reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "dangjian.api",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.core.middleware.SuperuserOnlyAdminMiddleware",
+    "dangjian.api.auth.ApiKeyUseMiddleware",
     "dangjian.core.middleware.AuditExportsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -167,6 +174,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+    # The REST API's own documentation pages (drf-spectacular's Swagger UI and ReDoc) carry inline
+    # script of their own; they show no personal data.
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/", "/api/redoc/"],
 }
 
 # Login throttling (django-axes): an account and a source address are each locked after this many
@@ -256,3 +266,34 @@ DANGJIAN_JOBS_DIR = Path(os.environ.get("DANGJIAN_JOBS_DIR", VAR_DIR / "jobs"))
 # A running job refreshes its heartbeat this often; one silent for the lease has lost its worker.
 DANGJIAN_JOB_HEARTBEAT_SECONDS = env_int("DANGJIAN_JOB_HEARTBEAT_SECONDS", 2)
 DANGJIAN_JOB_LEASE_SECONDS = env_int("DANGJIAN_JOB_LEASE_SECONDS", 60)
+
+# REST API (/api/v1/): session (the pages' login, CSRF-checked) or an API key; every response JSON.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "dangjian.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "dangjian.api.auth.KeyAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["dangjian.api.auth.KeyRateThrottle", "dangjian.api.auth.UserRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "dangjian.api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "dangjian.core.restapi.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+DANGJIAN_API_KEY_RATE = os.environ.get("DANGJIAN_API_KEY_RATE", "120/min")
+DANGJIAN_API_USER_RATE = os.environ.get("DANGJIAN_API_USER_RATE", "600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "基层党建工作平台 数据接口",
+    "DESCRIPTION": "名册、统计、组织生活、发展党员、组织关系转接。认证：请求头 `Authorization: Api-Key <密钥>`"
+                   "（县委组织部在“接口密钥”页面签发），或已登录的浏览器会话。号码一律打码；错误信息为中文，按字段列出。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}

@@ -11,8 +11,11 @@ urlpatterns = [
     path("orglife/", include("dangjian.orglife.urls")),
     path("transfers/", include("dangjian.transfers.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
+    path("cobuilding/", include("dangjian.cobuilding.urls")),
+    path("cadres/", include("dangjian.cadres.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
     path("reports/", include("dangjian.reports.urls")),
+    path("api/", include("dangjian.api.urls")),
     path("", include("dangjian.core.urls")),
 ]

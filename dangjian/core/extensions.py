@@ -298,3 +298,21 @@ def block_records(block: StatsBlock, org, as_of, date_from, date_to, key: str) -
     if block.records is None:
         return None
     return block.records(org, as_of, date_from, date_to, key)
+
+# --- REST API routes (issue 17: api) ------------------------------------------------------------
+#
+# ``<app>/api.py`` may provide ``ROUTES: list[ApiRoute]``: DRF viewsets the ``api`` app mounts under
+# ``/api/v1/<prefix>/`` (router basename ``basename``), in the OpenAPI schema with ``tag``. Build the
+# viewsets from ``dangjian.core.restapi`` (scoped querysets, service writes, Chinese errors). A new
+# ledger app plugs its records into the API by adding this module; nothing else changes.
+
+@dataclass(frozen=True)
+class ApiRoute:
+    prefix: str  # URL segment(s), e.g. "orglife/activities"
+    viewset: Any  # a rest_framework ViewSet class
+    basename: str  # router basename, unique over the project, e.g. "orglife-activity"
+    tag: str = ""  # OpenAPI tag (Chinese section name)
+
+
+def api_routes() -> list[ApiRoute]:
+    return [r for m in app_modules("api") for r in getattr(m, "ROUTES", [])]

@@ -45,6 +45,8 @@ class ImportResult:
     dry_run: bool = False
     # Sheets found in the workbook, with their data row counts.
     rows_read: dict[str, int] = field(default_factory=dict)
+    # Findings that did not stop the import (ImportContext.warn), by sheet, row and column.
+    warnings: list[Fault] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -215,6 +217,7 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
             h.check(all_rows[h.sheet_name], ctx)
             checked += len(all_rows[h.sheet_name])
             report("checked", checked, total)
+    result.warnings = ctx.warnings
     if ctx.faults:
         result.faults = ctx.faults
         return result

@@ -46,5 +46,10 @@ def import_job(job, reporter) -> JobOutcome:
             result={"faults": [f.__dict__ for f in result.faults[:200]], "fault_total": len(result.faults)},
             file=content, file_name=f"{Path(filename or '名册').stem}-错误说明.xlsx")
     written = sum(result.rows_read.values())
-    return JobOutcome(message=f"导入完成（{filename}）：{result.summary()}", result={"counts": result.counts},
+    note = ""
+    if result.warnings:
+        note = f"。另有 {len(result.warnings)} 条提示（不影响导入）：" + "；".join(
+            f"{w.sheet}第{w.row}行 {w.message}" for w in result.warnings[:10]) + ("……" if len(result.warnings) > 10 else "")
+    return JobOutcome(message=f"导入完成（{filename}）：{result.summary()}{note}",
+                      result={"counts": result.counts, "warnings": [w.__dict__ for w in result.warnings[:200]]},
                       written=written)

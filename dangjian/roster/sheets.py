@@ -23,6 +23,9 @@ What the engine guarantees a handler:
   and returns ``{"created": n, "updated": n, "unchanged": n}``. Write the audit rows yourself, in
   bulk for speed: ``dangjian.core.audit.audit_entry(...)`` per created/changed object and
   ``AuditLog.objects.bulk_create``. The engine adds the one ``imported`` row.
+- ``ctx.warn(sheet, row, column, message)`` records a warning: something the user should look at that
+  does not stop the import (e.g. a training row naming a person the organisation has not registered).
+  Warnings are reported with the dry run and the import (``ImportResult.warnings``) and never block it.
 - ``preview(ctx)`` (optional) returns the same counts a write would, for a dry run (预检).
 - ``export_rows(user, scope_org)`` yields rows in ``columns`` order; return ``None`` to leave the
   sheet out of the user's export (e.g. a sheet the user may not import). ``user`` None is the
@@ -85,9 +88,14 @@ class ImportContext:
     shared: dict[str, Any] = field(default_factory=dict)
     # Filled by write(): {sheet name: {"created": n, "updated": n, "unchanged": n}}.
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Findings that do not stop the import (same shape as faults), shown with the result.
+    warnings: list[Fault] = field(default_factory=list)
 
     def fault(self, sheet: str, row: int, column: str, message: str) -> None:
         self.faults.append(Fault(sheet, row, column, message))
+
+    def warn(self, sheet: str, row: int, column: str, message: str) -> None:
+        self.warnings.append(Fault(sheet, row, column, message))
 
 
 class SheetHandler:

@@ -151,7 +151,8 @@ def _fault_context(request, meta: dict) -> dict:
     cell_faults.sort(key=lambda f: (sheet_order[f.sheet], f.row))
     page = Paginator(cell_faults, FAULTS_PER_PAGE).get_page(request.GET.get("page"))
     return {"filename": meta.get("filename", ""), "file_faults": file_faults, "fault_page": page,
-            "fault_total": len(cell_faults), "counts": meta.get("counts", {}), "checked": True}
+            "fault_total": len(cell_faults), "counts": meta.get("counts", {}), "checked": True,
+            "warnings": [Fault(**w) for w in meta.get("warnings", [])]}
 
 
 @login_required
@@ -190,6 +191,7 @@ def import_page(request):
     result = import_workbook(xlsx, actor=Actor.from_request(request), scope_org=scope_org, dry_run=True,
                              filename=uploaded.name)
     meta = {"filename": uploaded.name, "faults": [asdict(f) for f in result.faults], "counts": result.counts,
+            "warnings": [asdict(w) for w in result.warnings],
             "checked_at": timezone.now().isoformat()}
     _write_meta(request.user, **meta)
     if not result.ok and all(not f.sheet for f in result.faults):

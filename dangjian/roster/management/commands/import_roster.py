@@ -40,6 +40,10 @@ class Command(BaseCommand):
                 column = f" 【{f.column}】" if f.column else ""
                 self.stderr.write(f"{where}{column} {f.message}")
             raise CommandError(f"发现 {len(result.faults)} 处错误，未写入任何数据")
+        for w in result.warnings:
+            where = f"{w.sheet} 第{w.row}行" if w.row else (w.sheet or "文件")
+            column = f" 【{w.column}】" if w.column else ""
+            self.stdout.write(f"提示：{where}{column} {w.message}")
         for sheet, counts in result.counts.items():
             self.stdout.write(f"{sheet}：新增 {counts['created']}，更新 {counts['updated']}，未变 {counts['unchanged']}")
         self.stdout.write("预检通过，未写入（--dry-run）" if dry_run else "导入完成")
