@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres bench demo clean
+.PHONY: setup run serve test test-sqlite test-postgres lint-imports bench demo clean
 
 setup: $(BIN)/.installed dangjian/static/vendor/.installed
 
@@ -25,11 +25,23 @@ run: setup
 	$(BIN)/python scripts/supervise.py "$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)" \
 		"$(BIN)/python manage.py run_worker"
 
+# Production-like: gunicorn (several workers) + one task worker, static files by whitenoise,
+# JSON logs. Put nginx in front (README); more task workers: run `manage.py run_worker` again.
+serve: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	DANGJIAN_LOG_FORMAT=json DANGJIAN_BIND=127.0.0.1:$(PORT) $(BIN)/python scripts/supervise.py \
+		"$(BIN)/gunicorn -c scripts/gunicorn.conf.py" \
+		"$(BIN)/python manage.py run_worker"
+
 test: setup
 	$(BIN)/python scripts/run_tests.py
 
 test-sqlite: setup
 	$(BIN)/python -m pytest -q
+
+lint-imports: setup
+	$(BIN)/lint-imports --no-cache
 
 bench: setup
 	$(BIN)/python scripts/bench.py $(BENCH)

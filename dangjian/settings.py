@@ -244,10 +244,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dangjian"}}
 
+# DANGJIAN_LOG_FORMAT=json: one JSON object per line (make serve), for a log collector.
+DANGJIAN_LOG_FORMAT = os.environ.get("DANGJIAN_LOG_FORMAT", "text")
+if DANGJIAN_LOG_FORMAT not in ("text", "json"):
+    raise ValueError(f"环境变量 DANGJIAN_LOG_FORMAT 的值 {DANGJIAN_LOG_FORMAT!r} 应为 text 或 json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "dangjian.api.jsonlog.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             **({"formatter": "json"} if DANGJIAN_LOG_FORMAT == "json" else {})}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANGJIAN_LOG_LEVEL", "WARNING")},
 }
 
@@ -297,3 +303,6 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# /healthz: the outbox backlog above which the platform reports "degraded".
+DANGJIAN_HEALTH_OUTBOX_MAX = env_int("DANGJIAN_HEALTH_OUTBOX_MAX", 1000)

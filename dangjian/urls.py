@@ -17,5 +17,6 @@ urlpatterns = [
     path("assessment/", include("dangjian.assessment.urls")),
     path("reports/", include("dangjian.reports.urls")),
     path("api/", include("dangjian.api.urls")),
+    path("", include("dangjian.api.health_urls")),
     path("", include("dangjian.core.urls")),
 ]

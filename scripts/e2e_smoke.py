@@ -41,6 +41,8 @@ STAFF_PAGES = [
     "/recruitment/candidates/", "/orglife/", "/orglife/compliance/", "/orglife/bulletin/", "/orglife/groups/",
     "/orglife/bases/", "/orglife/bookings/", "/orglife/activities/new/", "/transfers/", "/transfers/new/",
     "/transfers/floating/", "/stats/", "/notifications/",
+    "/assessment/", "/assessment/problems/", "/assessment/debriefs/", "/assessment/lists/", "/assessment/meetings/",
+    "/assessment/decisions/", "/assessment/uses/",
 ]
 ORGANISER_PAGES = STAFF_PAGES + ["/orglife/reviews/", "/recruitment/overrides/", "/roster/import/",
                                  "/notifications/outbox/"]
@@ -62,6 +64,10 @@ FOLLOW = {
     "/orglife/bases/": r"^/orglife/bases/\d+/$",
     "/transfers/": r"^/transfers/\d+/$",
     "/transfers/floating/": r"^/transfers/floating/\d+/$",
+    "/assessment/": r"^/assessment/plans/\d+/$",
+    "/assessment/problems/": r"^/assessment/problems/\d+/$",
+    "/assessment/debriefs/": r"^/assessment/debriefs/\d+/$",
+    "/assessment/meetings/": r"^/assessment/meetings/\d+/$",
 }
 CHART_PAGES = {"/stats/"}
 ALLOWED_WORDS = {"xlsx", "docx", "Excel", "Word", "PDF", "JPG", "PNG", "ID", "SMS"}

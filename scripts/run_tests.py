@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""`make test`: the suite on SQLite, then again on PostgreSQL when one answers on 127.0.0.1:5432.
+"""`make test`: the import-layer contract (`lint-imports`, .importlinter), the suite on SQLite, then
+again on PostgreSQL when one answers on 127.0.0.1:5432. Any failure makes the run fail.
 
 Each PostgreSQL run uses a database name of its own (pytest-django creates it as test_<name> and
 drops it afterwards), so concurrent or crashed runs never share state.
@@ -26,9 +27,18 @@ def run(label: str, env: dict) -> int:
     return subprocess.call([sys.executable, "-m", "pytest", "-q", *sys.argv[1:]], env=env)
 
 
+def lint_imports() -> int:
+    """The layers of .importlinter (core at the bottom, domain apps independent, no cycles)."""
+    print("\n===== 依赖分层检查：lint-imports =====", flush=True)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    exe = os.path.join(os.path.dirname(sys.executable), "lint-imports")
+    return subprocess.call([exe, "--no-cache"], cwd=root)
+
+
 def main() -> int:
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    status = run("SQLite", base)
+    status = lint_imports()
+    status = run("SQLite", base) or status
     if postgres_answers():
         name = f"dangjian_{uuid.uuid4().hex[:10]}"
         env = dict(base, DATABASE_URL=f"postgres://postgres@{PG_HOST}:{PG_PORT}/{name}")

@@ -1,13 +1,17 @@
 from django.apps import AppConfig
 
-from dangjian.core.extensions import NavItem
+from dangjian.core.extensions import AuditLabels, HomeShortcut, NavItem
+from dangjian.core.roles import COUNTY_ROLES
 
 
 class AccountsConfig(AppConfig):
     name = "dangjian.accounts"
     label = "accounts"
     verbose_name = "用户与角色"
-    nav_items: list = [NavItem("用户管理", "accounts:user_list", roles=("county_admin",), order=91)]
+    audit_labels = AuditLabels(object_types={"accounts.user": "用户账号"},
+                               field_overrides={"password": "密码", "full_name": "姓名"})
+    home_shortcuts = [HomeShortcut("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=90, style="secondary")]
+    nav_items: list = [NavItem("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=91)]
 
     def ready(self):
         from axes.signals import user_locked_out

@@ -1,15 +1,18 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from dangjian.core import roles
+
 
 class User(AbstractUser):
     """A person who logs in. The role and the organisation together fix the data scope."""
 
     class Role(models.TextChoices):
-        COUNTY_ADMIN = "county_admin", "县委组织部管理员"
-        ORGANISER = "organiser", "乡镇（街道）党（工）委组织员"
-        SECRETARY = "secretary", "党支部书记"
-        MEMBER = "member", "党员"
+        # The names and labels are the role policy's (dangjian.core.roles).
+        COUNTY_ADMIN = roles.COUNTY_ADMIN, roles.ROLE_LABELS[roles.COUNTY_ADMIN]
+        ORGANISER = roles.ORGANISER, roles.ROLE_LABELS[roles.ORGANISER]
+        SECRETARY = roles.SECRETARY, roles.ROLE_LABELS[roles.SECRETARY]
+        MEMBER = roles.MEMBER, roles.ROLE_LABELS[roles.MEMBER]
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.MEMBER)
     organization = models.ForeignKey(
@@ -40,7 +43,7 @@ class User(AbstractUser):
 
     @property
     def is_county_admin(self) -> bool:
-        return self.is_superuser or self.role == self.Role.COUNTY_ADMIN
+        return roles.is_county_admin(self)
 
     @property
     def may_view_full_pii(self) -> bool:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.core.scope import subtree_q
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.views_helpers import form_action
@@ -37,7 +38,7 @@ def users_for(admin):
         return qs
     if admin.scope_path is None:
         return qs.none()
-    return qs.filter(organization__path__startswith=admin.scope_path)
+    return qs.filter(subtree_q(admin.scope_path, "organization"))
 
 
 def _get_user(request, pk) -> User:

@@ -1,6 +1,7 @@
 """``/api/v1/``: every app's ROUTES (core.extensions.api_routes), statistics, the OpenAPI schema,
 Swagger UI and Redoc (assets from drf-spectacular-sidecar, served locally); ``/api/keys/`` pages."""
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -13,7 +14,8 @@ app_name = "api"
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 for route in api_routes():
-    router.register(route.prefix, route.viewset, basename=route.basename)
+    viewset = extend_schema(tags=[route.tag])(route.viewset) if route.tag else route.viewset
+    router.register(route.prefix, viewset, basename=route.basename)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

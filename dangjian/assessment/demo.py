@@ -43,7 +43,9 @@ def populate(ctx) -> None:
 
 def _ledger(rng, today, actor, branches, extra):
     home = extra.get("secretary_branch") or branches[0]
-    picks = [home] + rng.sample(branches, min(len(branches), 30))
+    org = extra.get("organiser_org")
+    mine = [b for b in branches if org is not None and b.path.startswith(org.path) and b.pk != home.pk]
+    picks = [home] + rng.sample(mine, min(len(mine), 10)) + rng.sample(branches, min(len(branches), 24))
     categories = ProblemCategory.values
     for i, org in enumerate(picks):
         found = today - _days(rng.randint(20, 600))

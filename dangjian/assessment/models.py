@@ -152,6 +152,8 @@ class ProblemProgress(models.Model):
     objects = ProblemProgressQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "整改进展"
+        verbose_name_plural = "整改进展"
         ordering = ["day", "id"]
 
 
@@ -212,6 +214,8 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:
+        verbose_name = "考核指标"
+        verbose_name_plural = "考核指标"
         ordering = ["order", "id"]
 
     def __str__(self):
@@ -240,6 +244,8 @@ class PlanTarget(models.Model):
     objects = PlanTargetQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "被考核党组织"
+        verbose_name_plural = "被考核党组织"
         ordering = ["peer_group", "organization__path"]
         constraints = [models.UniqueConstraint(fields=["plan", "organization"], name="plan_target_unique")]
 
@@ -265,6 +271,8 @@ class Score(models.Model):
     scored_by_name = models.CharField("评分人", max_length=150, blank=True)
 
     class Meta:
+        verbose_name = "考核评分"
+        verbose_name_plural = "考核评分"
         constraints = [models.UniqueConstraint(fields=["target", "indicator"], name="score_unique")]
 
 
@@ -289,6 +297,11 @@ class Decision(models.Model):
 
     objects = DecisionQuerySet.as_manager()
 
+    class Meta:
+        verbose_name = "末位问责决定"
+        verbose_name_plural = "末位问责决定"
+
+
 
 class ResultUseQuerySet(ScopedQuerySet):
     def scope_filter(self, user, action):
@@ -309,6 +322,8 @@ class ResultUse(models.Model):
     objects = ResultUseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "考核结果运用"
+        verbose_name_plural = "考核结果运用"
         ordering = ["-decided_on", "-id"]
 
 
@@ -331,6 +346,8 @@ class Debrief(models.Model):
     objects = SubtreeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "书记述职评议"
+        verbose_name_plural = "书记述职评议"
         ordering = ["-year", "organization__path"]
         constraints = [models.UniqueConstraint(fields=["organization", "year"], name="debrief_unique_year")]
 
@@ -366,6 +383,8 @@ class ListItem(models.Model):
     objects = SubtreeQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "三单事项"
+        verbose_name_plural = "三单事项"
         ordering = ["-year", "organization__path", "kind", "id"]
 
     @property
@@ -390,6 +409,8 @@ class JointMeeting(models.Model):
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "党建工作联席例会"
+        verbose_name_plural = "党建工作联席例会"
         ordering = ["-held_on", "-id"]
 
     def __str__(self):
@@ -418,4 +439,6 @@ class MeetingTask(models.Model):
     objects = MeetingTaskQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "例会任务"
+        verbose_name_plural = "例会任务"
         ordering = ["deadline", "id"]

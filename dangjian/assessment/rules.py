@@ -14,8 +14,8 @@ from dangjian.core.rules import RuleParameter, declare, get_setting
 
 from .vocab import ProblemCategory, ProblemSource, Verdict
 
-LEDGER = "整改台账（ledger-sheets.md）"
-LOCAL = "本县党建工作考核办法（domain-rules §7，地方做法）"
+LEDGER = "本县整改台账管理办法：同一组织同类问题两年内再次发现记为反复出现"
+LOCAL = "本县基层党建工作考核办法（地方做法）"
 
 declare(
     RuleParameter("assessment.recurrence_days", "同一组织同类问题在多少天内再次发现记为“反复出现”", int, 730, LEDGER,

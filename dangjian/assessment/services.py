@@ -160,7 +160,7 @@ def report_progress(problem: Problem, *, actor: Actor, day: datetime.date, text:
     _raise_if(errors)
     ProblemProgress.objects.create(problem=problem, day=day, kind="整改完成" if completed else "进展", text=text,
                                    author_name=actor.display_name)
-    changes = {"progress": [None, text]}
+    changes = {"整改进展": [None, text]}
     if completed:
         changes["completed_on"] = [problem.completed_on, day]
         problem.completed_on = day
@@ -347,7 +347,7 @@ def add_indicator(plan: Plan, *, actor: Actor, area: str, name: str, points, kin
                                    computed_key=computed_key if kind == IndicatorKind.COMPUTED else "",
                                    deduction_per_item=deduction_per_item if kind == IndicatorKind.DEDUCTION else None,
                                    rule=rule or "", check_method=check_method or "", order=plan.indicators.count() + 1)
-    _log(actor, A.CHANGED, plan, {"indicator": [None, f"{area}／{name}（{points}分）"]}, note="新增指标")
+    _log(actor, A.CHANGED, plan, {"指标": [None, f"{area}／{name}（{points}分）"]}, note="新增指标")
     return ind
 
 
@@ -366,7 +366,7 @@ def add_targets(plan: Plan, *, actor: Actor, organizations: Iterable[Organizatio
     existing = set(plan.targets.values_list("organization_id", flat=True))
     new = [PlanTarget(plan=plan, organization=o, peer_group=peer_group) for o in orgs if o.pk not in existing]
     PlanTarget.objects.bulk_create(new)
-    _log(actor, A.CHANGED, plan, {"targets": [None, f"{peer_group or '（不分组）'}：{len(new)}个"]}, note="被考核组织")
+    _log(actor, A.CHANGED, plan, {"被考核组织": [None, f"{peer_group or '（不分组）'}：{len(new)}个"]}, note="被考核组织")
     return len(new)
 
 
@@ -492,7 +492,7 @@ def record_decision(target: PlanTarget, *, actor: Actor, kind: str, reason: str,
     _raise_if(errors)
     decision, created = Decision.objects.update_or_create(
         target=target, defaults=dict(kind=kind, reason=reason, decided_on=decided_on, decided_by_name=actor.display_name))
-    _log(actor, A.CHANGED, target, {"decision": [None, f"{kind}：{reason}"]}, note="末位问责决定")
+    _log(actor, A.CHANGED, target, {"问责决定": [None, f"{kind}：{reason}"]}, note="末位问责决定")
     return decision
 
 
@@ -516,7 +516,7 @@ def record_use(plan: Plan, *, actor: Actor, kind: str, decision: str, decided_on
     _raise_if(errors)
     use = ResultUse.objects.create(plan=plan, organization=organization, kind=kind, decision=decision,
                                    decided_on=decided_on, decided_by=decided_by)
-    _log(actor, A.CHANGED, plan, {"result_use": [None, f"{kind}：{decision}"]}, note="考核结果运用")
+    _log(actor, A.CHANGED, plan, {"结果运用": [None, f"{kind}：{decision}"]}, note="考核结果运用")
     return use
 
 
@@ -617,7 +617,7 @@ def record_meeting(*, actor: Actor, organization: Organization, held_on, theme: 
                                                  deadline=t["deadline"]) for t in tasks])
     # The earlier meetings' open tasks are put on this meeting's agenda (followed up automatically).
     MeetingTask.objects.filter(pk__in=[t.pk for t in open_tasks_before(organization, held_on)]).update(followed_up_at=m)
-    _log(actor, A.CREATED, m, {"theme": [None, theme], "tasks": [None, len(tasks)]})
+    _log(actor, A.CREATED, m, {"theme": [None, theme], "布置任务": [None, len(tasks)]})
     return m
 
 
@@ -632,6 +632,6 @@ def follow_up_task(task: MeetingTask, *, actor: Actor, note: str, done_on=None) 
     _raise_if(errors)
     task.follow_up, task.done_on = note, done_on
     task.save()
-    _log(actor, A.CHANGED, task.meeting, {"task": [task.content, f"{note}" + (f"（{done_on}完成）" if done_on else "")]},
+    _log(actor, A.CHANGED, task.meeting, {"例会任务": [task.content, f"{note}" + (f"（{done_on}完成）" if done_on else "")]},
          note="例会任务跟进")
     return task

@@ -127,8 +127,12 @@ def plan_detail(request, pk):
     may_change = Plan.objects.for_user(request.user, "change").filter(pk=pk).exists()
     targets_orgs = Organization.objects.for_user(request.user).filter(path__startswith=plan.owner.path, is_active=True) \
         .exclude(pk=plan.owner_id).order_by("path")
+    indicators = list(plan.indicators.all())
+    for i in indicators:
+        i.provider = computed_indicator(i.computed_key) if i.kind == IndicatorKind.COMPUTED else None
     return render(request, "assessment/plan_detail.html", _ctx(
-        request, plan=plan, may_change=may_change, indicators=plan.indicators.all(),
+        request, plan=plan, may_change=may_change, indicators=indicators,
+        max_points=sum(i.points for i in indicators),
         targets=PlanTarget.objects.for_user(request.user).filter(plan=plan).select_related("organization"),
         indicator_form=IndicatorForm(), targets_form=TargetsForm(orgs=targets_orgs),
         use_form=UseForm(orgs=Organization.objects.filter(assessment_targets__plan=plan)),
@@ -190,10 +194,11 @@ def plan_use_add(request, pk):
 @staff_required
 def plan_sheet(request, pk):
     plan = _plan(request, pk)
-    targets = PlanTarget.objects.for_user(request.user).filter(plan=plan).select_related("organization")
-    if request.GET.get("group"):
-        targets = targets.filter(peer_group=request.GET["group"])
-    sheet = scoring.compute(plan, targets=targets.order_by("peer_group", "organization__path"))
+    # Ranked over every assessed organisation of the plan; the user sees the rows of their scope.
+    sheet = scoring.compute(plan)
+    visible = set(PlanTarget.objects.for_user(request.user).filter(plan=plan).values_list("pk", flat=True))
+    sheet.results = [r for r in sheet.results if r.target.pk in visible
+                     and (not request.GET.get("group") or r.target.peer_group == request.GET["group"])]
     if request.GET.get("export") == "xlsx":
         headers = ["同类组", "名次", "党组织", *[f"{i.area}／{i.name}（{i.points}）" for i in sheet.indicators], "总分", "末位",
                    "问责决定"]

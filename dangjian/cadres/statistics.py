@@ -11,9 +11,12 @@
 """
 from __future__ import annotations
 
-from dangjian.core.extensions import StatsBlock
+from django.db.models import Q
+
+from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock
 
 from . import queries
+from .models import Cadre, CommunityFund, PayStandard, TrainingAttendance, VenueInvestment
 from .vocab import CommunityCategory, Post
 
 
@@ -47,6 +50,56 @@ def cadres(org, as_of, date_from, date_to) -> dict:
     }
 
 
+def has_data(org, date_to) -> bool:
+    """Whether any cadre (from before ``date_to``), community fund or venue investment is recorded in the
+    scope (the work report leaves the block's figures blank otherwise, rather than printing 0)."""
+    return (Cadre.objects.filter(queries.org_q(org), started_on__lte=date_to).exists()
+            or CommunityFund.objects.filter(queries.division_q(org)).exists()
+            or VenueInvestment.objects.filter(queries.division_q(org), invested_on__lte=date_to).exists())
+
+
+def _serving_rows(org, post, date_to):
+    ids = list(queries.communities(org).values_list("pk", flat=True))
+    qs = (Cadre.objects.serving_on(date_to).filter(post=post, organization__division_id__in=ids)
+          .select_related("organization__division").order_by("organization__division__path", "name"))
+    return KeyRecords(("社区", "党组织", "姓名", "职务", "任职日期"), qs,
+                      lambda c: (c.organization.division.name, c.organization.name, c.name, c.post, c.started_on))
+
+
+def records(org, as_of, date_from, date_to, key):
+    """The records behind a key of the block (the work report's traceable figures)."""
+    if key in ("full_time_deputy_secretaries", "full_time_deputies_per_community.min",
+               "full_time_deputies_per_community.max"):
+        return _serving_rows(org, Post.FULL_TIME_DEPUTY, date_to)
+    if key in ("reserve_cadres", "reserve_cadres_per_community.min", "reserve_cadres_per_community.max"):
+        return _serving_rows(org, Post.RESERVE, date_to)
+    if key == "communities":
+        return KeyRecords(("社区", "类别"), queries.communities(org).order_by("path"), lambda d: (d.name, d.category))
+    if key.startswith("secretary_pay."):
+        category = CommunityCategory.URBAN_COMMUNITY if ".urban_community" in key else CommunityCategory.VILLAGE_TO_COMMUNITY
+        qs = PayStandard.objects.filter(category=category, post=Post.SECRETARY).order_by("effective_on")
+        return KeyRecords(("社区类别", "职务", "月标准（元）", "执行日期"), qs,
+                          lambda p: (p.category, p.post, p.amount, p.effective_on))
+    if key == "community_funds_min":
+        totals = queries.fund_totals(org, date_to.year)
+        names = dict(queries.communities(org).values_list("pk", "name"))
+        rows = sorted(((names[pk], total) for pk, total in totals.items()), key=lambda r: (r[1], r[0]))
+        return KeyRecords(("社区", f"{date_to.year}年三项经费合计（元）"), ListSource(rows), lambda r: r)
+    if key == "facility_investment":
+        qs = (VenueInvestment.objects.filter(queries.division_q(org), invested_on__gte=date_from, invested_on__lte=date_to)
+              .select_related("division").order_by("invested_on", "pk"))
+        return KeyRecords(("所在行政区划", "项目名称", "投入日期", "金额（元）"), qs,
+                          lambda v: (v.division.name, v.project, v.invested_on, v.amount))
+    if key in ("secretaries", "secretaries_trained", "secretaries_trained_rate"):
+        cover = queries.coverage(org, date_from, date_to)
+        people = cover.people if key == "secretaries" else [c for c in cover.people if c.pk in cover.trained]
+        return KeyRecords(("党组织", "书记", "任职日期", "期间内培训学时"), ListSource(people),
+                          lambda c: (c.organization.name, c.name, c.started_on, cover.trained.get(c.pk, 0)),
+                          note="培训按公民身份号码匹配，没有号码的按姓名和所在党组织匹配；以培训班开始日期计入期间")
+    return None
+
+
 BLOCKS = [
-    StatsBlock(key="cadres", label="干部队伍", compute=cadres, order=80, template="cadres/stats_block.html"),
+    StatsBlock(key="cadres", label="干部队伍", compute=cadres, order=80, template="cadres/stats_block.html",
+               records=records, has_data=has_data),
 ]

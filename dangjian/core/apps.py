@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from .extensions import NavItem
+from .extensions import AuditLabels, HomeShortcut, NavItem
+from .roles import COUNTY_ROLES
 
 
 def _ensure_rule_defaults(sender, **kwargs):
@@ -16,9 +17,14 @@ class CoreConfig(AppConfig):
     name = "dangjian.core"
     label = "core"
     verbose_name = "平台核心"
+    audit_labels = AuditLabels(object_types={"core.rulesetting": "规则参数"}, field_overrides={"value": "取值"})
+    home_shortcuts = [
+        HomeShortcut("操作日志", "core:audit_log", roles=COUNTY_ROLES, order=92, style="secondary"),
+        HomeShortcut("规则参数", "core:rule_settings", roles=COUNTY_ROLES, order=94, style="secondary"),
+    ]
     nav_items: list = [
-        NavItem("操作日志", "core:audit_log", roles=("county_admin",), order=92),
-        NavItem("规则参数", "core:rule_settings", roles=("county_admin",), order=94),
+        NavItem("操作日志", "core:audit_log", roles=COUNTY_ROLES, order=92),
+        NavItem("规则参数", "core:rule_settings", roles=COUNTY_ROLES, order=94),
     ]
 
     def ready(self):

@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.db.models.functions import Substr
 
 from dangjian.core import crypto
+from dangjian.core.scope import subtree_q
 from dangjian.core.tree import STEP, encode_step
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.rules import add_years, gb11643_check_char
@@ -40,7 +41,7 @@ def tree_children(model, parent, rows: list[dict]) -> list:
     """Children of a new node in one INSERT (a new parent has no siblings to number around), in path order."""
     model.objects.bulk_create([model(**fields, parent=parent, path=parent.path + encode_step(i), depth=parent.depth + 1)
                                for i, fields in enumerate(rows)], batch_size=500)
-    return list(model.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("path"))
+    return list(model.objects.filter(subtree_q(parent), depth=parent.depth + 1).order_by("path"))
 
 
 def id_number(region: str, birth: datetime.date, seq: int) -> str:
@@ -107,7 +108,7 @@ def refresh_planner_statistics(*tables: str, vacuum: Iterable[str] = ()) -> None
 
 def largest(depth: int, within: str = "") -> Organization | None:
     """The organisation at ``depth`` (under path ``within``) whose subtree holds the most members."""
-    row = (Member.objects.filter(organization__path__startswith=within)
+    row = (Member.objects.filter(subtree_q(within, "organization"))
            .annotate(prefix=Substr("organization__path", 1, depth * STEP))
            .values("prefix").annotate(n=Count("pk")).order_by("-n").first())
     return Organization.objects.filter(path=row["prefix"]).first() if row else None

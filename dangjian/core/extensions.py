@@ -13,7 +13,14 @@ Each app under ``dangjian`` may provide, by convention, any of these modules:
 - ``<app>/indicators.py``  ``INDICATORS: list[ComputedIndicator]``: assessment indicators computed from
   the app's records (see the section at the end of this file).
 
-and on its AppConfig a ``nav_items`` list of ``NavItem`` for the top menu.
+and on its AppConfig:
+
+- ``nav_items: list[NavItem]``: its entries of the top menu (``nav_items_for(user)``).
+- ``audit_labels: AuditLabels``: how its object types and change keys read in the audit log
+  (``audit_object_type_labels()``, ``audit_field_labels()``).
+- ``home_shortcuts: list[HomeShortcut]``: its buttons on the home page (``home_shortcuts_for(user)``).
+
+Role names and sets come from ``dangjian.core.roles``; "in the subtree of" from ``dangjian.core.scope``.
 """
 from __future__ import annotations
 
@@ -27,12 +34,14 @@ from typing import Any, Callable, Optional
 
 from django.apps import apps
 
+from .roles import ALL_ROLES, STAFF_ROLES, role_of
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    roles: tuple[str, ...] = ("county_admin", "organiser", "secretary", "member")
+    roles: tuple[str, ...] = ALL_ROLES
     order: int = 50
 
 
@@ -106,9 +115,98 @@ def roster_sheet_handlers() -> list[type]:
 
 
 def nav_items_for(user) -> list[NavItem]:
-    role = "county_admin" if user.is_superuser else getattr(user, "role", "")
+    role = role_of(user)
     items = [i for cfg in domain_apps() for i in getattr(cfg, "nav_items", []) if role in i.roles]
     return sorted(items, key=lambda i: i.order)
+
+
+# --- Audit-log labels and home-page shortcuts (issue 8) ---------------------------------------
+#
+# Declared on the app's AppConfig, next to ``nav_items``:
+#
+#     class OrglifeConfig(AppConfig):
+#         nav_items = [NavItem("组织生活", "orglife:index", roles=STAFF_ROLES, order=40)]
+#         audit_labels = AuditLabels(object_types={"orglife.activity": "组织生活记录"},
+#                                    fields={"attendance": "出席名单"})
+#         home_shortcuts = [HomeShortcut("登记组织生活（三会一课）", "orglife:activity_create", order=40)]
+#
+# so that core's audit log and the home page never name an app.
+
+
+@dataclass(frozen=True)
+class AuditLabels:
+    """How an app's rows read in the audit log.
+
+    ``object_types``: ``"app_label.model"`` → name shown (default: the model's verbose_name).
+    ``fields``: change keys a service writes that are not model fields (e.g. ``"attendance"``) → name.
+    ``field_overrides``: keys shown with this name even where a model field of that name exists.
+    """
+
+    object_types: dict = field(default_factory=dict)
+    fields: dict = field(default_factory=dict)
+    field_overrides: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HomeShortcut:
+    """A button in the home page's 常用功能 card.
+
+    ``label``: text, or ``callable(user) -> str``. ``url_args``: ``callable(user) -> tuple | None``
+    for a URL with arguments (None hides the button, e.g. a user without an organisation).
+    ``style``: "outline" (default), "primary" (filled) or "secondary" (grey: administration).
+    """
+
+    label: Any
+    url_name: str
+    roles: tuple[str, ...] = STAFF_ROLES
+    order: int = 50
+    style: str = "outline"
+    url_args: Optional[Callable[[Any], Optional[tuple]]] = None
+
+
+def _app_attr(name: str) -> list:
+    return [(cfg, getattr(cfg, name)) for cfg in domain_apps() if getattr(cfg, name, None) is not None]
+
+
+def audit_object_type_labels() -> dict[str, str]:
+    """``"app_label.model"`` → name, from every app's ``audit_labels``."""
+    out: dict[str, str] = {}
+    for _cfg, labels in _app_attr("audit_labels"):
+        out.update(labels.object_types)
+    return out
+
+
+def audit_field_labels() -> tuple[dict[str, str], dict[str, str]]:
+    """(overrides, extra keys) from every app's ``audit_labels``: overrides win over a model field's
+    verbose_name; extra keys name change keys that are not model fields."""
+    overrides: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    for _cfg, labels in _app_attr("audit_labels"):
+        overrides.update(labels.field_overrides)
+        extra.update(labels.fields)
+    return overrides, extra
+
+
+def home_shortcuts_for(user) -> list[dict]:
+    """The user's home-page shortcuts, resolved: ``[{"label", "url", "style"}]`` in ``order``."""
+    from django.urls import NoReverseMatch, reverse
+
+    role = role_of(user)
+    items = sorted((s for _cfg, shortcuts in _app_attr("home_shortcuts") for s in shortcuts if role in s.roles),
+                   key=lambda s: s.order)
+    out = []
+    for s in items:
+        args = ()
+        if s.url_args is not None:
+            args = s.url_args(user)
+            if args is None:
+                continue
+        try:
+            url = reverse(s.url_name, args=args)
+        except NoReverseMatch:
+            continue
+        out.append({"label": s.label(user) if callable(s.label) else s.label, "url": url, "style": s.style})
+    return out
 
 
 # --- Computed indicators (issue 12: assessment) ------------------------------------------------

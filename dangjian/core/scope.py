@@ -3,20 +3,78 @@
 ``Model.objects.for_user(user, action)`` returns only the rows the user may see ("view") or
 change ("change"). Out of scope is 404; in scope for viewing but not for changing is 403
 (``get_for_user_or_403``). Each scoped model's queryset implements ``scope_filter``.
+
+"In the subtree of" is spelled once, here: ``subtree_q(root, via)`` (a Q for querysets),
+``is_in_subtree(node, root)`` (for objects already loaded), ``ScopedQuerySet.in_subtree(root)``
+and ``ScopedQuerySet.in_user_subtree(user, roles)`` (the common staff rule). Nowhere else filters
+on a path prefix.
 """
 from __future__ import annotations
+
+from typing import Iterable, Optional, Union
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.http import Http404
+
+from . import roles as _roles
 
 VIEW = "view"
 CHANGE = "change"
 ACTIONS = (VIEW, CHANGE)
 
 
+def _path(node_or_path) -> str:
+    return node_or_path if isinstance(node_or_path, str) else node_or_path.path
+
+
+def subtree_q(root: Union[str, object], via: str = "") -> Q:
+    """Rows whose tree node lies in ``root``'s subtree (``root`` itself included).
+
+    ``root`` is a tree node (Organization, Division) or its path. ``via`` is the lookup from the
+    queried model to the tree node: "" for a tree model itself, "organization", "member__organization",
+    "base__organization" ... (one indexed prefix query on the node's path).
+    """
+    lookup = f"{via}__path__startswith" if via else "path__startswith"
+    return Q(**{lookup: _path(root)})
+
+
+def is_in_subtree(node, root, include_self: bool = True) -> bool:
+    """Whether ``node`` (a tree node or a path) lies in ``root``'s subtree (a node or a path; None: no)."""
+    if node is None or root is None:
+        return False
+    node_path, root_path = _path(node), _path(root)
+    if not node_path or not root_path:
+        return False
+    return node_path.startswith(root_path) and (include_self or node_path != root_path)
+
+
+def user_root_path(user) -> Optional[str]:
+    """The path of the user's own organisation (the root of their subtree), None when they have none."""
+    organization_id = getattr(user, "organization_id", None)
+    return user.organization.path if organization_id else None
+
+
 class ScopedQuerySet(models.QuerySet):
+    #: The lookup from this model to the organisation that places it in the tree ("" for a tree model).
+    subtree_field: str = "organization"
+
+    def in_subtree(self, root):
+        """Rows in ``root``'s subtree (a node or a path; None: no restriction)."""
+        if root is None:
+            return self.all()
+        return self.filter(subtree_q(root, self.subtree_field))
+
+    def in_user_subtree(self, user, roles: Iterable[str] = _roles.STAFF_ROLES):
+        """The common staff rule: rows in the subtree of the user's organisation when the user's role is
+        one of ``roles``; none otherwise (and none for a user without an organisation)."""
+        path = user_root_path(user)
+        if path is None or not _roles.has_role(user, roles):
+            return self.none()
+        return self.in_subtree(path)
+
     def for_user(self, user, action: str = VIEW):
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
+from .scope import is_in_subtree, subtree_q
+
 STEP = 4
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -30,7 +32,7 @@ def decode_step(step: str) -> int:
 
 class TreeQuerySet(models.QuerySet):
     def subtree(self, node, include_self: bool = True):
-        qs = self.filter(path__startswith=node.path)
+        qs = self.filter(subtree_q(node))
         return qs if include_self else qs.exclude(pk=node.pk)
 
     def ancestors_of(self, node, include_self: bool = False):
@@ -49,7 +51,7 @@ class TreeNode(models.Model):
     def is_descendant_of(self, other, include_self: bool = False) -> bool:
         if self.pk == other.pk:
             return include_self
-        return self.path.startswith(other.path)
+        return is_in_subtree(self, other)
 
     def ancestors(self, include_self: bool = False):
         return type(self)._default_manager.ancestors_of(self, include_self=include_self)
@@ -63,7 +65,7 @@ class TreeNode(models.Model):
         prefix = parent.path if parent else ""
         siblings = model._default_manager.filter(depth=(parent.depth + 1) if parent else 1)
         if parent:
-            siblings = siblings.filter(path__startswith=prefix)
+            siblings = siblings.filter(subtree_q(parent))
         last = siblings.order_by("-path").values_list("path", flat=True).first()
         number = decode_step(last[-STEP:]) + 1 if last else 0
         self.parent = parent
@@ -76,7 +78,7 @@ class TreeNode(models.Model):
         old_path, old_depth = self.path, self.depth
         self.assign_path(new_parent)
         new_path, shift = self.path, self.depth - old_depth
-        model._default_manager.filter(path__startswith=old_path).update(
+        model._default_manager.filter(subtree_q(old_path)).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField()),
             depth=F("depth") + shift,
         )

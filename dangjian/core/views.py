@@ -16,17 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import rules
+from . import roles, rules
 from .actor import Actor
 from .excel import write_workbook, xlsx_response
+from .extensions import audit_field_labels, audit_object_type_labels, home_shortcuts_for
 from .forms import ChineseFormMixin, DateInput
 from .models import AuditLog
 
 HOME_WARNING_LIMIT = 20
-
-
-def _role(user) -> str:
-    return "county_admin" if user.is_superuser else user.role
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -39,10 +36,10 @@ def home(request):
     from dangjian.register.vocab import MemberStatus, OrgType
 
     user = request.user
-    role = _role(user)
+    role = roles.role_of(user)
     today = timezone.localdate()
-    context = {"role": role, "today": today}
-    if role == "member":
+    context = {"role": role, "today": today, "shortcuts": home_shortcuts_for(user)}
+    if role == roles.MEMBER:
         member = Member.objects.for_user(user, "view").select_related("organization").first()
         context["member"] = member
         return render(request, "core/home.html", context)
@@ -68,26 +65,15 @@ def home(request):
 
 # --- Audit log -------------------------------------------------------------------------------
 
-OBJECT_TYPE_LABELS = {
-    "register.member": "党员",
-    "register.organization": "党组织",
-    "register.division": "行政区划",
-    "core.rulesetting": "规则参数",
-    "accounts.user": "用户账号",
-    "roster.workbook": "名册工作簿",
-}
-FIELD_LABEL_OVERRIDES = {"id_number": "公民身份号码", "phone": "手机号码", "parent": "上级", "password": "密码",
-                         "value": "取值", "full_name": "姓名"}
-# Keys some services write that are not model fields.
-EXTRA_FIELD_LABELS = {"contact_log": "联系记录", "attachments": "附件", "members": "成员", "rules": "未通过的规则",
-                      "birthday_sms": "政治生日短信", "answer": "支部答复", "time": "时段", "base": "基地",
-                      "attendance": "出席名单"}
+# Each app names its object types and change keys on its AppConfig (``audit_labels``,
+# dangjian.core.extensions.AuditLabels); core names none of them.
 VIA_LABELS = {"web": "网页", "command": "命令行", "import": "名册导入", "system": "系统"}
 
 
 def object_type_label(object_type: str) -> str:
-    if object_type in OBJECT_TYPE_LABELS:
-        return OBJECT_TYPE_LABELS[object_type]
+    labels = audit_object_type_labels()
+    if object_type in labels:
+        return labels[object_type]
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
@@ -102,11 +88,12 @@ def _model_field(object_type: str, name: str):
 
 
 def field_label(object_type: str, name: str) -> str:
-    if name in FIELD_LABEL_OVERRIDES:
-        return FIELD_LABEL_OVERRIDES[name]
+    overrides, extra = audit_field_labels()
+    if name in overrides:
+        return overrides[name]
     field = _model_field(object_type, name)
     if field is None or not hasattr(field, "verbose_name"):
-        return EXTRA_FIELD_LABELS.get(name, name)
+        return extra.get(name, name)
     return str(field.verbose_name)
 
 
@@ -152,7 +139,7 @@ class AuditFilterForm(ChineseFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        types = set(OBJECT_TYPE_LABELS) | set(AuditLog.objects.order_by().values_list("object_type", flat=True).distinct())
+        types = set(audit_object_type_labels()) | set(AuditLog.objects.order_by().values_list("object_type", flat=True).distinct())
         requested = (self.data.get("object_type") or "") if self.is_bound else ""
         if requested:
             types.add(requested)
@@ -202,12 +189,12 @@ def _audit_queryset(request):
     """
     user = request.user
     form = AuditFilterForm(request.GET or None)
-    role = _role(user)
+    role = roles.role_of(user)
     is_admin = user.is_county_admin
     data = form.cleaned_data if form.is_valid() else {}
     qs = AuditLog.objects.all()
     if not is_admin:
-        if role not in ("organiser", "secretary") or user.scope_path is None:
+        if role not in roles.LOCAL_STAFF_ROLES or user.scope_path is None:
             raise PermissionDenied("操作日志仅限县委组织部管理员查看")
         if not (data.get("object_type") and data.get("object_id")):
             raise PermissionDenied("操作日志仅限县委组织部管理员查看；您可以在本范围内的组织、党员页面查看其修改记录")

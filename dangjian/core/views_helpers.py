@@ -11,6 +11,8 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from . import roles as _roles
+
 
 def htmx_redirect(request, url: str) -> HttpResponse:
     """After a successful POST: a redirect, or (htmx) 204 with HX-Location so htmx loads ``url``."""
@@ -62,8 +64,8 @@ def query_without_page(request) -> str:
 
 
 def has_role(user, roles: Iterable[str]) -> bool:
-    """A superuser, or a user whose role is one of ``roles``."""
-    return user.is_superuser or user.role in roles
+    """A superuser, or a user whose role is one of ``roles`` (``core.roles.has_role``)."""
+    return _roles.has_role(user, roles)
 
 
 def require_role(user, roles: Iterable[str], message: str) -> None:

@@ -38,7 +38,8 @@ def job_detail(request, pk: int):
         expire_stale_jobs()
         job.refresh_from_db()
     context = {"job": job, "state": live_state(job)}
-    if request.htmx:
+    if request.htmx and request.htmx.target == "job-progress":
+        # The progress card's own polling; an htmx navigation here (HX-Location) gets the whole page.
         return render(request, "jobs/partials/progress.html", context)
     return render(request, "jobs/detail.html", context)
 

@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dangjian.core.scope import ScopedQuerySet
+from dangjian.core import roles
+from dangjian.core.scope import ScopedQuerySet, subtree_q
 from dangjian.register.models import Member, Organization
 
 
@@ -50,8 +51,8 @@ class MessageQuerySet(ScopedQuerySet):
         mine = Q(user=user)
         if user.member_id:
             mine |= Q(member_id=user.member_id)
-        if user.role in ("county_admin", "organiser") and user.scope_path:
-            return self.filter(mine | Q(organization__path__startswith=user.scope_path))
+        if roles.is_supervisor(user) and user.scope_path:
+            return self.filter(mine | subtree_q(user.scope_path, "organization"))
         return self.filter(mine)
 
     def addressed_to(self, user):
@@ -157,12 +158,14 @@ class SmsOptOut(models.Model):
 
 
 class ContactWarningQuerySet(ScopedQuerySet):
+    subtree_field = "member__organization"
+
     def scope_filter(self, user, action):
-        if user.role == "member":
+        if user.role == roles.MEMBER:
             return self.filter(member_id=user.member_id) if user.member_id else self.none()
         if not user.scope_path:
             return self.none()
-        return self.filter(member__organization__path__startswith=user.scope_path)
+        return self.in_subtree(user.scope_path)
 
 
 class ContactWarning(models.Model):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.core import roles
 from dangjian.core import audit
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
@@ -17,11 +18,11 @@ from dangjian.register.models import Member
 from . import templating
 from .models import Channel, Message, MessageStatus, MessageTemplate, SmsOptOut
 
-STAFF_NOTICE_ROLES = ("organiser", "secretary")
+STAFF_NOTICE_ROLES = roles.LOCAL_STAFF_ROLES
 
 
 def _is_county_admin(user) -> bool:
-    return user is None or user.is_superuser or user.role == "county_admin"
+    return user is None or roles.is_county_admin(user)
 
 
 @transaction.atomic(durable=True)
@@ -67,7 +68,7 @@ def retry_message(message: Message, *, actor: Actor) -> Message:
     """A person has checked a failed SMS and sends it again (the only way a failed one goes out)."""
     message = Message.objects.select_for_update(of=("self",)).select_related("organization").get(pk=message.pk)
     user = actor.user
-    if user is not None and not (user.is_superuser or user.role in ("county_admin", "organiser")):
+    if user is not None and not roles.is_supervisor(user):
         raise PermissionDenied("只有县委组织部或乡镇组织员可以重新发送短信")
     if message.status != MessageStatus.FAILED:
         raise ValidationError({"status": [f"该消息当前为“{message.get_status_display()}”，只有发送失败的消息可以重新发送"]})

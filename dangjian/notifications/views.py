@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.rules import get_setting
@@ -23,7 +24,7 @@ from .forms import OutboxFilterForm, TemplateForm
 from .models import Channel, ContactWarning, Message, MessageStatus, SmsOptOut
 
 PAGE_SIZE = 30
-OUTBOX_ROLES = ("county_admin", "organiser")
+OUTBOX_ROLES = roles.SUPERVISOR_ROLES
 
 
 _redirect = htmx_redirect
@@ -123,7 +124,7 @@ def template_edit(request):
 # --- 我的 (a member's own page) -----------------------------------------------------------------
 
 def _member_of(user):
-    if user.role != "member" or not user.member_id:
+    if not roles.is_member(user) or not user.member_id:
         raise PermissionDenied("“我的”页面供党员本人使用")
     from dangjian.register.models import Member
 

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core import roles
 from dangjian.core import benchdata, crypto
 from dangjian.register.models import Division, Member, Organization
 
@@ -109,8 +110,8 @@ def run(report) -> None:
     root = build_county(today)
     analyse()
     report("生成基准县（1,500个支部、60,000条记录）", round((time.perf_counter() - t0) * 1000), "ms", "只在首次运行时生成；随后 ANALYZE")
-    branches = Organization.objects.filter(path__startswith=root.path, org_type="党支部").count()
-    records = Activity.objects.filter(organization__path__startswith=root.path).count()
+    branches = Organization.objects.in_subtree(root).filter(org_type="党支部").count()
+    records = Activity.objects.in_subtree(root).count()
     last_quarter = rules.period_containing(rules.period_containing(today, 3).start - datetime.timedelta(days=1), 3)
 
     report("季度合规计算（compliance.compute）", _median_ms(lambda: compliance.compute(root, last_quarter.start, last_quarter.end)),
@@ -122,7 +123,7 @@ def run(report) -> None:
     year_from = today - datetime.timedelta(days=365)
     report("统计块 organisational_life（近一年）", _median_ms(lambda: organisational_life(root, today, year_from, today)), "ms")
 
-    admin, _ = User.objects.get_or_create(username=ADMIN_USERNAME, defaults={"role": "county_admin", "organization": root})
+    admin, _ = User.objects.get_or_create(username=ADMIN_USERNAME, defaults={"role": roles.COUNTY_ADMIN, "organization": root})
     client = Client()
     client.force_login(admin)
     url = reverse("orglife:bulletin") + f"?org={root.pk}&period={rules.period_code(last_quarter)}"

@@ -174,7 +174,7 @@ class ComplianceReport:
 def _branches(org: Organization | None):
     qs = Organization.objects.filter(org_type__in=BRANCH_TYPES, is_active=True)
     if org is not None:
-        qs = qs.filter(path__startswith=org.path)
+        qs = qs.in_subtree(org)
     return qs
 
 

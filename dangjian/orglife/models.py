@@ -8,21 +8,12 @@ from django.db.models import Q
 
 from dangjian.core.booking import open_days_display
 from dangjian.core.files import AttachmentBase
-from dangjian.core.scope import VIEW, ScopedQuerySet
+from dangjian.core import roles
+from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
 from dangjian.core.tree import STEP
 from dangjian.register.models import Member, Organization
 
 from .vocab import ActivityType, AttendanceStatus, BaseKind, BookingStatus, CommentKind, Source
-
-
-def _role(user):
-    from dangjian.accounts.models import User
-
-    return User.Role, user.role
-
-
-STAFF_ROLES = ("county_admin", "organiser", "secretary")
-REVIEWER_ROLES = ("county_admin", "organiser")
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -30,19 +21,16 @@ def ancestor_paths(path: str) -> list[str]:
 
 
 class BranchScopedQuerySet(ScopedQuerySet):
-    """Rows that belong to a branch (``org_field``): staff see and change their subtree; members nothing."""
+    """Rows that belong to a branch (``subtree_field``): staff see and change their subtree; members nothing."""
 
-    org_field = "organization"
+    subtree_field = "organization"
 
     def scope_filter(self, user, action):
-        path = user.scope_path
-        if path is None or user.role not in STAFF_ROLES:
-            return self.none()
-        return self.filter(**{f"{self.org_field}__path__startswith": path})
+        return self.in_user_subtree(user, roles.STAFF_ROLES)
 
 
 class PartyGroupQuerySet(BranchScopedQuerySet):
-    org_field = "branch"
+    subtree_field = "branch"
 
 
 class PartyGroup(models.Model):
@@ -78,15 +66,15 @@ class BaseQuerySet(ScopedQuerySet):
 
     def scope_filter(self, user, action):
         path = user.scope_path
-        if path is None or user.role not in STAFF_ROLES:
+        if path is None or user.role not in roles.STAFF_ROLES:
             return self.none()
         managed = Q(manager=user)
         if action == VIEW:
             return self.filter(
-                Q(organization__path__startswith=path) | Q(organization__path__in=ancestor_paths(path) + [path]) | managed
+                subtree_q(path, "organization") | Q(organization__path__in=ancestor_paths(path) + [path]) | managed
             )
-        if user.role in REVIEWER_ROLES:
-            return self.filter(Q(organization__path__startswith=path) | managed)
+        if user.role in roles.SUPERVISOR_ROLES:
+            return self.filter(subtree_q(path, "organization") | managed)
         return self.filter(managed)
 
 
@@ -146,8 +134,7 @@ class Base(models.Model):
 
 
 class ActivityQuerySet(BranchScopedQuerySet):
-    def in_subtree(self, org):
-        return self.filter(organization__path__startswith=org.path)
+    pass
 
 
 class Activity(models.Model):
@@ -258,7 +245,7 @@ def attachment_path(instance, filename):
 
 
 class AttachmentQuerySet(BranchScopedQuerySet):
-    org_field = "activity__organization"
+    subtree_field = "activity__organization"
 
 
 class Attachment(AttachmentBase):
@@ -295,7 +282,7 @@ class Amendment(models.Model):
 
 
 class ReviewQuerySet(BranchScopedQuerySet):
-    org_field = "activity__organization"
+    subtree_field = "activity__organization"
 
 
 class Review(models.Model):
@@ -316,7 +303,7 @@ class Review(models.Model):
 
 
 class ReviewCommentQuerySet(BranchScopedQuerySet):
-    org_field = "activity__organization"
+    subtree_field = "activity__organization"
 
     def open_rectifications(self):
         return self.filter(kind=CommentKind.RECTIFICATION, answered_at__isnull=True)
@@ -359,12 +346,12 @@ class BookingQuerySet(ScopedQuerySet):
 
     def scope_filter(self, user, action):
         path = user.scope_path
-        if path is None or user.role not in STAFF_ROLES:
+        if path is None or user.role not in roles.STAFF_ROLES:
             return self.none()
-        own = Q(organization__path__startswith=path)
+        own = subtree_q(path, "organization")
         base_side = Q(base__manager=user)
-        if user.role in REVIEWER_ROLES:
-            base_side |= Q(base__organization__path__startswith=path)
+        if user.role in roles.SUPERVISOR_ROLES:
+            base_side |= subtree_q(path, "base__organization")
         return self.filter(own | base_side)
 
 

@@ -12,6 +12,8 @@ import re
 from typing import Any, Iterable, Optional
 
 
+from dangjian.core.scope import is_in_subtree
+from dangjian.core import roles
 from dangjian.core import audit
 from dangjian.core.models import AuditLog
 from dangjian.register.models import Organization
@@ -167,7 +169,7 @@ class OrglifeSheet(SheetHandler):
             elif name in db:
                 org = db[name]
                 org_type, active = org.org_type, org.is_active
-                in_scope = ctx.scope_org is None or org.path.startswith(ctx.scope_org.path)
+                in_scope = ctx.scope_org is None or is_in_subtree(org, ctx.scope_org)
             else:
                 ctx.fault(SHEET, item["_row"], "所在党组织", f"党组织“{name}”在本工作簿和系统中都不存在")
                 item["_ok"] = False
@@ -262,11 +264,11 @@ class OrglifeSheet(SheetHandler):
 
     # --- export --------------------------------------------------------------------------------
     def export_rows(self, user, scope_org: Optional[Any], **options: Any) -> Optional[Iterable[list[Any]]]:
-        if user is not None and not (user.is_superuser or user.role in ("county_admin", "organiser", "secretary")):
+        if user is not None and not roles.is_staff(user):
             return None
         qs = Activity.objects.all() if user is None else Activity.objects.for_user(user)
         if scope_org is not None:
-            qs = qs.filter(organization__path__startswith=scope_org.path)
+            qs = qs.in_subtree(scope_org)
         if options.get("date_from"):
             qs = qs.filter(date__gte=options["date_from"])
         if options.get("date_to"):

@@ -15,17 +15,18 @@ from django.utils import timezone
 
 from dangjian.core import audit, extensions
 from dangjian.core import booking as booking_engine
+from dangjian.core.roles import STAFF_ROLES, SUPERVISOR_ROLES
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.rules import get_setting
-from dangjian.core.scope import ensure_in_scope
+from dangjian.core.scope import ensure_in_scope, is_in_subtree
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
 
 from . import rules
 from .files import check_upload
 from .models import (
-    REVIEWER_ROLES, STAFF_ROLES, Activity, Amendment, Attachment, Attendance, Base, Booking, PartyGroup, Review, ReviewComment,
+    Activity, Amendment, Attachment, Attendance, Base, Booking, PartyGroup, Review, ReviewComment,
 )
 from .vocab import HOLDING_STATUSES, ActivityType, AttendanceStatus, BookingStatus, CommentKind, Source
 
@@ -51,7 +52,7 @@ def _ensure_branch_in_scope(branch: Organization, actor: Actor) -> None:
     user = actor.user
     if user is None or user.is_superuser:
         return
-    if user.role not in STAFF_ROLES or not branch.path.startswith(user.scope_path or "\0"):
+    if user.role not in STAFF_ROLES or not is_in_subtree(branch, user.scope_path):
         raise PermissionDenied("只能以本人管理范围内党支部的名义操作")
 
 
@@ -360,7 +361,7 @@ def remove_attachment(attachment: Attachment, *, actor: Actor) -> None:
 # --- Review (调阅) ---------------------------------------------------------------------------
 
 def is_reviewer(user) -> bool:
-    return user is not None and (user.is_superuser or getattr(user, "role", "") in REVIEWER_ROLES)
+    return user is not None and (user.is_superuser or getattr(user, "role", "") in SUPERVISOR_ROLES)
 
 
 @transaction.atomic(durable=True)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dangjian.core.roles import STAFF_ROLES, SUPERVISOR_ROLES
 from dangjian.core import excel
 from dangjian.core.actor import Actor
 from dangjian.core.files import content_disposition, file_response
@@ -30,7 +31,7 @@ from .forms import (
     ActivityForm, AnswerForm, BaseForm, BookingForm, CommentForm, PartyGroupForm, UploadForm, apply_errors,
 )
 from .models import (
-    REVIEWER_ROLES, STAFF_ROLES, Activity, Attachment, Base, Booking, PartyGroup, Review, ReviewComment,
+    Activity, Attachment, Base, Booking, PartyGroup, Review, ReviewComment,
 )
 from .vocab import SIX_HAVES, ActivityType, AttendanceStatus, BookingStatus
 
@@ -47,7 +48,7 @@ def staff_required(view):
 
 
 def is_reviewer(user) -> bool:
-    return has_role(user, REVIEWER_ROLES)
+    return has_role(user, SUPERVISOR_ROLES)
 
 
 _done = htmx_redirect  # after a successful POST: a redirect, or HX-Location for htmx
@@ -119,7 +120,7 @@ def _filtered_activities(request):
     org = None
     if g.get("org"):
         org = _scope_org(request)
-        qs = qs.filter(organization__path__startswith=org.path)
+        qs = qs.in_subtree(org)
     if g.get("type") in ActivityType.values:
         qs = qs.filter(activity_type=g["type"])
     if _date(g.get("from")):

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from dangjian.core import crypto
 from dangjian.core.files import AttachmentBase
+from dangjian.core import roles
 from dangjian.core.scope import ScopedQuerySet
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import COLLEGE_OR_ABOVE, ETHNIC_CHOICES, HAN, Education, Occupation, Sex
@@ -30,16 +31,8 @@ class Status(models.TextChoices):
 
 class RecruitmentQuerySet(ScopedQuerySet):
     def scope_filter(self, user, action):
-        from dangjian.accounts.models import User
-
-        path = user.scope_path
-        if path is None or user.role not in (User.Role.COUNTY_ADMIN, User.Role.ORGANISER, User.Role.SECRETARY):
-            # Members do not see other people's recruitment files.
-            return self.none()
-        return self.filter(organization__path__startswith=path)
-
-    def in_subtree(self, org):
-        return self if org is None else self.filter(organization__path__startswith=org.path)
+        # Members do not see other people's recruitment files.
+        return self.in_user_subtree(user, roles.STAFF_ROLES)
 
     def open(self):
         return self.filter(status=Status.OPEN)

@@ -5,6 +5,7 @@ import datetime
 from typing import Iterable
 
 from dangjian.core.extensions import Reminder
+from dangjian.core.scope import is_in_subtree
 
 from .models import Recruitment
 from .todo import todo_items
@@ -22,7 +23,7 @@ def daily_reminders(day: datetime.date) -> Iterable[Reminder]:
                                  organization__isnull=False).select_related("organization").order_by("pk"))
     for user in users:
         path = user.organization.path
-        mine = [i for i in items if i.organization_path.startswith(path)]
+        mine = [i for i in items if is_in_subtree(i.organization_path, path)]
         if not mine:
             continue
         overdue = sum(1 for i in mine if i.overdue)

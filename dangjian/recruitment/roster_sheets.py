@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 from typing import Any, Iterable, Optional
 
+from dangjian.core.scope import is_in_subtree
+from dangjian.core import roles
 from dangjian.core import audit, crypto
 from dangjian.core.models import AuditLog
 from dangjian.register import rules as register_rules
@@ -82,7 +84,7 @@ class RecruitmentSheet(SheetHandler):
                 org_type, active = workbook_orgs[org]
             elif org in db_orgs:
                 org_type, active, path = db_orgs[org]
-                if ctx.scope_org is not None and not path.startswith(ctx.scope_org.path):
+                if ctx.scope_org is not None and not is_in_subtree(path, ctx.scope_org):
                     ctx.fault(SHEET, row, "所在党组织", f"党组织“{org}”不在您的管理范围内")
             else:
                 ctx.fault(SHEET, row, "所在党组织", f"党组织“{org}”在本工作簿和系统中都不存在")
@@ -112,7 +114,7 @@ class RecruitmentSheet(SheetHandler):
                 if not item["_faulty"]:
                     self.plan["created"] += 1
                 continue
-            if ctx.scope_org is not None and not existing.organization.path.startswith(ctx.scope_org.path):
+            if ctx.scope_org is not None and not is_in_subtree(existing.organization, ctx.scope_org):
                 ctx.fault(SHEET, row, "公民身份号码", "该同志的发展党员纪实不在您的管理范围内")
                 continue
             recorded = {s.step: s.date for s in existing.steps.all()}
@@ -162,7 +164,7 @@ class RecruitmentSheet(SheetHandler):
     def export_rows(self, user, scope_org, **options) -> Optional[Iterable[list[Any]]]:
         if user is None:
             qs = Recruitment.objects.all()
-        elif user.role == "member" and not user.is_superuser:
+        elif roles.is_member(user):
             return None
         else:
             qs = Recruitment.objects.for_user(user, "view")

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dangjian.core import roles
 from dangjian.core import audit
 from dangjian.core import files as core_files
 from dangjian.core.actor import Actor
@@ -59,7 +60,7 @@ def may_override(user) -> bool:
     """越过规则检查的权限：县委组织部管理员和乡镇（街道）组织员，在其管理范围内。"""
     if user is None:
         return False
-    return user.is_superuser or user.role in ("county_admin", "organiser")
+    return roles.is_supervisor(user)
 
 
 def check_upload(upload) -> list[str]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangjian.core import pii
+from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.files import content_disposition, file_response
@@ -29,7 +30,7 @@ from .steps import STAGE_LABELS, STAGE_RANGES
 
 PAGE_SIZE = 50
 # Recruitment is the branches' and committees' work: a member's account has no recruitment pages.
-STAFF = ("county_admin", "organiser", "secretary")
+STAFF = roles.STAFF_ROLES
 STAFF_ONLY = "发展党员工作由党支部书记、组织员和县委组织部办理，党员账号不能查看"
 
 
@@ -117,7 +118,7 @@ def _filtered(request):
         if data["q"]:
             qs = qs.filter(name__contains=data["q"].strip())
         if data["branch"]:
-            qs = qs.filter(organization__path__startswith=data["branch"].path)
+            qs = qs.in_subtree(data["branch"])
         stage = data["stage"]
         if stage in STAGE_RANGES:
             low, high = STAGE_RANGES[stage]
@@ -150,7 +151,7 @@ def candidate_list(request):
     for r in page.object_list:
         r.shown_id = r.id_number_masked
     context = {"form": form, "page": page, "query": _query_without_page(request),
-               "may_register": has_role(request.user, ("county_admin", "organiser", "secretary"))}
+               "may_register": has_role(request.user, STAFF)}
     template = "recruitment/partials/candidate_table.html" if request.htmx else "recruitment/list.html"
     return render(request, template, context)
 
@@ -160,7 +161,7 @@ def candidate_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
-    require_role(request.user, ("county_admin", "organiser", "secretary"), "您没有登记入党申请的权限")
+    require_role(request.user, STAFF, "您没有登记入党申请的权限")
     allowed = services.may_override(request.user)
     form = ApplicationForm(request.POST or None, request.FILES or None, user=request.user, may_override=allowed)
     return _record_with_override(

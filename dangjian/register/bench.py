@@ -55,7 +55,7 @@ def ensure_members(target: int = TARGET_MEMBERS, batch: int = 5000) -> int:
         return 0
     root = build_county()
     branches = list(Organization.objects.subtree(root).filter(org_type="党支部").order_by("path"))
-    start = Member.objects.filter(organization__path__startswith=root.path).count()
+    start = Member.objects.in_subtree(root).count()
     benchdata.insert_in_batches(Member, benchdata.member_rows(
         branches, start, missing, datetime.date.today(), region=ID_REGION, name_prefix="名册基准党员", phone_prefix="15"),
         batch)

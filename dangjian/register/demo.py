@@ -18,6 +18,7 @@ from typing import Optional
 
 from django.contrib.auth.hashers import make_password
 
+from dangjian.core import roles
 from dangjian.core.demo import (
     DEMO_COUNTY_NAME, DEMO_ROOT_ORG_NAME, PeopleFactory, random_day, weighted,
 )
@@ -552,11 +553,11 @@ def create_county(*, rng: random.Random, today: datetime.date, members: int, peo
 
 DEMO_USERS = (
     # key in ctx.extra["users"], username, role, display name (None: the linked member's name)
-    ("county_admin", "demo_admin", "county_admin", "演示县委组织部管理员"),
-    ("organiser", "demo_organiser", "organiser", "演示镇组织员"),
-    ("street_organiser", "demo_street", "organiser", "演示街道组织员"),
-    ("secretary", "demo_secretary", "secretary", None),
-    ("member", "demo_member", "member", None),
+    ("county_admin", "demo_admin", roles.COUNTY_ADMIN, "演示县委组织部管理员"),
+    ("organiser", "demo_organiser", roles.ORGANISER, "演示镇组织员"),
+    ("street_organiser", "demo_street", roles.ORGANISER, "演示街道组织员"),
+    ("secretary", "demo_secretary", roles.SECRETARY, None),
+    ("member", "demo_member", roles.MEMBER, None),
 )
 
 

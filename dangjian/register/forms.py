@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dangjian.core.scope import subtree_q
+from dangjian.core import roles
 from dangjian.core.forms import ChineseFormMixin, DateInput
 from dangjian.core.scope import CHANGE
 
@@ -52,13 +54,11 @@ def member_org_choices(user):
     The member scope (not the organisation scope) decides: a branch secretary cannot re-organise
     the branch but does keep its roster, so the branch itself is offered to them.
     """
-    from dangjian.accounts.models import User
-
-    if user.is_superuser or user.role != User.Role.SECRETARY:
+    if user.is_superuser or user.role != roles.SECRETARY:
         return org_choices_for_change(user, members=True)
     if user.scope_path is None:
         return Organization.objects.none()
-    return (Organization.objects.filter(path__startswith=user.scope_path, is_active=True)
+    return (Organization.objects.in_subtree(user.scope_path).filter(is_active=True)
             .exclude(org_type=OrgType.COUNTY_COMMITTEE).only("pk", "name", "depth", "path", "is_active", "org_type"))
 
 
@@ -119,7 +119,7 @@ class OrganizationMoveForm(ChineseFormMixin, forms.Form):
         self.org = org
         self.fields["new_parent"].queryset = (
             org_choices_for_change(user).filter(is_active=True)
-            .exclude(path__startswith=org.path).exclude(pk=org.parent_id)
+            .exclude(subtree_q(org)).exclude(pk=org.parent_id)
             .exclude(org_type__in=[OrgType.BRANCH, OrgType.JOINT_BRANCH])
         )
 
@@ -162,7 +162,7 @@ class DivisionForm(ChineseFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         qs = Division.objects.for_user(user, CHANGE)
         if instance is not None:
-            qs = qs.exclude(path__startswith=instance.path)
+            qs = qs.exclude(subtree_q(instance))
         self.fields["parent"].queryset = qs
 
     def clean(self):

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 
-from dangjian.core import crypto
-from dangjian.core.scope import VIEW, ScopedQuerySet
+from dangjian.core import crypto, roles
+from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
 from dangjian.core.tree import TreeNode, TreeQuerySet
 
 from .vocab import (
@@ -16,24 +16,18 @@ from .vocab import (
 )
 
 
-def _role(user):
-    from dangjian.accounts.models import User
-
-    return User.Role, user.role
-
-
 class OrganizationQuerySet(ScopedQuerySet, TreeQuerySet):
+    subtree_field = ""
+
     def scope_filter(self, user, action):
-        Role, role = _role(user)
-        path = user.scope_path
-        if path is None:
+        if user.scope_path is None:
             return self.none()
-        if role in (Role.COUNTY_ADMIN, Role.ORGANISER):
-            return self.filter(path__startswith=path)
-        if role == Role.SECRETARY:
+        if roles.is_supervisor(user):
+            return self.in_subtree(user.scope_path)
+        if user.role == roles.SECRETARY:
             # A secretary keeps their own branch's record but does not re-organise it.
-            return self.filter(path__startswith=path) if action == VIEW else self.none()
-        if role == Role.MEMBER and action == VIEW:
+            return self.in_subtree(user.scope_path) if action == VIEW else self.none()
+        if user.role == roles.MEMBER and action == VIEW:
             return self.filter(pk=user.organization_id)
         return self.none()
 
@@ -42,13 +36,13 @@ class OrganizationQuerySet(ScopedQuerySet, TreeQuerySet):
 
 
 class DivisionQuerySet(ScopedQuerySet, TreeQuerySet):
+    subtree_field = ""
+
     def scope_filter(self, user, action):
-        Role, role = _role(user)
-        if role == Role.COUNTY_ADMIN and user.organization_id:
-            root = user.organization.division
-            return self.filter(path__startswith=root.path)
-        if role in (Role.ORGANISER, Role.SECRETARY) and action == VIEW and user.organization_id:
-            return self.filter(path__startswith=user.organization.division.path)
+        if user.role == roles.COUNTY_ADMIN and user.organization_id:
+            return self.in_subtree(user.organization.division)
+        if user.role in roles.LOCAL_STAFF_ROLES and action == VIEW and user.organization_id:
+            return self.in_subtree(user.organization.division)
         return self.none()
 
 
@@ -114,19 +108,19 @@ class Organization(TreeNode):
 
 class MemberQuerySet(ScopedQuerySet):
     def scope_filter(self, user, action):
-        Role, role = _role(user)
-        if role == Role.MEMBER:
+        if user.role == roles.MEMBER:
             return self.filter(pk=user.member_id) if action == VIEW and user.member_id else self.none()
         path = user.scope_path
         if path is None:
             return self.none()
-        return self.in_subtree_path(path)
+        return self.in_subtree(path)
 
-    def in_subtree_path(self, path: str):
-        return self.filter(organization__in=Organization.objects.filter(path__startswith=path).values("pk"))
-
-    def in_subtree(self, org):
-        return self.in_subtree_path(org.path)
+    def in_subtree(self, root):
+        """Members of ``root``'s subtree (a node or a path; None: all), through a subquery of the
+        subtree's organisations (the planner uses the organisation index, not a join on the path)."""
+        if root is None:
+            return self.all()
+        return self.filter(organization__in=Organization.objects.filter(subtree_q(root)).values("pk"))
 
     def in_good_standing(self):
         return self.filter(status=MemberStatus.NORMAL)

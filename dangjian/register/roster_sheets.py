@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator, Optional
 from django.db import connection
 from django.utils import timezone
 
+from dangjian.core.scope import is_in_subtree
 from dangjian.core import audit, crypto
 from dangjian.core.models import AuditLog
 from dangjian.core.tree import STEP, decode_step, encode_step
@@ -189,7 +190,7 @@ class _TreeSheet(SheetHandler):
         if scope is None or self.model is not Organization:
             return
         obj = self.db.get(name)
-        if obj is not None and not obj.path.startswith(scope.path):
+        if obj is not None and not is_in_subtree(obj, scope):
             ctx.fault(self.sheet_name, item["_row"], self.name_column, f"党组织“{name}”{OUT_OF_SCOPE}")
             return
         if name == scope.name:
@@ -375,7 +376,7 @@ class DivisionSheet(_TreeSheet):
             return None  # organisers and secretaries cannot import divisions, so their export leaves them out
         qs = Division.objects.all() if user is None else Division.objects.for_user(user, "view")
         if scope_org is not None:
-            qs = qs.filter(path__startswith=scope_org.division.path)
+            qs = qs.in_subtree(scope_org.division)
         return ([d.name, d.category, d.parent.name if d.parent_id else None]
                 for d in qs.select_related("parent").order_by("path"))
 
@@ -484,7 +485,7 @@ class OrganizationSheet(_TreeSheet):
     def export_rows(self, user, scope_org, **options) -> Iterable[list[Any]]:
         qs = Organization.objects.all() if user is None else Organization.objects.for_user(user, "view")
         if scope_org is not None:
-            qs = qs.filter(path__startswith=scope_org.path)
+            qs = qs.in_subtree(scope_org)
         return ([o.name, o.org_type, o.parent.name if o.parent_id else None, o.unit_type, o.division.name,
                  o.founded_on, o.term_ends_on, o.secretary_name or None]
                 for o in qs.select_related("parent", "division").order_by("path"))
@@ -614,7 +615,7 @@ class MemberSheet(SheetHandler):
                 org_type, active, path = db_orgs[org]
                 for msg in rules.check_member_organization(org, org_type, active):
                     ctx.fault(sheet, item["_row"], "所在党组织", msg)
-                if scope is not None and not path.startswith(scope.path):
+                if scope is not None and not is_in_subtree(path, scope):
                     ctx.fault(sheet, item["_row"], "所在党组织", f"党组织“{org}”{OUT_OF_SCOPE}")
             else:
                 ctx.fault(sheet, item["_row"], "所在党组织", f"党组织“{org}”在本工作簿和系统中都不存在")
@@ -645,7 +646,7 @@ class MemberSheet(SheetHandler):
                 self.plan["created"] += 1
                 continue
             name, path = org_info[row["organization_id"]]
-            if scope is not None and not path.startswith(scope.path):
+            if scope is not None and not is_in_subtree(path, scope):
                 ctx.fault(sheet, item["_row"], "公民身份号码",
                           f"该公民身份号码已登记为其他党员，{OUT_OF_SCOPE}")
                 continue

@@ -46,7 +46,7 @@ def divisions(org, as_of, date_from=None, date_to=None) -> dict:
     """Divisions in the subtree of the organisation's 所在行政区划, itself included; 县/县级市/区 are not counted."""
     qs = Division.objects.all()
     if org is not None:
-        qs = qs.filter(path__startswith=org.division.path)
+        qs = qs.in_subtree(org.division)
     counts = qs.aggregate(**{key: Count("pk", filter=Q(category=category)) for category, key in DIVISION_STAT_KEYS.items()})
     result = {key: counts[key] for key in DIVISION_STAT_KEYS.values()}
     result["community"] = result["urban_community"] + result["village_to_community"]
@@ -62,7 +62,7 @@ def organizations(org, as_of, date_from=None, date_to=None) -> dict:
     """
     qs = Organization.objects.grassroots().filter(is_active=True)
     if org is not None:
-        qs = qs.filter(path__startswith=org.path)
+        qs = qs.in_subtree(org)
     aggregates = {key: Count("pk", filter=Q(org_type=org_type)) for org_type, key in ORG_STAT_KEYS.items()}
     aggregates["two_new"] = Count("pk", filter=Q(unit_type__in=TWO_NEW_UNIT_TYPES))
     counts = qs.aggregate(**aggregates)
@@ -204,7 +204,7 @@ _MEMBER_FILTERS = {
 
 
 def _member_records(org, as_of, date_from, date_to, key):
-    qs = members_in(org).select_related("organization").order_by("organization__path", "name", "pk")
+    qs = members_in(org).order_by("organization__path", "name", "pk")
     if key == "suspended":
         qs = qs.filter(status=MemberStatus.SUSPENDED)
     elif key == "probationary":
@@ -216,9 +216,10 @@ def _member_records(org, as_of, date_from, date_to, key):
     else:
         return None
     # No ID or phone number: a figure's list is for counting, and it is downloaded as a file.
+    # Plain tuples (no model instances): the list of a county's 30,000 members is written in seconds.
+    qs = qs.values_list("name", "sex", "ethnicity", "birth_date", "education", "joined_on", "organization__name")
     return KeyRecords(("姓名", "性别", "民族", "出生年月", "学历", "入党日期", "所在党组织"), qs,
-                      lambda m: (m.name, m.sex, m.ethnicity, f"{m.birth_date:%Y-%m}", m.education,
-                                 m.joined_on, m.organization.name))
+                      lambda m: (m[0], m[1], m[2], f"{m[3]:%Y-%m}", m[4], m[5], m[6]))
 
 
 BLOCKS = [

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.core import roles
 from dangjian.core import audit
 from dangjian.core.actor import Actor
 from dangjian.core import pii
@@ -41,14 +42,10 @@ FULL_TREE_LIMIT = 300  # up to this many organisations in scope, the tree is sho
 
 # --- Who may do what -------------------------------------------------------------------------
 
-def _role(user) -> str:
-    return "county_admin" if user.is_superuser else user.role
-
-
 def require_staff(user) -> None:
     """Lists are for the organisation department, township committees and branch secretaries; a
     member sees their own record (from the home page), so the lists answer 403 to them."""
-    if _role(user) not in ("county_admin", "organiser", "secretary"):
+    if not roles.is_staff(user):
         raise PermissionDenied("该页面供组织部门、党（工）委和党支部使用；党员可在首页查看本人信息")
 
 
@@ -66,7 +63,7 @@ def can_change_member(user, member) -> bool:
 
 
 def may_view_history(user) -> bool:
-    return _role(user) in ("county_admin", "organiser", "secretary")
+    return roles.is_staff(user)
 
 
 def history_url(obj) -> str:
@@ -164,7 +161,7 @@ def org_detail(request, pk):
     nodes = build_nodes(Organization.objects.subtree(org), today)
     node = nodes[org.pk]
     suspended = Member.objects.in_subtree(org).filter(status=MemberStatus.SUSPENDED).count()
-    staff = _role(user) in ("county_admin", "organiser", "secretary")
+    staff = roles.is_staff(user)
     context = {
         "org": org, "node": node, "children": node.children, "suspended": suspended, "staff": staff,
         "parent_visible": org.parent_id and Organization.objects.for_user(user, VIEW).filter(pk=org.parent_id).exists(),
@@ -417,11 +414,11 @@ def member_detail(request, pk):
     context = {
         "member": member, "today": today, "age": age_on(member.birth_date, today),
         "is_full": member.is_full_on(today),
-        "can_change": can_change_member(user, member) and _role(user) != "member",
+        "can_change": can_change_member(user, member) and not roles.is_member(user),
         "may_reveal": user.may_view_full_pii,
         "org_visible": Organization.objects.for_user(user, VIEW).filter(pk=member.organization_id).exists(),
         "history_url": history_url(member) if may_view_history(user) else "",
-        "staff": _role(user) in ("county_admin", "organiser", "secretary"),
+        "staff": roles.is_staff(user),
     }
     return render(request, "register/member_detail.html", context)
 

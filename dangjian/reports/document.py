@@ -88,7 +88,7 @@ def build(report: CountyReport, texts: dict[str, str] | None = None) -> ReportDo
     drafted = problems_mod.draft(report)
     found = [p for p in drafted if not p.no_data]
     for i, p in enumerate(found):
-        paras.append(Para(BODY, [Segment(p.text)] + ([Segment(f"（依据：{'；'.join(p.citations)}）")] if p.citations else []),
+        paras.append(Para(BODY, [Segment(p.text)] + ([Segment(f"（依据：{p.cited}）")] if p.citations else []),
                           runin=f"（{CN_NUMBERS[i] if i < 10 else i + 1}）{p.title}"))
     if not found:
         paras.append(Para(BODY, [Segment("平台数据中未发现突出问题，请撰写人结合实际补充。"), Segment(BLANK, "blank")]))

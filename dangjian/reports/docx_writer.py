@@ -13,6 +13,7 @@ converting to PDF) ``fonts.conf`` beside this module maps them to the closest fr
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -196,22 +197,26 @@ def _appendix(doc, rd: ReportDocument):
         f"统计范围：{rd.report.org_name}（含下级组织）；统计期间：{rd.report.date_from:%Y-%m-%d}至{rd.report.date_to:%Y-%m-%d}，"
         "时点数据取截止日。每项数据的明细记录见同名 Excel 附表（每项一个工作表）。"), FONTS["body"], BODY_SIZE)
     headers = ["编号", "原文", "统计口径", "定义", "数值", "明细记录"]
-    rows = rd.appendix()
-    table = doc.add_table(rows=1 + len(rows), cols=len(headers))
+    rows = [[row.id, row.words, row.key, row.definition, row.value,
+             "—" if row.records is None else f"{row.records}条"] for row in rd.appendix()]
+    table = doc.add_table(rows=2, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = [Mm(12), Mm(34), Mm(34), Mm(44), Mm(16), Mm(16)]
+    header, template = table.rows[0].cells, table.rows[1].cells
     for i, h in enumerate(headers):
-        _cell(table.rows[0].cells[i], h, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for r, row in enumerate(rows, start=1):
-        cells = table.rows[r].cells
-        values = [row.id, row.words, row.key, row.definition, row.value,
-                  "—" if row.records is None else f"{row.records}条"]
-        for i, v in enumerate(values):
-            _cell(cells[i], v)
-    for row in table.rows:
-        for i, w in enumerate(widths):
-            row.cells[i].width = w
+        _cell(header[i], h, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell(template[i], "·")
+        header[i].width = template[i].width = widths[i]
+    # Data rows are cloned from one prepared row: python-docx's cell access re-reads the whole grid
+    # on every call, which made this table take most of the document's time.
+    tbl, tr = table._tbl, table.rows[1]._tr
+    tbl.remove(tr)
+    for values in rows:
+        new = deepcopy(tr)
+        for t, value in zip(new.iter(qn("w:t")), values):
+            t.text = "" if value is None else str(value)
+        tbl.append(new)
 
 
 def to_docx(rd: ReportDocument, appendix: bool = True) -> bytes:

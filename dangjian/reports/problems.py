@@ -29,13 +29,26 @@ def cn_date(day) -> str:
 class Problem:
     title: str
     text: str
-    citations: list[str] = field(default_factory=list)
+    citations: list[tuple[str, str, object]] = field(default_factory=list)  # (label, block.key, value)
     no_data: bool = False
 
     @property
-    def paragraph(self) -> str:
-        cited = f"（依据：{'；'.join(self.citations)}）" if self.citations else ""
-        return f"{self.title}{self.text}{cited}"
+    def cited(self) -> str:
+        """The figures cited, as the document prints them: "应开展组织生活项次1969；…"."""
+        return "；".join(f"{label}{_plain(value)}" for label, _key, value in self.citations)
+
+    @property
+    def cited_keys(self) -> str:
+        """The same with their statistics keys, for the page and the data workbook."""
+        return "；".join(f"{label}{_plain(value)}（{key}）" for label, key, value in self.citations)
+
+
+def _plain(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value <= 1:
+        return _pct(value)
+    return str(value)
 
 
 def _pct(rate) -> str:
@@ -75,8 +88,9 @@ def draft(report: CountyReport) -> list[Problem]:
             out.append(Problem(title, f"截至{cn_date(report.date_to)}，排查登记的“两新”组织{units}个，"
                                       f"其中尚未建立党组织的{units - covered}个，党组织覆盖率{_pct(t.get('coverage_rate'))}，"
                                       "部分“两新”组织党建工作基础仍然薄弱。",
-                               [f"two_new.units={units}", f"two_new.units_with_party_organization={covered}",
-                                f"two_new.coverage_rate={t.get('coverage_rate')}"]))
+                               [("排查“两新”组织数", "two_new.units", units),
+                                ("已建党组织的", "two_new.units_with_party_organization", covered),
+                                ("覆盖率", "two_new.coverage_rate", t.get("coverage_rate"))]))
 
     # Branches that missed required organisational life.
     o = report.block("organisational_life")
@@ -84,13 +98,17 @@ def draft(report: CountyReport) -> list[Problem]:
     if o is None:
         out.append(_no_data(title, "组织生活"))
     elif o.get("branches_short"):
-        named, n = _names(report, "organisational_life", "branches_short", lambda r: f"{r[0]}（未开展{r[4]}项次）")
+        listed = o.get("branches_short_named")
+        if isinstance(listed, list):
+            named = "、".join(f"{b['name']}（未开展{b['missed']}项次）" for b in listed[:NAMED])
+        else:
+            named, _ = _names(report, "organisational_life", "branches_short", lambda r: f"{r[0]}（未开展{r[4]}项次）")
         out.append(Problem(title, f"{period}，应开展组织生活{o['required_slots']}项次，已开展{o['met_slots']}项次，"
                                   f"完成率{_pct(o.get('compliance_rate'))}；有{o['branches_short']}个党支部未按规定开展"
                                   f"组织生活" + (f"，如{named}" if named else "") + "。",
-                           [f"organisational_life.required_slots={o['required_slots']}",
-                            f"organisational_life.met_slots={o['met_slots']}",
-                            f"organisational_life.branches_short={o['branches_short']}"]))
+                           [("应开展项次", "organisational_life.required_slots", o["required_slots"]),
+                            ("已开展项次", "organisational_life.met_slots", o["met_slots"]),
+                            ("未按规定开展的党支部", "organisational_life.branches_short", o["branches_short"])]))
 
     a = report.block("accountability")
     # Bottom places without a recorded decision.
@@ -100,7 +118,7 @@ def draft(report: CountyReport) -> list[Problem]:
     elif a["bottom_places_undecided"]:
         out.append(Problem(title, f"考评排序末位的单位中，有{a['bottom_places_undecided']}个尚未记录问责或处理决定，"
                                   "问责惩处措施没有完全兑现。",
-                           [f"accountability.bottom_places_undecided={a['bottom_places_undecided']}"]))
+                           [("末位未作决定", "accountability.bottom_places_undecided", a["bottom_places_undecided"])]))
     # Rectifications overdue or recurring.
     title = "对党建问题整改抓得不够深入。"
     if a is None:
@@ -111,8 +129,9 @@ def draft(report: CountyReport) -> list[Problem]:
         text = (f"截至{cn_date(report.date_to)}，整改台账中尚未销号的问题{still_open}个，其中超过整改时限的{overdue}个"
                 + (f"（如{named}）" if named else "") + f"；{period}发现的问题中，反复出现的{recurring}个，"
                 "个别单位个别党建问题多次出现，整改工作没有落实到位。")
-        out.append(Problem(title, text, [f"accountability.open={still_open}", f"accountability.overdue={overdue}",
-                                         f"accountability.recurring={recurring}"]))
+        out.append(Problem(title, text, [("未销号", "accountability.open", still_open),
+                                         ("超过整改时限", "accountability.overdue", overdue),
+                                         ("反复出现", "accountability.recurring", recurring)]))
     # Assessment results that fed no decision.
     title = "对党建考核结果运用不够充分。"
     if a is None or a.get("results_without_decision") is None:
@@ -120,7 +139,7 @@ def draft(report: CountyReport) -> list[Problem]:
     elif a["results_without_decision"]:
         out.append(Problem(title, f"有{a['results_without_decision']}项考核结果没有运用到评优评先、提拔任用或教育培训的决定中，"
                                   "考核“指挥棒”作用没有充分发挥。",
-                           [f"accountability.results_without_decision={a['results_without_decision']}"]))
+                           [("未运用的考核结果", "accountability.results_without_decision", a["results_without_decision"])]))
 
     # Recruitment steps overdue.
     r = report.block("recruitment")
@@ -131,5 +150,5 @@ def draft(report: CountyReport) -> list[Problem]:
         named, _ = _names(report, "recruitment", "overdue_steps", lambda row: f"{row[1]}{row[0]}（{row[2]}，逾期{row[4]}天）")
         out.append(Problem(title, f"截至{cn_date(report.date_to)}，有{r['overdue_steps']}项发展党员步骤超过规定时限未办理"
                                   + (f"，如{named}" if named else "") + "。",
-                           [f"recruitment.overdue_steps={r['overdue_steps']}"]))
+                           [("逾期的发展党员步骤", "recruitment.overdue_steps", r["overdue_steps"])]))
     return out

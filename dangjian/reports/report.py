@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from dangjian.core.extensions import StatsBlock, block_records, stats_blocks
+from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock, block_records, stats_blocks
 from dangjian.stats.service import compute_party_stats
 
 from .figures import BY_ID, CONSTANT, FIGURES, resolve
@@ -92,11 +92,21 @@ class CountyReport:
         block = self.blocks.get(fig.block)
         if block is None or fig.kind == CONSTANT or not self.states[fig.block].has_data:
             return None
-        return block_records(block, self.org, self.date_to, self.date_from, self.date_to, fig.keys[0])
+        parts = [block_records(block, self.org, self.date_to, self.date_from, self.date_to, key) for key in fig.keys]
+        if any(p is None for p in parts):
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        # A sum of keys (F09: 党委 + 党工委): the lists one after the other, as rows.
+        rows = ListSource(row for p in parts for row in p.rows())
+        return KeyRecords(parts[0].headers, rows, lambda row: row)
 
 
-# The figures' blocks in the order the report reads them; the register's are always installed.
-REPORT_BLOCKS = list(dict.fromkeys(f.block for f in FIGURES))
+# The blocks the report reads (figures, then 存在问题's evidence), in order; the register's are always installed.
+REPORT_BLOCKS = list(dict.fromkeys([f.block for f in FIGURES] + ["two_new", "accountability"]))
+# Names for the modules of blocks not installed (an installed block names itself).
+MODULE_LABELS = {"governance": "村（社区）治理", "co_building": "区域化党建", "two_new": "“两新”党建",
+                 "cadres": "干部队伍与保障", "accountability": "整改台账"}
 
 
 def compute_report(org=None, date_from: datetime.date | None = None, date_to: datetime.date | None = None,
@@ -110,7 +120,7 @@ def compute_report(org=None, date_from: datetime.date | None = None, date_to: da
     for key in dict.fromkeys(REPORT_BLOCKS + list(by_key)):
         block = by_key.get(key)
         if block is None:
-            states[key] = BlockState(key, key, False, False)
+            states[key] = BlockState(key, MODULE_LABELS.get(key, key), False, False)
             continue
         data = stats.get(key)
         has = block.has_data(org, date_to) if block.has_data is not None else _has_numbers(data)

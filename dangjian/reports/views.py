@@ -49,9 +49,9 @@ class Params:
         return self.org.name if self.org is not None else "全部组织"
 
 
-def _scope(request) -> Organization | None:
+def _scope(request, data) -> Organization | None:
     user = request.user
-    raw = request.GET.get("org", "").strip()
+    raw = data.get("org", "").strip()
     if raw:
         if not re.fullmatch(r"\d{1,18}", raw):
             raise Http404("对象不存在或不在您的管理范围内")
@@ -64,14 +64,17 @@ def _scope(request) -> Organization | None:
     return get_for_user_or_404(Organization.objects.select_related("division"), user, pk=user.organization_id)
 
 
-def params(request) -> Params:
+def params(request, data=None) -> Params:
+    """The organisation (``org``, within the user's scope: out of scope is 404) and the period
+    (``from``/``to``) asked for in ``data`` (default the query string)."""
     require_role(request.user, STAFF, ROLE_MESSAGE)
-    org = _scope(request)
+    data = request.GET if data is None else data
+    org = _scope(request, data)
     default_from, default_to = default_period()
     errors = []
     dates = {}
     for name, label, default in (("from", "起始日期", default_from), ("to", "截止日期", default_to)):
-        raw = request.GET.get(name, "").strip()
+        raw = data.get(name, "").strip()
         dates[name] = default
         if raw:
             try:
@@ -170,6 +173,31 @@ def figure(request):
     return render(request, "reports/figure.html", {
         "p": p, "fig": fig, "value": traceability.value_text(fid, value), "records": records, "page": page,
         "state": state, "query": p.query(id=fid), "back": reverse("reports:index") + "?" + p.query()})
+
+
+@login_required
+@require_POST
+def job(request):
+    """Generate a download in the background (a large scope): the .docx, the companion .xlsx or the annual tables."""
+    from dangjian.jobs.runner import submit
+
+    from . import jobs
+
+    p = params(request, request.POST)
+    what = request.POST.get("what", "docx")
+    if what not in jobs.WHAT:
+        raise Http404("未知的生成类型")
+    year = None
+    if what == "annual":
+        raw = request.POST.get("year", "")
+        if not re.fullmatch(r"\d{4}", raw):
+            raise Http404("年份格式不正确")
+        year = int(raw)
+    submitted = submit(owner=request.user, kind=jobs.KIND, label=jobs.label(what, p.org, p.date_from, p.date_to, year),
+                       handler=jobs.HANDLER,
+                       params={"what": what, "org": p.org.pk if p.org else None, "from": p.date_from.isoformat(),
+                               "to": p.date_to.isoformat(), "year": year})
+    return htmx_redirect(request, reverse("jobs:detail", args=[submitted.pk]))
 
 
 # --- The sentence template ------------------------------------------------------------------------

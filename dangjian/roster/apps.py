@@ -1,13 +1,15 @@
 from django.apps import AppConfig
 
-from dangjian.core.extensions import NavItem
+from dangjian.core.extensions import AuditLabels, NavItem
+from dangjian.core.roles import SUPERVISOR_ROLES
 
 
 class RosterConfig(AppConfig):
     name = "dangjian.roster"
     label = "roster"
     verbose_name = "名册导入导出"
-    nav_items: list = [NavItem("名册导入导出", "roster:import", roles=("county_admin", "organiser"), order=80)]
+    audit_labels = AuditLabels(object_types={"roster.workbook": "名册工作簿"})
+    nav_items: list = [NavItem("名册导入导出", "roster:import", roles=SUPERVISOR_ROLES, order=80)]
 
     def ready(self):
         # Declares the rule settings (the workbook row limit) at start-up.

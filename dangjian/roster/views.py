@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.core.excel import xlsx_response
 from dangjian.core.scope import get_for_user_or_404
@@ -37,21 +38,16 @@ from .engine import export_workbook, faults_workbook, import_workbook, template_
 from .forms import RosterUploadForm
 from .sheets import Fault
 
-IMPORT_ROLES = ("county_admin", "organiser")
-EXPORT_ROLES = ("county_admin", "organiser", "secretary")
+IMPORT_ROLES = roles.SUPERVISOR_ROLES
+EXPORT_ROLES = roles.STAFF_ROLES
 FAULTS_PER_PAGE = 50
-
-
-def _role(user) -> str:
-    return "county_admin" if user.is_superuser else user.role
 
 
 def import_scope(user):
     """The subtree an importing user writes into: None (everywhere) for the county administrator."""
-    role = _role(user)
-    if role not in IMPORT_ROLES:
+    if not roles.has_role(user, IMPORT_ROLES):
         raise PermissionDenied("只有县委组织部管理员和乡镇（街道）组织员可以导入名册")
-    if role == "county_admin":
+    if roles.is_county_admin(user):
         return None
     if user.organization_id is None:
         raise PermissionDenied("您的账号没有设置管理范围，不能导入名册")
@@ -247,7 +243,7 @@ def faults_xlsx(request):
 def export(request):
     from dangjian.register.models import Organization
 
-    if _role(request.user) not in EXPORT_ROLES:
+    if not roles.has_role(request.user, EXPORT_ROLES):
         raise PermissionDenied("党员账号不能导出名册")
     scope_org = None
     if request.GET.get("org"):

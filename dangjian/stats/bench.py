@@ -78,7 +78,7 @@ def ensure_members(target: int = TARGET_MEMBERS, *, batch: int = 5000) -> int:
         return 0
     root = build_county()
     branches = list(Organization.objects.subtree(root).filter(org_type__in=["党支部", "联合党支部"]).order_by("path"))
-    start = Member.objects.filter(organization__path__startswith=root.path).count()
+    start = Member.objects.in_subtree(root).count()
     today = datetime.date.today()
     rows = benchdata.member_rows(branches, start, missing, today, region=ID_REGION, name_prefix="基准党员",
                                  phone_prefix="13", ethnicity=_minority_or_han, status=_status)

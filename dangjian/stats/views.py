@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dangjian.core import roles
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.extensions import stats_blocks
 from dangjian.core.scope import VIEW, get_for_user_or_404
@@ -23,7 +24,7 @@ from .service import compute_party_stats, parse_date, report_paragraph
 from .tables import Table, build_tables, flatten
 
 # The roles that see statistics; a member sees their own record only (403 here).
-STATS_ROLES = ("county_admin", "organiser", "secretary")
+STATS_ROLES = roles.STAFF_ROLES
 
 
 @dataclass

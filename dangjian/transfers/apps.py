@@ -1,17 +1,18 @@
 from django.apps import AppConfig
 
-from dangjian.core.extensions import NavItem
-
-STAFF = ("county_admin", "organiser", "secretary")
+from dangjian.core.extensions import AuditLabels, HomeShortcut, NavItem
+from dangjian.core.roles import STAFF_ROLES
 
 
 class TransfersConfig(AppConfig):
     name = "dangjian.transfers"
     label = "transfers"
     verbose_name = "组织关系转接"
+    audit_labels = AuditLabels(fields={"contact_log": "联系记录"})
+    home_shortcuts = [HomeShortcut("组织关系转接", "transfers:list", order=60)]
     nav_items: list = [
-        NavItem("组织关系转接", "transfers:list", roles=STAFF, order=60),
-        NavItem("流动党员", "transfers:floating_list", roles=STAFF, order=61),
+        NavItem("组织关系转接", "transfers:list", roles=STAFF_ROLES, order=60),
+        NavItem("流动党员", "transfers:floating_list", roles=STAFF_ROLES, order=61),
     ]
 
     def ready(self):

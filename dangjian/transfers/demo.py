@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 
+from dangjian.core.scope import is_in_subtree
 from dangjian.register.models import Member
 from dangjian.register.vocab import MemberStatus
 
@@ -47,8 +48,8 @@ def populate(ctx) -> None:
     home = extra["secretary_branch"]
     keep = {extra["secretary_member"].pk, extra["member_record"].pk}
     branches = [b for b in extra["branches"] if b.is_active and b.pk != home.pk]
-    same_township = [b for b in branches if b.path.startswith(extra["organiser_org"].path)]
-    elsewhere = [b for b in branches if not b.path.startswith(extra["organiser_org"].path)]
+    same_township = [b for b in branches if is_in_subtree(b, extra["organiser_org"])]
+    elsewhere = [b for b in branches if not is_in_subtree(b, extra["organiser_org"])]
     movers = _members(home, keep, 12)
     if len(movers) < 12 or not same_township or not elsewhere:
         return

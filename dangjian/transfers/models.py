@@ -12,11 +12,9 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core import crypto
-from dangjian.core.scope import ScopedQuerySet
+from dangjian.core import roles
+from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
 from dangjian.register.models import Member, Organization
-
-STAFF_ROLES = ("county_admin", "organiser", "secretary")
-COMMITTEE_ROLES = ("county_admin", "organiser")
 
 
 class Kind(models.TextChoices):
@@ -54,12 +52,12 @@ class TransferQuerySet(ScopedQuerySet):
     a member sees their own. Which step a user may take is decided by the services."""
 
     def scope_filter(self, user, action):
-        if user.role == "member":
+        if user.role == roles.MEMBER:
             return self.filter(member_id=user.member_id) if user.member_id else self.none()
         path = user.scope_path
-        if path is None or user.role not in STAFF_ROLES:
+        if path is None or user.role not in roles.STAFF_ROLES:
             return self.none()
-        return self.filter(Q(from_org__path__startswith=path) | Q(to_org__path__startswith=path))
+        return self.filter(subtree_q(path, "from_org") | subtree_q(path, "to_org"))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -176,12 +174,9 @@ class FloatingQuerySet(ScopedQuerySet):
     a member coming in by the branch they join."""
 
     def scope_filter(self, user, action):
-        if user.role == "member":
-            return self.filter(member_id=user.member_id) if user.member_id and action == "view" else self.none()
-        path = user.scope_path
-        if path is None or user.role not in STAFF_ROLES:
-            return self.none()
-        return self.filter(organization__path__startswith=path)
+        if user.role == roles.MEMBER:
+            return self.filter(member_id=user.member_id) if user.member_id and action == VIEW else self.none()
+        return self.in_user_subtree(user, roles.STAFF_ROLES)
 
     def active(self):
         return self.filter(ended_on__isnull=True)

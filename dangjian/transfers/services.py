@@ -16,6 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dangjian.core import roles
+from dangjian.core.roles import STAFF_ROLES, SUPERVISOR_ROLES
+from dangjian.core.scope import is_in_subtree
 from dangjian.core import audit
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
@@ -25,7 +28,7 @@ from dangjian.register.vocab import MemberStatus
 
 from . import rules
 from .models import (
-    COMMITTEE_ROLES, OPEN_STATUSES, STAFF_ROLES, ContactKind, Destination, Direction, FloatingContact,
+    OPEN_STATUSES, ContactKind, Destination, Direction, FloatingContact,
     FloatingRecord, Kind, LetterSequence, Status, Transfer,
 )
 
@@ -42,17 +45,17 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 
 # --- Who may act --------------------------------------------------------------------------------
 
-def _covers(user, org, roles) -> bool:
+def _covers(user, org, allowed) -> bool:
     if org is None:
         return False
     if user.is_superuser:
         return True
-    return user.role in roles and user.scope_path is not None and org.path.startswith(user.scope_path)
+    return user.role in allowed and is_in_subtree(org, user.scope_path)
 
 
 def is_committee_over(user, org) -> bool:
     """A county admin or a township organiser whose subtree holds ``org`` (the grassroots committee)."""
-    return user is None or _covers(user, org, COMMITTEE_ROLES)
+    return user is None or _covers(user, org, SUPERVISOR_ROLES)
 
 
 def is_staff_over(user, org) -> bool:
@@ -146,7 +149,7 @@ def start_transfer(*, actor: Actor, member: Member, to_org: Organization | None,
     """
     member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
     user = actor.user
-    own = user is not None and user.role == "member" and user.member_id == member.pk
+    own = roles.is_member(user) and user.member_id == member.pk
     if user is not None:
         _require(own or (user.role in STAFF_ROLES and Member.objects.for_user(user, "change").filter(pk=member.pk).exists()),
                  "您不能为该党员申请组织关系转接")
@@ -236,7 +239,7 @@ def cancel_transfer(transfer: Transfer, *, actor: Actor, note: str = "") -> Tran
         raise ValidationError({"status": [f"该转接当前为“{transfer.get_status_display()}”，不能撤销"]})
     if transfer.status == Status.REQUESTED:
         _require(user is None or transfer.requested_by_id == user.pk or is_staff_over(user, transfer.from_org)
-                 or (user.role == "member" and user.member_id == transfer.member_id), "您不能撤销该转接申请")
+                 or (roles.is_member(user) and user.member_id == transfer.member_id), "您不能撤销该转接申请")
     else:
         _require(is_committee_over(user, transfer.from_org), "介绍信已开具，只有转出党组织的上级党委可以撤销")
     before = audit.snapshot(transfer, Transfer.AUDITED_FIELDS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from dangjian.core.extensions import KeyRecords, StatsBlock
+from dangjian.core.scope import subtree_q
 
 from .models import Direction, FloatingRecord, Kind, Status, Transfer
 
@@ -24,7 +25,7 @@ def _in(org, *fields) -> Q:
         return Q()
     q = Q()
     for field in fields:
-        q |= Q(**{f"{field}__path__startswith": org.path})
+        q |= subtree_q(org, field)
     return q
 
 

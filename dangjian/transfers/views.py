@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core import pii
+from dangjian.core.roles import STAFF_ROLES
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.scope import get_for_user_or_404
@@ -24,7 +25,7 @@ from dangjian.core.views_helpers import form_action, htmx_redirect, query_withou
 from dangjian.register.models import Member
 
 from . import forms, letters, services
-from .models import OPEN_STATUSES, STAFF_ROLES, FloatingRecord, Kind, Status, Transfer
+from .models import OPEN_STATUSES, FloatingRecord, Kind, Status, Transfer
 
 PAGE_SIZE = 30
 

@@ -36,6 +36,7 @@ def url_cases(world) -> dict[str, dict]:
     key, _secret = services.issue_key(actor=Actor(user=world["users"]["admin"]), name=f"{marker}系统",
                                       organization=county["street_committee"], access=ApiKey.Access.READ)
     cases = {
+        "healthz": {},
         "api:docs": {},
         "api:redoc": {},
         "api:schema": {},

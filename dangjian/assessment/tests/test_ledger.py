@@ -117,3 +117,45 @@ def test_an_escalated_problem_is_visible_to_the_level_it_reached(make_problem, a
     assert not Problem.objects.for_user(users["organiser"]).filter(pk=p.pk).exists()
     Problem.objects.filter(pk=p.pk).update(escalated_to=county["town_committee"])
     assert Problem.objects.for_user(users["organiser"]).filter(pk=p.pk).exists()
+
+
+def test_every_accountability_key_against_a_hand_counted_ledger(make_problem, admin, county):
+    from dangjian.assessment.statistics import accountability, records
+
+    H1 = (D(2026, 1, 1), D(2026, 6, 30))
+    # found before the period, signed off in it on time
+    a = make_problem(found_on=D(2025, 12, 1), deadline=D(2026, 1, 31))
+    a = services.report_progress(a, actor=admin, day=D(2026, 1, 10), text="完成", completed=True)
+    a = services.verify(a, actor=admin, verified_on=D(2026, 1, 20), verdict="通过")
+    services.sign_off(a, actor=admin, day=D(2026, 1, 31))  # on its deadline: on time
+    # found in the period (recurring: same org and category within 730 days), signed off late
+    b = make_problem(found_on=D(2026, 2, 1), deadline=D(2026, 2, 28))
+    b = services.report_progress(b, actor=admin, day=D(2026, 3, 1), text="完成", completed=True)
+    b = services.verify(b, actor=admin, verified_on=D(2026, 3, 2), verdict="通过")
+    services.sign_off(b, actor=admin, day=D(2026, 3, 3))
+    # found in the period, open, overdue on 30 June (deadline 29 June)
+    make_problem(org="firm_branch", category="党费", found_on=D(2026, 6, 1), deadline=D(2026, 6, 29))
+    # found in the period, open, deadline on 30 June itself: not overdue
+    make_problem(org="community_branch", found_on=D(2026, 6, 1), deadline=D(2026, 6, 30))
+    # found after the period: nowhere
+    make_problem(org="community_branch", category="党费", found_on=D(2026, 7, 1), deadline=D(2026, 8, 1))
+    county_block = accountability(None, H1[1], *H1)
+    assert county_block == {"problems_found": 3, "signed_off": 2, "signed_off_on_time": 1, "recurring": 1,
+                            "open": 2, "overdue": 1}
+    assert accountability(county["town_committee"], H1[1], *H1) == {
+        "problems_found": 2, "signed_off": 2, "signed_off_on_time": 1, "recurring": 1, "open": 1, "overdue": 1}
+    assert records(None, H1[1], *H1, "overdue").count() == 1
+    assert records(None, H1[1], *H1, "signed_off_on_time").rows()[0][0] == a.number
+
+
+def test_the_daily_job_escalates_and_tells_the_level_above(make_problem, users, county):
+    from dangjian.assessment.reminders import daily_reminders
+
+    p = make_problem(deadline=D(2026, 2, 10))
+    make_problem(org="village_branch", category="党费", found_on=D(2026, 2, 1), deadline=D(2026, 2, 14))
+    reminders = list(daily_reminders(D(2026, 2, 11)))
+    p.refresh_from_db()
+    assert p.escalated_to == county["town_committee"] and p.escalated_on == D(2026, 2, 11)
+    kinds = sorted((r.kind, r.user_id) for r in reminders)
+    assert kinds == [("rectification_due", users["secretary"].pk), ("rectification_overdue", users["organiser"].pk)]
+    assert list(daily_reminders(D(2026, 2, 11))) != [] and Problem.objects.get(pk=p.pk).escalated_on == D(2026, 2, 11)

@@ -86,3 +86,13 @@ def test_a_meeting_follows_up_the_previous_meetings_open_tasks(client_for, users
     r = client_for(users["organiser"]).get(reverse("assessment:meeting", args=[m2.pk]))
     assert "完成换届准备" in r.content.decode()
     assert m1.tasks.count() == 1
+
+
+def test_a_secretary_sees_the_rank_among_all_but_only_the_rows_of_the_branch(client_for, users, world, admin, county):
+    plan, ind = world["plan"], world["plan"].indicators.get(kind="scored")
+    for org, score in (("village_branch", "9"), ("firm_branch", "5")):
+        services.score_indicator(plan.targets.get(organization=county[org]), ind, actor=admin, score=score)
+    html = client_for(users["secretary"]).get(reverse("assessment:plan_sheet", args=[plan.pk])).content.decode()
+    assert county["village_branch"].name in html and county["firm_branch"].name not in html
+    # village: 0 of 10 (its one problem due in the period is not signed off) + 9 = 9; firm: 10 + 5 = 15
+    assert ">2/2<" in html

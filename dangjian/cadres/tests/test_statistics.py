@@ -119,3 +119,18 @@ def test_no_secretaries_and_no_standards_give_nulls(db, county):
     assert block["secretaries_trained_rate"] is None and block["secretary_pay"]["urban_community"] == {
         "before": None, "now": None}
     assert block["full_time_deputies_per_community"] == {"min": 0, "max": 0}  # 幸福社区 exists, with nobody
+
+
+def test_the_records_behind_each_key_are_the_rows_counted(world, county):
+    from dangjian.cadres.statistics import BLOCKS, has_data
+
+    block = BLOCKS[0]
+    deputies = block.records(None, TO, FROM, TO, "full_time_deputy_secretaries")
+    assert deputies.count() == 3 and {r[2] for r in deputies.rows()} == {"副甲", "副乙", "副丁"}
+    trained = block.records(None, TO, FROM, TO, "secretaries_trained")
+    assert {r[1] for r in trained.rows()} == {"幸福书记", "一村书记"}
+    assert block.records(None, TO, FROM, TO, "facility_investment").count() == 3
+    funds = block.records(None, TO, FROM, TO, "community_funds_min").rows()
+    assert funds[0] == ("空白社区", 0)
+    assert block.records(None, TO, FROM, TO, "no_such_key") is None
+    assert has_data(None, TO) and not has_data(county["town_committee"], D(2000, 1, 1))

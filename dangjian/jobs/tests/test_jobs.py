@@ -36,7 +36,8 @@ def test_the_progress_of_a_running_import_is_read_from_its_page(users, client_fo
     def and_look(self, stage, done, total):
         original(self, stage, done, total)
         job = Job.objects.get(pk=self.job_id)
-        page = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+        page = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_HX_REQUEST="true",
+                          HTTP_HX_TARGET="job-progress").content.decode()
         seen.append((stage, job.status, re.search(r"已检查 <strong>(\d+)</strong> 行，已写入 <strong>(\d+)</strong>", page)
                      .groups(), 'hx-trigger="every 1s"' in page))
 

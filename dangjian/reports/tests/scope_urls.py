@@ -15,6 +15,6 @@ def url_cases(world) -> dict[str, dict]:
     branch.assign_path(county["street_committee"])
     branch.save()
     world["make_member"](branch, name=f"{marker}党员")
-    return {name: {} for name in ("reports:index", "reports:docx", "reports:figures_xlsx", "reports:figure",
+    return {name: {} for name in ("reports:index", "reports:docx", "reports:figures_xlsx", "reports:figure", "reports:job",
                                   "reports:template", "reports:template_preview", "reports:dashboard",
                                   "reports:annual")}

@@ -122,3 +122,15 @@ def test_default_period_starts_four_years_back():
     from dangjian.reports.report import default_period
 
     assert default_period(datetime.date(2023, 5, 6)) == (datetime.date(2019, 1, 1), datetime.date(2023, 5, 6))
+
+
+def test_an_installed_module_with_no_rows_in_the_scope_leaves_its_figures_blank(county):
+    from dangjian.core.extensions import stats_blocks
+
+    cadres = [b for b in stats_blocks() if b.key == "cadres"]
+    if not cadres:
+        pytest.skip("the cadres app is not installed")
+    report = compute_report(county["root"], FROM, TO, blocks=installed_blocks() + cadres)
+    # The county has communities but no cadre, fund or investment recorded: blanks, not 0.
+    assert report.stats["cadres"]["communities"] == 1
+    assert report.figures["F38"] is None and report.figures["F39"] is None and "F38" in report.missing

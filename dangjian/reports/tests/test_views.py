@@ -109,3 +109,17 @@ def test_the_annual_tables_keep_their_layout_from_year_to_year(users, client_for
     assert titles == ["党员总数", "性别", "民族", "年龄", "学历", "人员类别", "入党时间", "党组织（按组织类别）",
                       "党组织（按单位类别）", "发展党员与转正"]
     assert client.get(reverse("reports:annual") + "?year=abc").status_code == 404
+
+
+def test_a_large_scope_is_generated_as_a_background_job(users, client_for, people, county):
+    from dangjian.jobs.models import Job
+
+    client = client_for(users["organiser"])
+    response = client.post(reverse("reports:job"), {"from": "2026-01-01", "to": "2026-06-30", "what": "docx"})
+    job = Job.objects.get(owner=users["organiser"])
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert "中共甲镇委员会工作情况汇报（Word）" in job.label
+    other = client.post(reverse("reports:job"), {"org": county["street_committee"].pk, "what": "docx"})
+    assert other.status_code == 404 and Job.objects.count() == 1
+    assert client.get(reverse("reports:job")).status_code == 405

@@ -1,8 +1,10 @@
 """python manage.py import_roster FILE.xlsx [--dry-run] [--user USERNAME]"""
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.roster.engine import import_workbook
 
@@ -16,8 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户的身份和管理范围导入（默认：命令行，不限范围）")
 
     def handle(self, *args, file, dry_run, user, **options):
-        from dangjian.accounts.models import User
-
+        User = get_user_model()
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{file}")
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             except User.DoesNotExist:
                 raise CommandError(f"用户不存在：{user}") from None
             if not account.is_county_admin:
-                if account.role != User.Role.ORGANISER or account.organization_id is None:
+                if account.role != roles.ORGANISER or account.organization_id is None:
                     raise CommandError("只有县委组织部管理员和乡镇（街道）组织员可以导入名册")
                 scope_org = account.organization
         result = import_workbook(path, actor=Actor.command(account), scope_org=scope_org, dry_run=dry_run,
