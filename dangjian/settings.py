@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.transfers",
     "dangjian.notifications",
+    "dangjian.governance",
     "dangjian.cobuilding",
     "dangjian.cadres",
     "django_tasks",
@@ -302,6 +303,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "dangjian.api.schema_hooks.add_error_responses"],
 }
 
 # /healthz: the outbox backlog above which the platform reports "degraded".

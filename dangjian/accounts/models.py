@@ -13,6 +13,7 @@ class User(AbstractUser):
         ORGANISER = roles.ORGANISER, roles.ROLE_LABELS[roles.ORGANISER]
         SECRETARY = roles.SECRETARY, roles.ROLE_LABELS[roles.SECRETARY]
         MEMBER = roles.MEMBER, roles.ROLE_LABELS[roles.MEMBER]
+        DISCIPLINE = roles.DISCIPLINE, roles.ROLE_LABELS[roles.DISCIPLINE]
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.MEMBER)
     organization = models.ForeignKey(

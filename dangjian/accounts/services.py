@@ -23,11 +23,13 @@ ORG_TYPES_FOR_ROLE = {
     User.Role.ORGANISER: {"党委", "党工委"},
     User.Role.SECRETARY: {"党支部", "联合党支部", "党总支"},
     User.Role.MEMBER: None,  # the member's own organisation
+    User.Role.DISCIPLINE: {"县委", "党委", "党工委"},  # the county's or a township's discipline office
 }
 ROLE_ORG_HINT = {
     User.Role.COUNTY_ADMIN: "县委",
     User.Role.ORGANISER: "乡镇（街道）党委或党工委",
     User.Role.SECRETARY: "党支部、联合党支部或党总支",
+    User.Role.DISCIPLINE: "县委、乡镇（街道）党委或党工委",
 }
 
 

@@ -3,9 +3,9 @@
 The county is the organisational-life bench's (组织生活基准县: 1,500 branches, 60,000 activity records),
 when it exists (``make bench`` runs orglife's bench first); otherwise a county of the same shape without
 records is built (names of its own). 1,500 rectification problems are added to it once. The plan's six
-computed indicators are the four providers of the platform (组织生活开展率, 发展党员步骤按时率, 组织关系转接及时率,
-整改按时销号率) with the two heaviest repeated under other names (the 两新 and training providers come from
-other apps), plus two scored indicators scored for every branch. Timed: ``scoring.compute`` (the score sheet,
+computed indicators are the six providers of the platform (组织生活开展率, 发展党员步骤按时率, 组织关系转接及时率,
+整改按时销号率, “两新”覆盖率, 培训覆盖率; when one is not installed the heaviest are repeated), plus two scored
+indicators scored for every branch. A plan built by an earlier run keeps its indicators (delete it to rebuild). Timed: ``scoring.compute`` (the score sheet,
 ranking and flagged bottom places) as the median of a few runs after a warm-up.
 """
 from __future__ import annotations
@@ -27,10 +27,16 @@ from .models import Indicator, Plan, PlanTarget, Problem, Score
 ORGLIFE_ROOT = "中共组织生活基准县委员会"
 PREFIX = "考核基准"
 ROOT_ORG_NAME = f"中共{PREFIX}县委员会"
-PLAN_NAME = "考核基准：1,500个支部半年考核"
-COMPUTED = [("orglife.compliance", "组织生活开展率"), ("recruitment.steps_on_time", "发展党员步骤按时率"),
-            ("transfers.handled_in_time", "组织关系转接及时率"), ("assessment.signed_off_on_time", "整改按时销号率"),
-            ("orglife.compliance", "组织生活开展率（复算）"), ("assessment.signed_off_on_time", "整改按时销号率（复算）")]
+PLAN_NAME = "考核基准：1,500个支部半年考核（6个自动计算指标）"
+FALLBACK = [("orglife.compliance", "组织生活开展率（复算）"), ("assessment.signed_off_on_time", "整改按时销号率（复算）")]
+
+
+def _computed() -> list[tuple[str, str]]:
+    """The six computed indicators: every provider installed, padded with the heaviest repeated."""
+    from dangjian.core.extensions import computed_indicators
+
+    found = [(i.key, i.label) for i in computed_indicators()][:6]
+    return found + FALLBACK[: max(0, 6 - len(found))]
 
 
 @transaction.atomic
@@ -69,7 +75,7 @@ def _plan(root: Organization, today: datetime.date) -> Plan:
     plan = Plan.objects.create(name=PLAN_NAME, owner=root, kind="half_year", date_from=start, date_to=end,
                                status="scoring", bottom_places=3)
     inds = [Indicator(plan=plan, area="平台数据", name=label, points=Decimal("10"), kind="computed", computed_key=key,
-                      order=i) for i, (key, label) in enumerate(COMPUTED)]
+                      order=i) for i, (key, label) in enumerate(_computed())]
     inds += [Indicator(plan=plan, area="考核组评分", name=f"评分指标{k}", points=Decimal("20"), kind="scored", order=10 + k)
              for k in range(2)]
     Indicator.objects.bulk_create(inds)

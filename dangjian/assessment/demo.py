@@ -91,7 +91,12 @@ def _score_all(rng, plan, actor, complete=True):
 
 
 def _indicators(plan, actor):
-    for area, name, key, points in COMPUTED:
+    from dangjian.core.extensions import computed_indicators
+
+    listed = {key for _, _, key, _ in COMPUTED}
+    extra = [("两新党建" if "twonew" in i.key else "队伍建设", i.label, i.key, Decimal("5"))
+             for i in computed_indicators() if i.key not in listed]
+    for area, name, key, points in COMPUTED + extra:
         services.add_indicator(plan, actor=actor, area=area, name=name, points=points, kind="computed", computed_key=key,
                                check_method="平台数据自动计算")
     for area, name, points in SCORED:

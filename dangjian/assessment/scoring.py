@@ -104,7 +104,7 @@ def rank(results: list[TargetResult], bottom_places: int) -> None:
 def compute(plan: Plan, targets=None) -> Sheet:
     indicators = list(plan.indicators.all())
     targets = list(targets if targets is not None else
-                   plan.targets.select_related("organization").order_by("peer_group", "organization__path"))
+                   plan.targets.select_related("organization__division").order_by("peer_group", "organization__path"))
     orgs = [t.organization for t in targets]
     values: dict[int, dict[int, IndicatorValue]] = {}
     for ind in indicators:

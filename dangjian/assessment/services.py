@@ -352,6 +352,17 @@ def add_indicator(plan: Plan, *, actor: Actor, area: str, name: str, points, kin
 
 
 @transaction.atomic(durable=True)
+def remove_indicator(indicator: Indicator, *, actor: Actor) -> None:
+    plan = Plan.objects.select_for_update().select_related("owner").get(pk=indicator.plan_id)
+    _require_plan_owner(plan, actor)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError({"__all__": ["考核方案已开始评分，不能再删除指标"]})
+    label = f"{indicator.area}／{indicator.name}（{indicator.points}分）"
+    indicator.delete()
+    _log(actor, A.CHANGED, plan, {"指标": [label, None]}, note="删除指标")
+
+
+@transaction.atomic(durable=True)
 def add_targets(plan: Plan, *, actor: Actor, organizations: Iterable[Organization], peer_group: str = "") -> int:
     _require_plan_owner(plan, actor)
     peer_group = (peer_group or "").strip()

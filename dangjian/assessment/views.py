@@ -159,6 +159,18 @@ def plan_indicator_add(request, pk):
 
 @staff_required
 @require_POST
+def plan_indicator_delete(request, pk, indicator_pk):
+    plan = _plan(request, pk, "change")
+    indicator = plan.indicators.filter(pk=indicator_pk).first()
+    if indicator is None:
+        raise Http404("指标不存在")
+    flash_service_result(request, lambda: services.remove_indicator(indicator, actor=Actor.from_request(request)),
+                         f"指标“{indicator.name}”已删除")
+    return redirect("assessment:plan", pk=pk)
+
+
+@staff_required
+@require_POST
 def plan_targets_add(request, pk):
     plan = _plan(request, pk, "change")
     orgs = Organization.objects.for_user(request.user).filter(path__startswith=plan.owner.path)
@@ -210,7 +222,7 @@ def plan_sheet(request, pk):
 
 
 def _target(request, pk, action="view"):
-    qs = PlanTarget.objects.select_related("plan__owner", "organization")
+    qs = PlanTarget.objects.select_related("plan__owner", "organization__division")
     return get_for_user_or_404(qs, request.user, pk=pk) if action == "view" else \
         get_for_user_or_403(qs, request.user, action, pk=pk)
 
@@ -393,6 +405,22 @@ def problem_create(request):
     return form_action(request, form, lambda d: services.create_problem(actor=Actor.from_request(request), **d),
                        success=lambda p: (f"问题{p.number}已登记", reverse("assessment:problem", args=[p.pk])),
                        template="assessment/form.html", context={"title": "登记整改问题"})
+
+
+@staff_required
+def problem_edit(request, pk):
+    p = get_for_user_or_403(Problem.objects.select_related("organization"), request.user, pk=pk)
+    require_role(request.user, SUPERIOR_ROLES, "整改问题由上级党组织（组织员、县委组织部）修改")
+    fields = ("source", "category", "description", "standard", "measures", "responsible", "found_on", "deadline")
+    form = ProblemForm(request.POST or None, orgs=Organization.objects.filter(pk=p.organization_id),
+                       initial={"organization": p.organization_id, "number": p.number,
+                                **{f: getattr(p, f) for f in fields}})
+    form.fields["organization"].disabled = True
+    form.fields["number"].disabled = True
+    return form_action(request, form, lambda d: services.update_problem(p, actor=Actor.from_request(request),
+                                                                         **{f: d[f] for f in fields}),
+                       success=lambda x: (f"问题{x.number}已修改", reverse("assessment:problem", args=[x.pk])),
+                       template="assessment/form.html", context={"title": f"修改整改问题 {p.number}"})
 
 
 def _problem(request, pk):

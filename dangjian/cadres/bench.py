@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core import benchdata, crypto
+from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Organization
 
 from .models import Cadre, CommunityFund, PayStandard, TrainingAttendance, TrainingClass, VenueInvestment
@@ -129,14 +130,14 @@ def run(report) -> None:
     benchdata.refresh_planner_statistics("cadres_cadre", "cadres_trainingattendance", "cadres_communityfund",
                                          "cadres_venueinvestment", "register_organization", "register_division",
                                          vacuum=["cadres_cadre"])
-    orgs = Organization.objects.filter(path__startswith=root.path).count()
-    rows = Cadre.objects.filter(organization__path__startswith=root.path).count()
+    orgs = Organization.objects.filter(subtree_q(root)).count()
+    rows = Cadre.objects.filter(subtree_q(root, "organization")).count()
     report("生成基准县（干部）", round((time.perf_counter() - t0) * 1000), "ms", "只在首次运行时生成；随后 ANALYZE")
     year_from = today - datetime.timedelta(days=365)
     block = cadres(root, today, year_from, today)
     report("统计块 cadres（全县）", round(benchdata.median_ms(lambda: cadres(root, today, year_from, today), RUNS), 1), "ms",
            f"{orgs}个党组织、{rows}条干部记录、{block['communities']}个社区、{block['secretaries']}名在任书记；目标 < 300 ms")
-    township = Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path").first()
+    township = Organization.objects.filter(subtree_q(root), depth=root.depth + 1).order_by("path").first()
     report("统计块 cadres（一个乡镇）", round(benchdata.median_ms(lambda: cadres(township, today, year_from, today), RUNS), 1), "ms")
 
     admin = benchdata.bench_admin(ADMIN_USERNAME, root, "干部基准管理员")

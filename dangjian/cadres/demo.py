@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from dangjian.core.demo import random_day
+from dangjian.core.scope import is_in_subtree, subtree_q
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import DivisionCategory, MemberStatus, OrgType, TWO_NEW_UNIT_TYPES
 
@@ -22,7 +23,7 @@ from . import rules, services
 from .models import (
     Cadre, CommunityFund, PayStandard, TrainingAttendance, TrainingClass, VenueInvestment,
 )
-from .vocab import CandidateState, CommunityCategory, FundCategory, Post, TraineeRole, VettingOutcome
+from .vocab import CommunityCategory, FundCategory, Post, TraineeRole, VettingOutcome
 
 VILLAGE_LIKE = (DivisionCategory.VILLAGE, DivisionCategory.URBAN_COMMUNITY, DivisionCategory.VILLAGE_TO_COMMUNITY)
 COMMUNITIES = (DivisionCategory.URBAN_COMMUNITY, DivisionCategory.VILLAGE_TO_COMMUNITY)
@@ -47,7 +48,7 @@ def _member_cadre(member, **fields) -> Cadre:
 def populate(ctx) -> None:
     rng, today, people = ctx.rng, ctx.today, ctx.extra["people"]
     root = ctx.root
-    orgs = list(Organization.objects.filter(path__startswith=root.path, is_active=True)
+    orgs = list(Organization.objects.filter(subtree_q(root), is_active=True)
                 .exclude(org_type=OrgType.COUNTY_COMMITTEE).select_related("division").order_by("path"))
     full = dict(Member.objects.filter(organization__in=orgs, status=MemberStatus.NORMAL, full_on__lte=today)
                 .values_list("organization_id").annotate(n=Count("id")).order_by())
@@ -116,7 +117,7 @@ def populate(ctx) -> None:
     PayStandard.objects.bulk_create(pay)
 
     # Community funds for last year and this year; some below the minimum, one category missing once.
-    communities = list(Division.objects.filter(path__startswith=ctx.extra["root_division"].path, category__in=COMMUNITIES))
+    communities = list(Division.objects.filter(subtree_q(ctx.extra["root_division"]), category__in=COMMUNITIES))
     funds = []
     for year in (today.year - 1, today.year):
         for i, d in enumerate(communities):
@@ -129,7 +130,7 @@ def populate(ctx) -> None:
     CommunityFund.objects.bulk_create(funds)
 
     # Venue investments over the last two years.
-    divisions = communities + list(Division.objects.filter(path__startswith=ctx.extra["root_division"].path,
+    divisions = communities + list(Division.objects.filter(subtree_q(ctx.extra["root_division"]),
                                                            category__in=["乡", "镇", "街道"]))
     investments = []
     for k in range(min(60, 3 * len(divisions))):
@@ -179,7 +180,7 @@ def _elections(ctx, orgs) -> None:
     departments, negatives = rules.vetting_departments(), rules.negative_list()
     township = ctx.extra.get("organiser_org")
     if township is not None:
-        due = [o for o in orgs if o.path.startswith(township.path) and o.unit_type in ("村", "社区")][:6]
+        due = [o for o in orgs if is_in_subtree(o, township) and o.unit_type in ("村", "社区")][:6]
         refused = False
         for i, org in enumerate(due):
             e = services.create_election(actor=actor, organization=org,
@@ -200,7 +201,7 @@ def _elections(ctx, orgs) -> None:
                         services.record_vetting(c, actor=actor, department=d, outcome=VettingOutcome.PASSED)
     street = ctx.extra.get("street_org")
     if street is not None:
-        held = next((o for o in orgs if o.path.startswith(street.path) and o.unit_type == "社区"), None)
+        held = next((o for o in orgs if is_in_subtree(o, street) and o.unit_type == "社区"), None)
         if held is not None:
             e = services.create_election(actor=actor, organization=held, planned_on=today - datetime.timedelta(days=30),
                                          plan="社区“两委”换届选举（演示：已完成）")

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dangjian.core import crypto
-from dangjian.core.scope import CHANGE, VIEW, ScopedQuerySet
+from dangjian.core import crypto, roles
+from dangjian.core.scope import CHANGE, VIEW, ScopedQuerySet, subtree_q
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import Education, Sex
 
@@ -23,48 +23,32 @@ from .vocab import (
     VettingOutcome,
 )
 
-STAFF_ROLES = ("county_admin", "organiser", "secretary")
-MANAGER_ROLES = ("county_admin", "organiser")
-
-
-def _is(user, *roles) -> bool:
-    return user.role in roles
+STAFF_ROLES = roles.STAFF_ROLES
+MANAGER_ROLES = roles.SUPERVISOR_ROLES  # township organisers and the county: record and change
 
 
 class _OrgScoped(ScopedQuerySet):
     """Rows of an organisation subtree: organisers and the county see and change their subtree,
     a secretary sees (only) their own organisation's subtree, members see nothing."""
 
-    org_field = "organization"
+    subtree_field = "organization"
 
     def scope_filter(self, user, action):
-        path = user.scope_path
-        if path is None:
-            return self.none()
-        if _is(user, *MANAGER_ROLES) or (_is(user, "secretary") and action == VIEW):
-            return self.filter(**{f"{self.org_field}__path__startswith": path})
-        return self.none()
-
-    def in_subtree(self, org):
-        if org is None:
-            return self
-        return self.filter(**{f"{self.org_field}__path__startswith": org.path})
+        return self.in_user_subtree(user, STAFF_ROLES if action == VIEW else MANAGER_ROLES)
 
 
 class _DivisionScoped(ScopedQuerySet):
     """Rows of a division subtree: the user's organisation's division and below."""
 
+    subtree_field = "division"
+
     def scope_filter(self, user, action):
-        if not user.organization_id:
+        if not user.organization_id or not roles.has_role(user, STAFF_ROLES if action == VIEW else MANAGER_ROLES):
             return self.none()
-        if _is(user, *MANAGER_ROLES) or (_is(user, "secretary") and action == VIEW):
-            return self.filter(division__path__startswith=user.organization.division.path)
-        return self.none()
+        return self.in_subtree(user.organization.division)
 
     def in_division(self, division):
-        if division is None:
-            return self
-        return self.filter(division__path__startswith=division.path)
+        return self.in_subtree(division)
 
 
 class CadreQuerySet(_OrgScoped):
@@ -162,11 +146,11 @@ class TrainingClassQuerySet(ScopedQuerySet):
 
     def scope_filter(self, user, action):
         path = user.scope_path
-        if path is None or not _is(user, *STAFF_ROLES):
+        if path is None or not roles.has_role(user, STAFF_ROLES):
             return self.none()
-        own = Q(organization__path__startswith=path)
+        own = subtree_q(path, "organization")
         if action == CHANGE:
-            return self.filter(own) if _is(user, *MANAGER_ROLES) else self.none()
+            return self.filter(own) if roles.has_role(user, MANAGER_ROLES) else self.none()
         ancestors = [path[:i] for i in range(4, len(path), 4)]
         return self.filter(own | Q(organization__path__in=ancestors))
 
@@ -236,9 +220,9 @@ class CountyWideQuerySet(ScopedQuerySet):
     """County-wide tables (pay standards): staff see them, the county organisation department changes them."""
 
     def scope_filter(self, user, action):
-        if action == VIEW and _is(user, *STAFF_ROLES):
+        if action == VIEW and roles.has_role(user, STAFF_ROLES):
             return self
-        if action == CHANGE and _is(user, "county_admin"):
+        if action == CHANGE and roles.is_county_admin(user):
             return self
         return self.none()
 
@@ -355,7 +339,7 @@ class Election(models.Model):
 
 
 class CandidateQuerySet(_OrgScoped):
-    org_field = "election__organization"
+    subtree_field = "election__organization"
 
 
 class Candidate(PersonMixin):

@@ -11,6 +11,7 @@ from typing import Optional
 
 from django.db.models import Count, Q, Sum
 
+from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Organization
 from dangjian.register.rules import age_on
 from dangjian.register.vocab import COLLEGE_OR_ABOVE, DivisionCategory, MemberStatus
@@ -19,24 +20,24 @@ from dangjian.core.rules import get_setting
 
 from . import rules
 from .models import Cadre, CommunityFund, PayStandard, TrainingAttendance, VenueInvestment
-from .vocab import FundCategory, Post, TEAM_POSTS
+from .vocab import Post, TEAM_POSTS
 
 COMMUNITY_CATEGORIES = (DivisionCategory.URBAN_COMMUNITY, DivisionCategory.VILLAGE_TO_COMMUNITY)
 
 
 def org_q(org, field: str = "organization") -> Q:
-    return Q(**{f"{field}__path__startswith": org.path}) if org is not None else Q()
+    """Rows of the organisation's subtree (None: everything)."""
+    return subtree_q(org, field) if org is not None else Q()
 
 
 def division_q(org, field: str = "division") -> Q:
     """The divisions in an organisation's scope: its division's subtree (as the divisions block)."""
-    return Q(**{f"{field}__path__startswith": org.division.path}) if org is not None else Q()
+    return subtree_q(org.division, field) if org is not None else Q()
 
 
 def communities(org):
     """The 城市社区 and 村改居社区 divisions in scope."""
-    qs = Division.objects.filter(category__in=COMMUNITY_CATEGORIES)
-    return qs.filter(path__startswith=org.division.path) if org is not None else qs
+    return Division.objects.filter(division_q(org, ""), category__in=COMMUNITY_CATEGORIES)
 
 
 def per_community(org, post: str, day: datetime.date) -> dict[int, int]:

@@ -13,7 +13,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
-from dangjian.core import audit, crypto
+from dangjian.core import audit, crypto, roles
+from dangjian.core.scope import is_in_subtree
+from dangjian.core.tree import STEP
 from dangjian.core.models import AuditLog
 from dangjian.register import rules as register_rules
 from dangjian.register.models import Division, Member, Organization
@@ -116,7 +118,7 @@ class _OrgResolver:
         org = self.db.get(name)
         if org is None:
             return f"党组织“{name}”在本工作簿和系统中都不存在"
-        if self.ctx.scope_org is not None and not org.path.startswith(self.ctx.scope_org.path):
+        if self.ctx.scope_org is not None and not is_in_subtree(org, self.ctx.scope_org):
             return f"党组织“{name}”{OUT_OF_SCOPE}"
         return None
 
@@ -141,7 +143,7 @@ class _DivisionResolver:
         if name not in self.workbook and name not in self.db:
             return f"行政区划“{name}”在本工作簿和系统中都不存在"
         scope = self.ctx.scope_org
-        if scope is not None and name in self.db and not self.db[name].path.startswith(scope.division.path):
+        if scope is not None and name in self.db and not is_in_subtree(self.db[name], scope.division):
             return f"行政区划“{name}”{OUT_OF_SCOPE}"
         if communities_only and self.category(name) not in COMMUNITY_CATEGORIES:
             return f"社区经费按城市社区或村改居社区登记，“{name}”是{self.category(name) or '未知类别'}"
@@ -182,7 +184,7 @@ def _apply_person(obj, id_number: Optional[str], members: dict) -> None:
 
 
 def _may_export(user) -> bool:
-    return user is None or user.is_superuser or user.role in ("county_admin", "organiser", "secretary")
+    return user is None or roles.has_role(user, roles.STAFF_ROLES)
 
 
 def _full_numbers(user) -> bool:
@@ -724,7 +726,7 @@ class TrainingSheet(_KeyedSheet):
     def _host(self, ctx: ImportContext, org: Organization) -> Organization:
         if ctx.scope_org is not None:
             return ctx.scope_org
-        return Organization.objects.filter(path=org.path[:4]).first() or org
+        return Organization.objects.filter(path=org.path[:STEP]).first() or org
 
     def write(self, ctx: ImportContext) -> dict[str, int]:
         create, update, unchanged = self._plan(ctx)

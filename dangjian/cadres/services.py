@@ -11,7 +11,6 @@ from typing import Any, Iterable, Optional
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.core import audit

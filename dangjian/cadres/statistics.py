@@ -11,12 +11,10 @@
 """
 from __future__ import annotations
 
-from django.db.models import Q
-
 from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock
 
 from . import queries
-from .models import Cadre, CommunityFund, PayStandard, TrainingAttendance, VenueInvestment
+from .models import Cadre, CommunityFund, PayStandard, VenueInvestment
 from .vocab import CommunityCategory, Post
 
 

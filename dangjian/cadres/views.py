@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import render
@@ -21,10 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangjian.core import excel
+from dangjian.core import excel, roles
 from dangjian.core.actor import Actor
 from dangjian.core.rules import get_setting
-from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404
+from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404, subtree_q
 from dangjian.core.views_helpers import (
     flash_service_result, form_action, has_role, htmx_redirect, paginate, query_without_page, require_role,
 )
@@ -41,7 +41,7 @@ from .models import (
     TrainingClass, VenueInvestment,
 )
 from .vocab import (
-    TEAM_POSTS, CandidateState, CommunityCategory, ElectionStatus, FundCategory, Post, TraineeRole, VettingOutcome,
+    TEAM_POSTS, CandidateState, CommunityCategory, ElectionStatus, FundCategory, Post,
 )
 
 PAGE_SIZE = 30
@@ -133,7 +133,7 @@ def _divisions(user, communities_only=False):
     qs = Division.objects.all()
     root = _division_root(user)
     if root is not None:
-        qs = qs.filter(path__startswith=root.path)
+        qs = qs.filter(subtree_q(root))
     elif not user.is_superuser:
         qs = qs.none()
     if communities_only:
@@ -208,7 +208,7 @@ def index(request):
     day = _date(request.GET.get("on"), _today())
     orgs = Organization.objects.for_user(user).filter(is_active=True).exclude(org_type=OrgType.COUNTY_COMMITTEE)
     if request.GET.get("org"):
-        orgs = orgs.filter(path__startswith=_scope_org(request).path)
+        orgs = orgs.filter(subtree_q(_scope_org(request)))
     if request.GET.get("q"):
         orgs = orgs.filter(name__icontains=request.GET["q"])
     if request.GET.get("type") in OrgType.values:
@@ -680,7 +680,7 @@ def pay_standards(request):
 
 @staff_required
 def pay_create(request):
-    require_role(request.user, ("county_admin",), "报酬标准由县委组织部登记")
+    require_role(request.user, roles.COUNTY_ROLES, "报酬标准由县委组织部登记")
     form = PayStandardForm(request.POST or None)
     actor = Actor.from_request(request)
     return _form_page(request, form, lambda d: services.save_pay_standard(actor=actor, **d),

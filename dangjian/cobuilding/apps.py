@@ -1,8 +1,7 @@
 from django.apps import AppConfig
 
-from dangjian.core.extensions import NavItem
-
-STAFF = ("county_admin", "organiser")
+from dangjian.core.extensions import AuditLabels, HomeShortcut, NavItem
+from dangjian.core.roles import MEMBER, SECRETARY, SUPERVISOR_ROLES
 
 
 class CobuildingConfig(AppConfig):
@@ -10,8 +9,18 @@ class CobuildingConfig(AppConfig):
     label = "cobuilding"
     verbose_name = "区域化党建与两新党建"
     nav_items = [
-        NavItem("区域化党建", "cobuilding:index", roles=STAFF, order=60),
-        NavItem("两新党建", "cobuilding:twonew", roles=STAFF + ("secretary",), order=61),
+        NavItem("区域化党建", "cobuilding:index", roles=SUPERVISOR_ROLES, order=60),
+        NavItem("两新党建", "cobuilding:twonew", roles=SUPERVISOR_ROLES + (SECRETARY,), order=61),
+        NavItem("党建品牌", "cobuilding:brands", roles=(SECRETARY,), order=62),
+        NavItem("双报到", "cobuilding:dual_list", roles=(SECRETARY, MEMBER), order=63),
+    ]
+    audit_labels = AuditLabels(
+        object_types={"cobuilding.region": "区域党建组织", "cobuilding.resourcebooking": "共享场地预约",
+                      "cobuilding.servicerecord": "双报到服务记录", "cobuilding.milestone": "品牌创建节点"},
+        fields={"resource": "共享场地", "time": "时段"})
+    home_shortcuts = [
+        HomeShortcut("区域化党建", "cobuilding:index", roles=SUPERVISOR_ROLES, order=60),
+        HomeShortcut("两新组织排查登记", "cobuilding:unit_create", roles=SUPERVISOR_ROLES, order=61),
     ]
 
     def ready(self):

@@ -66,7 +66,13 @@ def _region(ctx, region, partners, name):
     rng, today, actor = ctx.rng, ctx.today, ctx.actor
     units = []
     picks = rng.sample(partners, k=min(len(partners), rng.randint(3, 5))) if partners else []
-    for org_name in [o.name for o in picks] + rng.sample(OUTSIDE_UNITS, k=rng.randint(2, 4)):
+    # A 街道大工委 takes in the community Party organisations of its subdistrict as member units.
+    own = []
+    if region.kind == "street":
+        own = [o.name for o in Organization.objects.filter(
+            path__startswith=region.organization.path, depth=region.organization.depth + 1,
+            division__category__in=("城市社区", "村改居社区")).order_by("path")]
+    for org_name in own + [o.name for o in picks] + rng.sample(OUTSIDE_UNITS, k=rng.randint(2, 4)):
         joined = _ago(today, rng.randint(60, 1800))
         left = None
         if rng.random() < 0.15:

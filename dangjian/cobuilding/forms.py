@@ -8,7 +8,7 @@ from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import TWO_NEW_UNIT_TYPES
 
 from . import rules
-from .models import ListItem, Region, SharedResource
+from .models import ListItem, MemberUnit, Region, SharedResource
 from .vocab import ListKind, MatterCategory, RegionKind, ResourceCategory, UnitCategory
 
 WEEKDAYS = [("1", "周一"), ("2", "周二"), ("3", "周三"), ("4", "周四"), ("5", "周五"), ("6", "周六"), ("7", "周日")]
@@ -111,6 +111,16 @@ class MeetingForm(RegionChildForm):
     agenda = forms.CharField(label="议程", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     agenda_sent_on = forms.DateField(label="议程送达日期", required=False, widget=DateInput())
     minutes = forms.CharField(label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    attendees = forms.ModelMultipleChoiceField(MemberUnit.objects.none(), label="出席单位（不选则为会议当天全部共建单位）",
+                                               required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, user, instance=None, **kwargs):
+        super().__init__(*args, user=user, instance=instance, **kwargs)
+        units = MemberUnit.objects.for_user(user, "change")
+        region = instance.region_id if instance is not None else (self.initial.get("region") or self.data.get("region"))
+        self.fields["attendees"].queryset = units.filter(region_id=region) if str(region or "").isdigit() or \
+            isinstance(region, int) else units.none()
+        self.fields["attendees"].widget.attrs["class"] = "form-check-input"
 
 
 class BookingForm(Form):

@@ -16,21 +16,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from dangjian.core.booking import open_days_display
-from dangjian.core.scope import VIEW, ScopedQuerySet
+from dangjian.core import roles
+from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
 from dangjian.register.models import Division, Member, Organization
 
 from .vocab import (
     BookingStatus, BrandStatus, ListKind, MatterCategory, RatingStatus, RegionKind, ResourceCategory, UnitCategory,
 )
 
-STAFF_ROLES = ("county_admin", "organiser")
-
-
-def _role(user) -> str:
-    return "county_admin" if user.is_superuser else (user.role or "")
+STAFF_ROLES = roles.SUPERVISOR_ROLES  # the county department and the township (street) organisers
+_role = roles.role_of
 
 
 class OrgPathScoped(ScopedQuerySet):
@@ -46,9 +43,9 @@ class OrgPathScoped(ScopedQuerySet):
         if path is None:
             return self.none()
         if role in STAFF_ROLES:
-            return self.filter(**{f"{self.org_field}__path__startswith": path})
-        if role == "secretary" and action in self.secretary_may:
-            return self.filter(**{f"{self.org_field}__path__startswith": path})
+            return self.filter(subtree_q(path, self.org_field))
+        if role == roles.SECRETARY and action in self.secretary_may:
+            return self.filter(subtree_q(path, self.org_field))
         return self.none()
 
 
@@ -260,12 +257,12 @@ class ResourceBookingQuerySet(ScopedQuerySet):
     def scope_filter(self, user, action):
         path = user.scope_path
         role = _role(user)
-        if path is None or role not in STAFF_ROLES + ("secretary",):
+        if path is None or role not in roles.STAFF_ROLES:
             return self.none()
-        mine = Q(organization__path__startswith=path)
-        if role == "secretary":
+        mine = subtree_q(path, "organization")
+        if role == roles.SECRETARY:
             return self.filter(mine)
-        return self.filter(mine | Q(resource__region__organization__path__startswith=path))
+        return self.filter(mine | subtree_q(path, "resource__region__organization"))
 
 
 class ResourceBooking(models.Model):
@@ -307,11 +304,9 @@ class DualReportQuerySet(ScopedQuerySet):
         role = _role(user)
         if path is None:
             return self.none()
-        if role in STAFF_ROLES:
-            return self.filter(Q(member__organization__path__startswith=path) | Q(community__path__startswith=path))
-        if role == "secretary":
-            return self.filter(Q(member__organization__path__startswith=path) | Q(community__path__startswith=path))
-        if role == "member" and action == VIEW and user.member_id:
+        if role in roles.STAFF_ROLES:
+            return self.filter(subtree_q(path, "member__organization") | subtree_q(path, "community"))
+        if role == roles.MEMBER and action == VIEW and user.member_id:
             return self.filter(member_id=user.member_id)
         return self.none()
 
@@ -372,9 +367,9 @@ class TwoNewUnitQuerySet(ScopedQuerySet):
         if org is None:
             return self.none()
         if role in STAFF_ROLES:
-            return self.filter(division__path__startswith=org.division.path)
-        if role == "secretary" and action == VIEW:
-            return self.filter(organization__path__startswith=org.path)
+            return self.filter(subtree_q(org.division, "division"))
+        if role == roles.SECRETARY and action == VIEW:
+            return self.filter(subtree_q(org, "organization"))
         return self.none()
 
 

@@ -7,7 +7,6 @@ The rules are the services' (``rules.py``); the 区域党组织 of a row becomes
 """
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 

@@ -14,11 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import audit, roles
 from dangjian.core import booking as booking_engine
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
-from dangjian.core.scope import CHANGE, ensure_in_scope
+from dangjian.core.scope import CHANGE, ensure_in_scope, is_in_subtree
 from dangjian.register.models import Organization
 from dangjian.register.vocab import BRANCH_TYPES
 
@@ -333,7 +333,7 @@ def book_resource(resource: SharedResource, *, actor: Actor, organization: Organ
     if organization is None:
         errors["organization"] = ["请选择预约党组织"]
     raise_if(errors)
-    if actor.user is not None and not actor.user.is_superuser and not organization.path.startswith(actor.user.scope_path or "\0"):
+    if actor.user is not None and not actor.user.is_superuser and not is_in_subtree(organization, actor.user.scope_path):
         raise PermissionDenied("只能以本人管理范围内党组织的名义预约")
     booking = ResourceBooking.objects.create(resource=resource, organization=organization, date=date,
                                              start_time=start_time, end_time=end_time, expected_count=expected_count,
@@ -537,8 +537,8 @@ def self_assess(*, actor: Actor, organization: Organization, year: int, indicato
     return rating
 
 
-def _may(user, *roles) -> bool:
-    return user is None or user.is_superuser or user.role in roles
+def _may(user, *allowed) -> bool:
+    return user is None or roles.has_role(user, allowed)
 
 
 @transaction.atomic(durable=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, Q
 
 from dangjian.core.extensions import KeyRecords, StatsBlock
+from dangjian.core.scope import subtree_q
 
 from .models import Brand, Matter, MemberUnit, PartTimeMember, SharedResource, StarRating, TwoNewUnit
 from .vocab import MatterCategory, RatingStatus
@@ -25,11 +26,11 @@ def _rate(n: int, d: int):
 
 
 def _region(org) -> Q:
-    return Q(region__organization__path__startswith=org.path) if org is not None else Q()
+    return subtree_q(org, "region__organization") if org is not None else Q()
 
 
 def _own(org) -> Q:
-    return Q(organization__path__startswith=org.path) if org is not None else Q()
+    return subtree_q(org, "organization") if org is not None else Q()
 
 
 def _co_querysets(org, as_of, date_from, date_to) -> dict:
@@ -89,7 +90,7 @@ def _co_has_data(org, date_to) -> bool:
 def _units(org, day):
     units = TwoNewUnit.objects.filter(surveyed_on__lte=day)
     if org is not None:
-        units = units.filter(division__path__startswith=org.division.path)
+        units = units.filter(subtree_q(org.division, "division"))
     return units
 
 
@@ -129,9 +130,7 @@ def _two_new_records(org, as_of, date_from, date_to, key):
 
 
 def _two_new_has_data(org, date_to) -> bool:
-    return TwoNewUnit.objects.filter(surveyed_on__lte=date_to).filter(
-        division__path__startswith=org.division.path if org is not None else "").exists() or \
-        StarRating.objects.filter(_own(org)).exists()
+    return _units(org, date_to).exists() or StarRating.objects.filter(_own(org)).exists()
 
 
 BLOCKS = [

@@ -9,9 +9,7 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any, Callable, Optional
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -22,6 +20,7 @@ from dangjian.core import excel
 from dangjian.core.actor import Actor
 from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404
 from dangjian.core.views_helpers import flash_service_result, form_action, has_role, paginate, query_without_page, require_role
+from dangjian.register.models import Organization
 
 from . import forms as F
 from . import rules, services
@@ -121,9 +120,10 @@ def _save_with(fn):
 def _meeting_save(actor, region, instance, data):
     data = dict(data)
     data.pop("region", None)
-    attendees = instance.attendees.all() if instance is not None else MemberUnit.objects.filter(
-        region=region, joined_on__lte=data["date"]).filter(Q(left_on__isnull=True) | Q(left_on__gt=data["date"])) \
-        if data.get("date") else []
+    attendees = list(data.pop("attendees", None) or [])
+    if not attendees and data.get("date"):
+        attendees = MemberUnit.objects.filter(region=region, joined_on__lte=data["date"]).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=data["date"]))
     return services.save_meeting(actor=actor, region=region, instance=instance, attendees=list(attendees), **data)
 
 
@@ -238,6 +238,8 @@ def _ledger_form(request, kind, instance=None):
         initial = {f: getattr(instance, f) for f in spec.form.base_fields if hasattr(instance, f) and f != "region"}
         if "open_days" in initial:
             initial["open_days"] = list(instance.open_days or "")
+        if "attendees" in initial:
+            initial["attendees"] = list(instance.attendees.all())
         initial["region"] = instance.region
     else:
         initial = {"region": request.GET.get("region")}
@@ -573,7 +575,23 @@ def ratings(request):
     filters[0].choices = None
     return _list_page(request, title="星级评定", qs=qs, columns=_rating_columns(), filters=filters, search=("organization__name",),
                       link=lambda r: reverse("cobuilding:rating_detail", args=[r.pk]),
-                      create_url=reverse("cobuilding:rating_create"), extra={"subnav": "twonew"})
+                      create_url=reverse("cobuilding:rating_create"), extra={"subnav": "twonew", "note": _due_note(request.user)})
+
+
+def _due_note(user) -> str:
+    """The cycle (setting twonew.cycle_years): "两新" organisations in scope without a rating in the cycle."""
+    from dangjian.register.vocab import BRANCH_TYPES, TWO_NEW_UNIT_TYPES
+
+    cycle = rules.get_setting("twonew.cycle_years")
+    since = timezone.localdate().year - cycle
+    orgs = Organization.objects.for_user(user).filter(unit_type__in=TWO_NEW_UNIT_TYPES, org_type__in=BRANCH_TYPES,
+                                                      is_active=True)
+    due = orgs.exclude(star_ratings__year__gt=since).order_by("path")
+    names = list(due.values_list("name", flat=True)[:5])
+    n = due.count()
+    if not n:
+        return f"评定周期{cycle}年：范围内的两新党组织都已在周期内参加评定。"
+    return f"评定周期{cycle}年：{n}个两新党组织在{since + 1}年以来没有评定记录，如{'、'.join(names)}。"
 
 
 @role_required(TWO_NEW_ROLES, "星级评定由党组织书记、组织员和县委组织部使用")

@@ -221,6 +221,7 @@ def home_shortcuts_for(user) -> list[dict]:
 FORBIDDEN_INDICATOR_SOURCES = (
     "login", "logon", "signin", "session", "click", "upload", "attachment", "pageview", "page_view", "visit_log",
     "auditlog", "audit_log", "usage", "app_use", "登录", "点击", "上传", "浏览", "访问次数", "使用次数", "在线时长",
+    "活跃度", "打卡",
 )
 
 
@@ -414,3 +415,21 @@ class ApiRoute:
 
 def api_routes() -> list[ApiRoute]:
     return [r for m in app_modules("api") for r in getattr(m, "ROUTES", [])]
+
+
+# --- Governance: which organisations are "一肩挑" (added for issue 9) ------------------------------
+# In a "一肩挑" village or community (the Party secretary also chairs the villagers' or residents'
+# committee) the 商议 step of 四议两公开 / 一征三议两公开 may merge into the first. The cadre records
+# know who holds both posts; the governance app must not import the cadres app, so an app that knows
+# provides ``<app>/governance_hooks.py`` with ``one_shoulder_org_ids(day) -> set[int]`` (organisation
+# ids whose serving secretary is "一肩挑" on ``day``). ``one_shoulder_org_ids`` returns the union, or
+# None when no app provides it (then a matter's own "一肩挑" declaration is trusted).
+
+def one_shoulder_org_ids(day: datetime.date) -> Optional[set]:
+    providers = [m for m in app_modules("governance_hooks") if hasattr(m, "one_shoulder_org_ids")]
+    if not providers:
+        return None
+    ids: set = set()
+    for m in providers:
+        ids |= set(m.one_shoulder_org_ids(day))
+    return ids

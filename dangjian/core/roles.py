@@ -1,4 +1,4 @@
-"""The role policy: the four roles, the sets of roles that act together, and how to ask a user's role.
+"""The role policy: the roles, the sets of roles that act together, and how to ask a user's role.
 
 This is the one place the role names are spelled. Models (``accounts.User.Role``), scope rules,
 views, menus and shortcuts import the names and sets from here:
@@ -18,6 +18,9 @@ COUNTY_ADMIN = "county_admin"
 ORGANISER = "organiser"
 SECRETARY = "secretary"
 MEMBER = "member"
+#: The discipline office (纪检监察, issue 9): sees and keeps only the 四风 register (dangjian.governance)
+#: in its division subtree; no other page, list or export.
+DISCIPLINE = "discipline"
 
 #: (value, label) in the order the user admin lists them; ``accounts.User.Role`` is built from these.
 ROLE_CHOICES = (
@@ -25,10 +28,11 @@ ROLE_CHOICES = (
     (ORGANISER, "乡镇（街道）党（工）委组织员"),
     (SECRETARY, "党支部书记"),
     (MEMBER, "党员"),
+    (DISCIPLINE, "纪检监察（四风案件）"),
 )
 ROLE_LABELS = dict(ROLE_CHOICES)
 
-ALL_ROLES = (COUNTY_ADMIN, ORGANISER, SECRETARY, MEMBER)
+ALL_ROLES = (COUNTY_ADMIN, ORGANISER, SECRETARY, MEMBER, DISCIPLINE)
 #: Those who work on organisations' behalf (every staff page, list and export).
 STAFF_ROLES = (COUNTY_ADMIN, ORGANISER, SECRETARY)
 #: Those above a branch: the county department and the township (street) committees' organisers.
@@ -38,6 +42,7 @@ SUPERVISOR_ROLES = (COUNTY_ADMIN, ORGANISER)
 LOCAL_STAFF_ROLES = (ORGANISER, SECRETARY)
 COUNTY_ROLES = (COUNTY_ADMIN,)
 MEMBER_ROLES = (MEMBER,)
+DISCIPLINE_ROLES = (DISCIPLINE,)
 
 
 def role_of(user) -> str:

@@ -13,11 +13,24 @@ from dangjian.stats.service import compute_party_stats
 from .figures import BY_ID, FIGURES, fmt
 from .report import CountyReport, compute_report
 
+def _ids(*numbers) -> list[str]:
+    return [f"F{i:02d}" for i in numbers]
+
+
+# Figures of comparable size share a chart (a county's 4,000 members would flatten its 10 townships).
 GROUPS = [
-    ("基本情况", [f"F{i:02d}" for i in range(1, 14)]),
-    ("重点工作", [f"F{i:02d}" for i in range(14, 33) if i != 25]),
-    ("工作创新", [f"F{i:02d}" for i in range(33, 38)]),
-    ("工作保障", [f"F{i:02d}" for i in range(38, 47)]),
+    ("行政区划", _ids(1, 2, 3, 4, 5, 6, 7)),
+    ("基层党组织", _ids(8, 9, 10, 11, 12)),
+    ("党员", _ids(13)),
+    ("发展党员", _ids(23, 24, 26, 27, 28)),
+    ("村（社区）治理", _ids(14, 15, 16, 17)),
+    ("区域化党建与品牌", _ids(18, 19, 20, 21, 22, 35)),
+    ("便民服务目录", _ids(33, 34)),
+    ("党建服务平台与组织生活", _ids(29, 30, 31, 32, 36)),
+    ("基地到馆党员", _ids(37)),
+    ("队伍建设", _ids(39, 40, 41)),
+    ("书记报酬（元/月）", _ids(42, 43, 44, 45)),
+    ("经费投入（万元）", _ids(38, 46)),
 ]
 CHILD_BLOCKS = ("organizations", "members", "recruitment")
 CHILD_FIGURES = ("F08", "F13", "F23", "F24")
@@ -39,6 +52,10 @@ class Board:
     previous: CountyReport
     groups: list[tuple[str, list[Row]]]
     children: list = field(default_factory=list)
+
+    @property
+    def charted(self) -> set[str]:
+        return {c["id"] for c in self.chart_data()}
 
     def chart_data(self) -> list[dict]:
         charts = []

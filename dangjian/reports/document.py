@@ -81,7 +81,8 @@ def build(report: CountyReport, texts: dict[str, str] | None = None) -> ReportDo
         return templating.render(texts[key], report.figures, report.names)
 
     title = templating.plain(render("title"))
-    paras: list[Para] = [Para(BODY, render("opening")), Para(HEADING, [Segment("一、主要工作开展情况")])]
+    opening = {"township": "opening_township", "branch": "opening_branch"}.get(report.names.get("level"), "opening")
+    paras: list[Para] = [Para(BODY, render(opening)), Para(HEADING, [Segment("一、主要工作开展情况")])]
     paras += [_body(render(k)) for k in ("work_intro", "work_1", "work_2", "work_3")]
     paras.append(Para(HEADING, [Segment("二、存在问题")]))
     paras.append(_body(render("problems_intro")))

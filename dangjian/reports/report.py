@@ -146,14 +146,17 @@ def names_for(report: CountyReport) -> dict[str, str]:
     """The names in the text that are not numbers: the place, "全县"/"我县", the brands."""
     org = report.org
     division = getattr(org, "division", None)
+    level = "county"
     if division is None:
         place, whole, ours = "本县", "全县", "我县"
     elif org.org_type in COMMITTEE_TYPES:
         unit = _WHOLE.get(division.category, "县")
         place, whole, ours = division.name, f"全{unit}", f"我{unit}"
+        if org.org_type != "县委":
+            level = "township"
     else:  # a 党总支 or branch speaks for itself, not for its village
-        place, whole, ours = org.name, "本组织", "本组织"
-    return {"地名": place, "全域": whole, "我地": ours, "组织名称": report.org_name,
+        place, whole, ours, level = org.name, "本组织", "本组织", "branch"
+    return {"level": level, "地名": place, "全域": whole, "我地": ours, "组织名称": report.org_name,
             "起始年": str(report.date_from.year), "品牌": "、".join(brand_names(report))}
 
 

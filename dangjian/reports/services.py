@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from dangjian.core import audit
+from dangjian.core import audit, roles
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 
@@ -13,7 +13,7 @@ from .models import ReportTemplate
 
 
 def _is_county_admin(user) -> bool:
-    return user is None or user.is_superuser or getattr(user, "role", "") == "county_admin"
+    return user is None or roles.is_county_admin(user)  # None: a command run by the system
 
 
 @transaction.atomic(durable=True)

@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.scope import VIEW, get_for_user_or_404
@@ -29,7 +31,7 @@ from .docx_writer import DOCX_MIME, to_docx
 from .figures import BY_ID, FIGURES
 from .report import compute_report, default_period
 
-STAFF = ("county_admin", "organiser", "secretary")
+STAFF = roles.STAFF_ROLES
 ROLE_MESSAGE = "工作汇报仅供组织部门、党（工）委和党支部使用"
 
 
@@ -126,7 +128,7 @@ def index(request):
         "scope_choices": scope_choices(request.user), "selected_org": str(p.org.pk) if p.org else "",
         "query": p.query(), "states": list(report.states.values()),
         "missing": [(i, BY_ID[i].words) for i in report.missing],
-        "can_edit_template": request.user.is_superuser or request.user.role == "county_admin",
+        "can_edit_template": roles.is_county_admin(request.user),
     }
     if request.htmx:
         return render(request, "reports/partials/report_body.html", context)
@@ -149,6 +151,15 @@ def figures_xlsx(request):
     return xlsx_response(content, _filename(p, "xlsx", "工作汇报数据附表"))
 
 
+def _display(value):
+    """A record's cell on the page: dates as YYYY-MM-DD (as everywhere on the platform), None empty."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
 @login_required
 @require_GET
 def figure(request):
@@ -168,7 +179,7 @@ def figure(request):
     page = None
     if records is not None:
         page = paginate(request, records.source, 50)
-        page.rows = [records.row(item) for item in page.object_list]
+        page.rows = [[_display(cell) for cell in records.row(item)] for item in page.object_list]
     state = report.states[fig.block]
     return render(request, "reports/figure.html", {
         "p": p, "fig": fig, "value": traceability.value_text(fid, value), "records": records, "page": page,
@@ -203,7 +214,7 @@ def job(request):
 # --- The sentence template ------------------------------------------------------------------------
 
 def _require_county_admin(user):
-    if not (user.is_superuser or user.role == "county_admin"):
+    if not roles.is_county_admin(user):
         raise PermissionDenied("只有县委组织部管理员可以修改工作汇报模板")
 
 

@@ -134,3 +134,13 @@ def test_results_used_are_counted_and_plans_without_any_are_shown(plan, admin, c
     services.record_use(plan, actor=admin, kind="表彰奖励", decision="表彰先进基层党组织", decided_on=D(2026, 7, 20),
                         decided_by="县委", organization=county["village_branch"])
     assert list(plans_without_uses(Plan.objects.all())) == []
+
+
+def test_an_indicator_is_removed_only_while_the_plan_is_drafted(plan, admin):
+    ind = services.add_indicator(plan, actor=admin, area="综合", name="甲", points=Decimal("10"), kind="scored")
+    keep = services.add_indicator(plan, actor=admin, area="综合", name="乙", points=Decimal("10"), kind="scored")
+    services.remove_indicator(ind, actor=admin)
+    assert list(plan.indicators.all()) == [keep]
+    services.start_scoring(plan, actor=admin)
+    with pytest.raises(ValidationError):
+        services.remove_indicator(keep, actor=admin)

@@ -96,3 +96,29 @@ def test_a_secretary_sees_the_rank_among_all_but_only_the_rows_of_the_branch(cli
     assert county["village_branch"].name in html and county["firm_branch"].name not in html
     # village: 0 of 10 (its one problem due in the period is not signed off) + 9 = 9; firm: 10 + 5 = 15
     assert ">2/2<" in html
+
+
+def test_a_problem_is_corrected_on_its_page_and_a_deadline_before_the_finding_refused(client_for, users, world):
+    client = client_for(users["organiser"])
+    p = world["problem"]
+    url = reverse("assessment:problem_edit", args=[p.pk])
+    assert client.get(url).status_code == 200
+    data = {"source": "督查", "category": "组织生活", "description": "改正后的描述", "standard": "", "measures": "",
+            "responsible": "李书记", "found_on": "2026-01-10", "deadline": "2026-01-09"}
+    r = client.post(url, data)
+    assert r.status_code == 200 and "整改时限2026-01-09早于发现日期2026-01-10" in r.content.decode()
+    assert client.post(url, {**data, "deadline": "2026-03-01"}).status_code == 302
+    p.refresh_from_db()
+    assert (p.source, p.description, p.deadline) == ("督查", "改正后的描述", D(2026, 3, 1))
+    assert client_for(users["secretary"]).get(url).status_code == 403
+
+
+def test_the_secretary_self_assesses_but_may_not_score(client_for, users, world, county):
+    client = client_for(users["secretary"])
+    own = world["plan"].targets.get(organization=county["village_branch"])
+    ind = world["plan"].indicators.get(kind="scored")
+    client.post(reverse("assessment:target_score", args=[own.pk]), {"indicator": ind.pk, "mode": "self", "self_score": "8"})
+    assert own.scores.get(indicator=ind).self_score == Decimal("8")
+    assert client.post(reverse("assessment:target_score", args=[own.pk]),
+                       {"indicator": ind.pk, "score": "10"}).status_code == 403
+    assert own.scores.get(indicator=ind).score is None

@@ -99,3 +99,22 @@ def test_brand_page_and_the_unit_register(county, users, client_for):
         "name": "某商贸公司", "category": "非公有制企业", "division": county["street"].pk, "staff_count": 20,
         "member_count": 0, "surveyed_on": "2025-01-01"})
     assert "党建指导员" in response.content.decode() and not TwoNewUnit.objects.exists()
+
+
+def test_a_joint_meeting_with_its_attendance(county, users, client_for):
+    from dangjian.cobuilding.models import Meeting
+
+    admin = client_for(users["admin"])
+    region = Region.objects.create(organization=county["street_committee"], kind="street")
+    here = MemberUnit.objects.create(region=region, unit_name="在册单位", joined_on=D(2024, 1, 1))
+    MemberUnit.objects.create(region=region, unit_name="已退出单位", joined_on=D(2023, 1, 1), left_on=D(2024, 6, 1))
+    form = admin.get(reverse("cobuilding:meetings_create"), {"region": region.pk}).content.decode()
+    assert "在册单位" in form
+    response = admin.post(reverse("cobuilding:meetings_create"), {
+        "region": region.pk, "date": "2025-03-01", "topic": "年度共建项目议定", "agenda_sent_on": "2025-02-10"})
+    assert response.status_code == 302
+    assert list(Meeting.objects.get().attendees.all()) == [here]  # 不选则为当天全部共建单位
+    old = MemberUnit.objects.get(unit_name="已退出单位")
+    response = admin.post(reverse("cobuilding:meetings_create"), {
+        "region": region.pk, "date": "2025-04-01", "topic": "x", "attendees": [old.pk]})
+    assert "不在共建期内" in response.content.decode() and Meeting.objects.count() == 1

@@ -90,3 +90,12 @@ def test_it_converts_to_pdf_with_libreoffice(county, second_wave):
     report = compute_report(county["root"], FROM, TO, blocks=installed_blocks() + second_wave)
     pdf = docx_to_pdf(to_docx(build(report)))
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_a_township_and_a_branch_open_with_their_own_paragraph(county, make_member):
+    make_member(county["village_branch"])
+    town = build(compute_report(county["town_committee"], FROM, TO, blocks=installed_blocks()))
+    assert town.paragraphs[0].text.startswith("甲镇辖1个村、0个社区（其中城市社区0个，村改居社区0个）。目前，全镇共设基层党组织3个")
+    branch = build(compute_report(county["village_branch"], FROM, TO, blocks=installed_blocks()))
+    assert branch.paragraphs[0].text == "中共一村支部委员会现有党员1名。现将本组织基层党建工作情况具体汇报如下："
+    assert branch.title == "中共一村支部委员会基层党建工作情况汇报"

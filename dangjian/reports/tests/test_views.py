@@ -123,3 +123,11 @@ def test_a_large_scope_is_generated_as_a_background_job(users, client_for, peopl
     other = client.post(reverse("reports:job"), {"org": county["street_committee"].pk, "what": "docx"})
     assert other.status_code == 404 and Job.objects.count() == 1
     assert client.get(reverse("reports:job")).status_code == 405
+
+
+def test_a_figures_records_show_dates_as_iso(users, client_for, county, make_member):
+    import datetime
+
+    make_member(county["village_branch"], name="王日期", joined=datetime.date(2019, 7, 1))
+    html = client_for(users["admin"]).get(reverse("reports:figure") + f"?id=F13&{Q}").content.decode()
+    assert "2019-07-01" in html

@@ -1,0 +1,695 @@
+"""The governance ledgers of the county's Excel (ledger-sheets.md): 议事事项, 纠纷调处, 服务目录,
+便民服务, 四风案件. Read and written by the roster engine with every other sheet of the workbook (all
+or nothing, each fault named by sheet, row and column); each sheet's key identifies a row, so
+importing the same workbook twice changes nothing and a changed non-key cell updates its record;
+the export writes the same sheets for the user's scope, and re-imports to the same data.
+
+Every rule is the services' own (``services.check_*``, ``rules``), with the same messages.
+"""
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+from typing import Any, Iterable, Optional
+
+from dangjian.core import audit
+from dangjian.core.extensions import one_shoulder_org_ids
+from dangjian.core.models import AuditLog
+from dangjian.register.models import Division, Organization
+from dangjian.roster.cells import CellError, RowReader, number_as_text, parse_choice, parse_date, parse_text
+from dangjian.roster.sheets import (
+    SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler,
+)
+
+from . import rules, services
+from .models import CASE_ROLES, Dispute, FourWindsCase, Matter, MatterStep, ServiceItem, ServiceRequest, closing_days
+from .vocab import (
+    CaseCategory, DisputeCategory, DisputeResult, MatterCategory, MatterStatus, ServiceLevel,
+)
+
+SHARED_ITEMS = "governance_items"  # {服务事项: (启用日期, 停用日期)} of the 服务目录 sheet's clean rows
+
+
+def parse_count(value: Any) -> Optional[int]:
+    if isinstance(value, bool):
+        raise CellError("应为不小于0的整数")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and value >= 0:
+            return int(value)
+        raise CellError(f"“{number_as_text(value)}”应为不小于0的整数")
+    text = parse_text(value)
+    if text and text.isdigit():
+        return int(text)
+    raise CellError(f"“{text}”应为不小于0的整数")
+
+
+def _role(user) -> str:
+    return "county_admin" if user.is_superuser else user.role
+
+
+class _DivisionLookup:
+    """Division names of a sheet, from the database or the workbook's 行政区划 sheet, with the scope check."""
+
+    def __init__(self, names: set[str], ctx: ImportContext):
+        self.db = {d.name: d for d in Division.objects.filter(name__in=names)}
+        self.workbook = ctx.shared.get(SHARED_WORKBOOK_DIVISIONS, {}) or {}
+        self.ctx = ctx
+        self.scope_path = ctx.scope_org.division.path if ctx.scope_org is not None else None
+
+    def get(self, name: str, reader: RowReader, column: str = "所在行政区划"):
+        """A stand-in with name, category and parent_id, or None after recording the fault."""
+        if name in self.db:
+            d = self.db[name]
+            if self.scope_path is not None and not d.path.startswith(self.scope_path):
+                reader.fault(column, f"行政区划“{name}”不在您的管理范围内")
+                return None
+            return SimpleNamespace(name=name, category=d.category, parent_id=d.parent_id)
+        if name in self.workbook:
+            category = self.workbook[name]
+            is_root = category in ("县", "县级市", "区")
+            return SimpleNamespace(name=name, category=category, parent_id=None if is_root else 0)
+        reader.fault(column, f"行政区划“{name}”在本工作簿和系统中都不存在")
+        return None
+
+
+def _apply(errors: dict, reader: RowReader, columns: dict[str, str]) -> None:
+    for field, messages in errors.items():
+        reader.faults(columns.get(field, ""), messages)
+
+
+class _KeyedSheet(SheetHandler):
+    """A sheet whose rows are matched to records by a key; compared fields update a changed record."""
+
+    model: type = None
+    compared: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    def key_of(self, item: dict) -> Any:
+        raise NotImplementedError
+
+    def existing(self) -> dict[Any, Any]:
+        raise NotImplementedError
+
+    def resolve(self, items: list[dict]) -> None:
+        """Replace names by objects (after the register's sheets were written)."""
+
+    def current(self, obj, field):
+        return getattr(obj, field)
+
+    def _plan(self):
+        self.resolve(self.items)
+        existing = self.existing()
+        create, update, unchanged = [], [], 0
+        for item in self.items:
+            obj = existing.get(self.key_of(item))
+            if obj is None:
+                create.append(item)
+            elif any(self.current(obj, f) != item[f] for f in self.compared):
+                update.append((obj, item))
+            else:
+                unchanged += 1
+        return create, update, unchanged
+
+    def preview(self, ctx):
+        try:
+            create, update, unchanged = self._plan()
+        except Exception:
+            return None
+        return {"created": len(create), "updated": len(update), "unchanged": unchanged}
+
+    def new_object(self, item: dict):
+        return self.model(**{f: item[f] for f in self.compared}, **self.extra_fields(item))
+
+    def extra_fields(self, item: dict) -> dict:
+        return {}
+
+    def write(self, ctx: ImportContext) -> dict[str, int]:
+        create, update, unchanged = self._plan()
+        objs = [self.new_object(i) for i in create]
+        self.model.objects.bulk_create(objs, batch_size=1000)
+        entries = [audit.audit_entry(
+            actor=ctx.actor, action=AuditLog.Action.CREATED, object_type=self.model._meta.label_lower,
+            object_id=str(o.pk or ""), object_repr=str(o)[:255], note="台账导入",
+            changes={f: [None, audit._plain(getattr(o, f))] for f in self.compared if getattr(o, f) not in (None, "")})
+            for o in objs]
+        changed = []
+        for obj, item in update:
+            changes = {}
+            for f in self.compared:
+                if self.current(obj, f) != item[f]:
+                    changes[f] = [audit._plain(self.current(obj, f)), audit._plain(item[f])]
+                    setattr(obj, f, item[f])
+            self.on_update(obj, item)
+            changed.append(obj)
+            entries.append(audit.audit_entry(
+                actor=ctx.actor, action=AuditLog.Action.CHANGED, object_type=self.model._meta.label_lower,
+                object_id=str(obj.pk), object_repr=str(obj)[:255], changes=changes, note="台账导入"))
+        if changed:
+            self.model.objects.bulk_update(changed, list(self.compared) + list(self.updated_extra), batch_size=1000)
+        AuditLog.objects.bulk_create(entries, batch_size=2000)
+        return {"created": len(objs), "updated": len(changed), "unchanged": unchanged}
+
+    updated_extra: tuple[str, ...] = ()
+
+    def on_update(self, obj, item: dict) -> None:
+        pass
+
+    def check_duplicates(self, parsed: list[dict], ctx: ImportContext, column: str) -> None:
+        seen: dict[Any, int] = {}
+        for item in parsed:
+            if not item["_ok"]:
+                continue
+            key = self.key_of(item)
+            if key in seen:
+                ctx.fault(self.sheet_name, item["_row"], column, f"与第{seen[key]}行重复：{column}相同的行只能有一行")
+                item["_ok"] = False
+            else:
+                seen[key] = item["_row"]
+
+
+def _division_rows(qs, user, scope_org):
+    if user is not None:
+        qs = qs.for_user(user)
+    if scope_org is not None:
+        qs = qs.filter(division__path__startswith=scope_org.division.path)
+    return qs
+
+
+# --- 纠纷调处 -------------------------------------------------------------------------------------
+
+class DisputeSheet(_KeyedSheet):
+    sheet_name = "纠纷调处"
+    order = 62
+    model = Dispute
+    compared = ("division", "category", "accepted_on", "result", "closed_on")
+    columns = [
+        Column("案件编号", required=True, width=14, text=True),
+        Column("所在行政区划", required=True, width=18),
+        Column("纠纷类别", required=True, width=12),
+        Column("受理日期", required=True, width=12),
+        Column("调处结果", width=12),
+        Column("办结日期", width=12),
+    ]
+    COLUMNS = {"case_no": "案件编号", "division": "所在行政区划", "category": "纠纷类别", "accepted_on": "受理日期",
+               "result": "调处结果", "closed_on": "办结日期"}
+
+    def key_of(self, item):
+        return item["case_no"]
+
+    def check(self, rows: list[Row], ctx: ImportContext) -> None:
+        divisions = _DivisionLookup({parse_text(r.values.get("所在行政区划")) for r in rows} - {None}, ctx)
+        parsed = []
+        for row in rows:
+            reader = RowReader(ctx, self.sheet_name, row)
+            item = {
+                "_row": row.number,
+                "case_no": reader.get("案件编号", parse_text, required=True, max_length=50),
+                "division_name": reader.get("所在行政区划", parse_text, required=True),
+                "category": reader.get("纠纷类别", parse_choice, DisputeCategory, required=True),
+                "accepted_on": reader.get("受理日期", parse_date, required=True),
+                "result": reader.get("调处结果", parse_choice, DisputeResult) or "",
+                "closed_on": reader.get("办结日期", parse_date),
+            }
+            division = divisions.get(item["division_name"], reader) if item["division_name"] else None
+            if not reader.faulty:
+                _apply(services.check_dispute(
+                    case_no=item["case_no"], division=division, category=item["category"],
+                    accepted_on=item["accepted_on"], result=item["result"], closed_on=item["closed_on"],
+                    now=ctx.today, unique=False, require_transfer_target=False), reader, self.COLUMNS)
+            item["_ok"] = not reader.faulty
+            parsed.append(item)
+        self.check_duplicates(parsed, ctx, "案件编号")
+        self.items = [i for i in parsed if i["_ok"]]
+        self._check_scope_of_existing(ctx)
+
+    def _check_scope_of_existing(self, ctx):
+        """A key already used outside the importer's scope is not theirs to change."""
+        if ctx.scope_org is None or not self.items:
+            return
+        path = ctx.scope_org.division.path
+        outside = set(self.model.objects.filter(**{f"{self.key_field}__in": [self.key_of(i) for i in self.items]})
+                      .exclude(division__path__startswith=path).values_list(self.key_field, flat=True))
+        for item in self.items:
+            if self.key_of(item) in outside:
+                ctx.fault(self.sheet_name, item["_row"], self.COLUMNS[self.key_field],
+                          f"{self.COLUMNS[self.key_field]}“{self.key_of(item)}”已被管理范围外的记录使用")
+
+    key_field = "case_no"
+
+    def resolve(self, items):
+        names = {i["division_name"] for i in items}
+        db = {d.name: d for d in Division.objects.filter(name__in=names)}
+        for i in items:
+            i["division"] = db[i["division_name"]]
+
+    def existing(self):
+        return {d.case_no: d for d in Dispute.objects.filter(case_no__in=[i["case_no"] for i in self.items])}
+
+    def extra_fields(self, item):
+        return {"case_no": item["case_no"]}
+
+    def export_rows(self, user, scope_org, **options):
+        if user is not None and _role(user) not in ("county_admin", "organiser", "secretary"):
+            return None
+        qs = _division_rows(Dispute.objects.all(), user, scope_org).select_related("division").order_by("case_no")
+        return ([d.case_no, d.division.name, d.category, d.accepted_on, d.result or None, d.closed_on]
+                for d in qs.iterator(chunk_size=2000))
+
+
+# --- 四风案件 -------------------------------------------------------------------------------------
+
+class CaseSheet(DisputeSheet):
+    sheet_name = "四风案件"
+    order = 68
+    model = FourWindsCase
+    compared = ("division", "category", "opened_on", "concluded_on")
+    columns = [
+        Column("案件编号", required=True, width=14, text=True),
+        Column("所在行政区划", required=True, width=18),
+        Column("案件类别", required=True, width=12),
+        Column("立案日期", required=True, width=12),
+        Column("结案日期", width=12),
+    ]
+    COLUMNS = {"case_no": "案件编号", "division": "所在行政区划", "category": "案件类别", "opened_on": "立案日期",
+               "concluded_on": "结案日期"}
+
+    def check(self, rows: list[Row], ctx: ImportContext) -> None:
+        user = getattr(ctx.actor, "user", None)
+        if user is not None and _role(user) not in CASE_ROLES:
+            ctx.fault(self.sheet_name, 0, "", "四风案件由纪检监察部门登记，您不能导入该工作表")
+            return
+        divisions = _DivisionLookup({parse_text(r.values.get("所在行政区划")) for r in rows} - {None}, ctx)
+        parsed = []
+        for row in rows:
+            reader = RowReader(ctx, self.sheet_name, row)
+            item = {
+                "_row": row.number,
+                "case_no": reader.get("案件编号", parse_text, required=True, max_length=50),
+                "division_name": reader.get("所在行政区划", parse_text, required=True),
+                "category": reader.get("案件类别", parse_choice, CaseCategory, required=True),
+                "opened_on": reader.get("立案日期", parse_date, required=True),
+                "concluded_on": reader.get("结案日期", parse_date),
+            }
+            division = divisions.get(item["division_name"], reader) if item["division_name"] else None
+            if not reader.faulty:
+                _apply(services.check_case(case_no=item["case_no"], division=division, category=item["category"],
+                                           opened_on=item["opened_on"], concluded_on=item["concluded_on"],
+                                           now=ctx.today, unique=False), reader, self.COLUMNS)
+            item["_ok"] = not reader.faulty
+            parsed.append(item)
+        self.check_duplicates(parsed, ctx, "案件编号")
+        self.items = [i for i in parsed if i["_ok"]]
+        self._check_scope_of_existing(ctx)
+
+    def existing(self):
+        return {d.case_no: d for d in FourWindsCase.objects.filter(case_no__in=[i["case_no"] for i in self.items])}
+
+    def export_rows(self, user, scope_org, **options):
+        if user is not None and _role(user) not in CASE_ROLES:
+            return None
+        qs = _division_rows(FourWindsCase.objects.all(), user, scope_org).select_related("division").order_by("case_no")
+        return ([c.case_no, c.division.name, c.category, c.opened_on, c.concluded_on]
+                for c in qs.iterator(chunk_size=2000))
+
+
+# --- 服务目录 -------------------------------------------------------------------------------------
+
+class CatalogueSheet(_KeyedSheet):
+    sheet_name = "服务目录"
+    order = 64
+    model = ServiceItem
+    compared = ("category", "level", "starts_on", "stops_on")
+    columns = [
+        Column("服务大类", required=True, width=14),
+        Column("服务事项", required=True, width=24),
+        Column("提供层级", required=True, width=10),
+        Column("启用日期", width=12),
+        Column("停用日期", width=12),
+    ]
+    COLUMNS = {"category": "服务大类", "name": "服务事项", "level": "提供层级", "starts_on": "启用日期",
+               "stops_on": "停用日期"}
+
+    def key_of(self, item):
+        return item["name"]
+
+    def check(self, rows: list[Row], ctx: ImportContext) -> None:
+        user = getattr(ctx.actor, "user", None)
+        if user is not None and not user.is_county_admin:
+            ctx.fault(self.sheet_name, 0, "", "服务目录由县委组织部维护，您不能导入该工作表")
+            return
+        parsed = []
+        for row in rows:
+            reader = RowReader(ctx, self.sheet_name, row)
+            item = {
+                "_row": row.number,
+                "category": reader.get("服务大类", parse_text, required=True, max_length=50),
+                "name": reader.get("服务事项", parse_text, required=True, max_length=100),
+                "level": reader.get("提供层级", parse_choice, ServiceLevel, required=True),
+                "starts_on": reader.get("启用日期", parse_date),
+                "stops_on": reader.get("停用日期", parse_date),
+            }
+            if not reader.faulty:
+                _apply(services.check_item(category=item["category"], name=item["name"], level=item["level"],
+                                           starts_on=item["starts_on"], stops_on=item["stops_on"], unique=False),
+                       reader, self.COLUMNS)
+            item["_ok"] = not reader.faulty
+            parsed.append(item)
+        self.check_duplicates(parsed, ctx, "服务事项")
+        self.items = [i for i in parsed if i["_ok"]]
+        ctx.shared[SHARED_ITEMS] = {i["name"]: (i["starts_on"], i["stops_on"]) for i in self.items}
+
+    def existing(self):
+        return {s.name: s for s in ServiceItem.objects.filter(name__in=[i["name"] for i in self.items])}
+
+    def extra_fields(self, item):
+        return {"name": item["name"]}
+
+    def export_rows(self, user, scope_org, **options):
+        if user is not None and not user.is_county_admin:
+            return None
+        return ([s.category, s.name, s.level, s.starts_on, s.stops_on]
+                for s in ServiceItem.objects.order_by("category", "name"))
+
+
+# --- 便民服务 -------------------------------------------------------------------------------------
+
+class RequestSheet(_KeyedSheet):
+    sheet_name = "便民服务"
+    order = 66
+    model = ServiceRequest
+    compared = ("level", "division", "item", "accepted_on", "closed_on")
+    updated_extra = ("handled_level", "handled_division", "days_to_close")
+    columns = [
+        Column("受理编号", required=True, width=14, text=True),
+        Column("受理层级", required=True, width=10),
+        Column("所在行政区划", required=True, width=18),
+        Column("服务事项", required=True, width=24),
+        Column("受理日期", required=True, width=12),
+        Column("办结日期", width=12),
+    ]
+    COLUMNS = {"number": "受理编号", "level": "受理层级", "division": "所在行政区划", "item": "服务事项",
+               "accepted_on": "受理日期", "closed_on": "办结日期"}
+    key_field = "number"
+
+    def key_of(self, item):
+        return item["number"]
+
+    def check(self, rows: list[Row], ctx: ImportContext) -> None:
+        divisions = _DivisionLookup({parse_text(r.values.get("所在行政区划")) for r in rows} - {None}, ctx)
+        catalogue = {s.name: (s.starts_on, s.stops_on) for s in ServiceItem.objects.all()}
+        catalogue.update(ctx.shared.get(SHARED_ITEMS, {}))
+        parsed = []
+        for row in rows:
+            reader = RowReader(ctx, self.sheet_name, row)
+            item = {
+                "_row": row.number,
+                "number": reader.get("受理编号", parse_text, required=True, max_length=50),
+                "level": reader.get("受理层级", parse_choice, ServiceLevel, required=True),
+                "division_name": reader.get("所在行政区划", parse_text, required=True),
+                "item_name": reader.get("服务事项", parse_text, required=True),
+                "accepted_on": reader.get("受理日期", parse_date, required=True),
+                "closed_on": reader.get("办结日期", parse_date),
+            }
+            division = divisions.get(item["division_name"], reader) if item["division_name"] else None
+            service = None
+            if item["item_name"]:
+                if item["item_name"] in catalogue:
+                    starts, stops = catalogue[item["item_name"]]
+                    service = SimpleNamespace(name=item["item_name"],
+                                              in_use_on=lambda day, s=starts, t=stops: rules.item_in_use(s, t, day))
+                else:
+                    reader.fault("服务事项", f"“{item['item_name']}”不是服务目录中的事项")
+            if not reader.faulty:
+                _apply(services.check_request(number=item["number"], level=item["level"], division=division,
+                                              item=service, accepted_on=item["accepted_on"],
+                                              closed_on=item["closed_on"], now=ctx.today, unique=False),
+                       reader, self.COLUMNS)
+            item["_ok"] = not reader.faulty
+            parsed.append(item)
+        self.check_duplicates(parsed, ctx, "受理编号")
+        self.items = [i for i in parsed if i["_ok"]]
+        self._check_scope_of_existing(ctx)
+
+    _check_scope_of_existing = DisputeSheet._check_scope_of_existing
+
+    def resolve(self, items):
+        divisions = {d.name: d for d in Division.objects.filter(name__in={i["division_name"] for i in items})}
+        catalogue = {s.name: s for s in ServiceItem.objects.filter(name__in={i["item_name"] for i in items})}
+        for i in items:
+            i["division"], i["item"] = divisions[i["division_name"]], catalogue[i["item_name"]]
+
+    def existing(self):
+        keys = [i["number"] for i in self.items]
+        found = {}
+        for start in range(0, len(keys), 900):
+            found.update({r.number: r for r in ServiceRequest.objects.filter(number__in=keys[start:start + 900])})
+        return found
+
+    def extra_fields(self, item):
+        return {"number": item["number"], "handled_level": item["level"], "handled_division": item["division"],
+                "days_to_close": closing_days(item["accepted_on"], item["closed_on"])}
+
+    def on_update(self, obj, item):
+        obj.days_to_close = closing_days(obj.accepted_on, obj.closed_on)
+        if obj.handed_up_on is None:  # not handed up: it is handled where it was accepted
+            obj.handled_level, obj.handled_division = obj.level, obj.division
+
+    def export_rows(self, user, scope_org, **options):
+        if user is not None and _role(user) not in ("county_admin", "organiser", "secretary"):
+            return None
+        qs = ServiceRequest.objects.all()
+        if user is not None:
+            qs = qs.for_user(user)
+        if scope_org is not None:
+            qs = qs.filter(division__path__startswith=scope_org.division.path)
+        qs = qs.select_related("division", "item").order_by("number")
+        return ([r.number, r.level, r.division.name, r.item.name, r.accepted_on, r.closed_on]
+                for r in qs.iterator(chunk_size=2000))
+
+
+# --- 议事事项 -------------------------------------------------------------------------------------
+
+DATE_COLUMNS = rules.COLUMNS
+COUNT_COLUMNS = ("应到党员数", "实到党员数", "赞成票数")
+
+
+class MatterSheet(_KeyedSheet):
+    sheet_name = "议事事项"
+    order = 60
+    model = Matter
+    columns = [
+        Column("所在党组织", required=True, width=28),
+        Column("事项名称", required=True, width=30),
+        Column("事项类别", required=True, width=12),
+        Column("征求意见日期", required=True, width=12),
+        Column("支部委员会商议日期", width=12),
+        Column("党员大会审议日期", width=12),
+        Column("应到党员数", width=10),
+        Column("实到党员数", width=10),
+        Column("赞成票数", width=10),
+        Column("代表会议决议日期", width=12),
+        Column("决议公开日期", width=12),
+        Column("结果公开日期", width=12),
+    ]
+
+    def key_of(self, item):
+        return (item["org_name"], item["name"], item["dates"][0])
+
+    def check(self, rows: list[Row], ctx: ImportContext) -> None:
+        names = {parse_text(r.values.get("所在党组织")) for r in rows} - {None}
+        db = {o.name: o for o in Organization.objects.filter(name__in=names)}
+        workbook = ctx.shared.get(SHARED_WORKBOOK_ORGS, {}) or {}
+        tpl = rules.current_template()
+        one_shoulder_ids = one_shoulder_org_ids(ctx.today)
+        parsed = []
+        for row in rows:
+            reader = RowReader(ctx, self.sheet_name, row)
+            item = {
+                "_row": row.number,
+                "org_name": reader.get("所在党组织", parse_text, required=True),
+                "name": reader.get("事项名称", parse_text, required=True, max_length=200),
+                "category": reader.get("事项类别", parse_choice, MatterCategory, required=True),
+                "dates": [reader.get(c, parse_date, required=(i == 0)) for i, c in enumerate(DATE_COLUMNS)],
+                "counts": [reader.get(c, parse_count) for c in COUNT_COLUMNS],
+            }
+            org = self._org(item["org_name"], db, workbook, reader, ctx) if item["org_name"] else None
+            if not reader.faulty:
+                self._check_procedure(item, tpl, org, one_shoulder_ids, reader, ctx)
+            item["_ok"] = not reader.faulty
+            parsed.append(item)
+        self.check_duplicates(parsed, ctx, "事项名称")
+        self.items = [i for i in parsed if i["_ok"]]
+
+    def _org(self, name, db, workbook, reader, ctx):
+        if name in db:
+            org = db[name]
+            if ctx.scope_org is not None and not org.path.startswith(ctx.scope_org.path):
+                reader.fault("所在党组织", f"党组织“{name}”不在您的管理范围内")
+                return None
+            reader.faults("所在党组织", services.check_matter_org(org))
+            return org
+        if name in workbook:
+            return SimpleNamespace(pk=None, name=name)
+        reader.fault("所在党组织", f"党组织“{name}”在本工作簿和系统中都不存在")
+        return None
+
+    def _check_procedure(self, item, tpl, org, one_shoulder_ids, reader, ctx):
+        dates, (due, present, in_favour) = item["dates"], item["counts"]
+        deliberate_skipped = dates[1] is None and any(dates[2:])
+        one_shoulder = deliberate_skipped and (one_shoulder_ids is None or getattr(org, "pk", None) in one_shoulder_ids)
+        item["one_shoulder"] = one_shoulder
+        for number, message in rules.check_step_order(tpl, dates, one_shoulder=one_shoulder, today=ctx.today):
+            reader.fault(DATE_COLUMNS[number - 1], message)
+        review_on = dates[rules.REVIEW_STEP - 1]
+        counts_given = [c is not None for c in (due, present, in_favour)]
+        if review_on is None and any(counts_given):
+            reader.fault("应到党员数", "填写了表决人数，须填写党员大会审议日期")
+        if review_on is not None:
+            for column, given in zip(COUNT_COLUMNS, counts_given):
+                if not given:
+                    reader.fault(column, f"有党员大会审议日期，须填写{column}")
+        if reader.faulty:
+            return
+        for field, messages in rules.check_counts(due, present, in_favour).items():
+            column = {"due": "应到党员数", "present": "实到党员数", "in_favour": "赞成票数"}[field]
+            reader.faults(column, messages)
+        if reader.faulty or review_on is None:
+            item["review_passed"] = None
+            return
+        passed, reason = rules.vote_outcome(tpl.step(rules.REVIEW_STEP), due, present, in_favour)
+        item["review_passed"] = passed
+        if passed is False:
+            for i in range(rules.REVIEW_STEP, len(DATE_COLUMNS)):
+                if dates[i] is not None:
+                    reader.fault(DATE_COLUMNS[i], f"党员大会审议未通过（{reason}），事项已终止，不能有后续步骤")
+
+    # --- write -----------------------------------------------------------------------------------
+    def resolve(self, items):
+        orgs = {o.name: o for o in Organization.objects.filter(name__in={i["org_name"] for i in items})}
+        for i in items:
+            i["org"] = orgs[i["org_name"]]
+
+    def existing(self):
+        org_ids = {i["org"].pk for i in self.items}
+        qs = Matter.objects.filter(organization_id__in=org_ids).prefetch_related("steps")
+        return {(self._names[m.organization_id], m.name, m.opened_on): m for m in qs}
+
+    def _plan(self):
+        self.resolve(self.items)
+        self._names = {i["org"].pk: i["org_name"] for i in self.items}
+        existing = self.existing()
+        create, update, unchanged = [], [], 0
+        for item in self.items:
+            obj = existing.get(self.key_of(item))
+            if obj is None:
+                create.append(item)
+            elif self._sheet_values(obj) != self._item_values(item):
+                update.append((obj, item))
+            else:
+                unchanged += 1
+        return create, update, unchanged
+
+    @staticmethod
+    def _sheet_values(matter: Matter) -> tuple:
+        steps = {s.number: s for s in matter.steps.all()}
+        review = steps.get(rules.REVIEW_STEP)
+        counts = (review.due, review.present, review.in_favour) if review else (None, None, None)
+        return (matter.category, tuple(steps[n].date if n in steps else None for n in range(1, 7)), counts)
+
+    @staticmethod
+    def _item_values(item: dict) -> tuple:
+        return (item["category"], tuple(item["dates"]), tuple(item["counts"]))
+
+    def write(self, ctx: ImportContext) -> dict[str, int]:
+        create, update, unchanged = self._plan()
+        tpl = rules.current_template()
+        user = getattr(ctx.actor, "user", None)
+        matters = []
+        for item in create:
+            m = Matter(organization=item["org"], name=item["name"], category=item["category"], template=tpl.key,
+                       one_shoulder=item["one_shoulder"], opened_on=item["dates"][0], created_by=user)
+            self._derive(m, item)
+            matters.append(m)
+        Matter.objects.bulk_create(matters, batch_size=1000)
+        steps = [s for m, item in zip(matters, create) for s in self._steps(m, item, user)]
+        entries = [audit.audit_entry(
+            actor=ctx.actor, action=AuditLog.Action.CREATED, object_type="governance.matter", object_id=str(m.pk or ""),
+            object_repr=m.name[:255], scope_path=item["org"].path, note="台账导入",
+            changes={"name": [None, m.name], "category": [None, m.category], "status": [None, m.get_status_display()]})
+            for m, item in zip(matters, create)]
+        changed = []
+        for matter, item in update:
+            before = self._sheet_values(matter)
+            matter.category = item["category"]
+            matter.one_shoulder = matter.one_shoulder or item["one_shoulder"]
+            self._derive(matter, item)
+            current = {s.number: s for s in matter.steps.all()}
+            wanted = {s.number: s for s in self._steps(matter, item, user)}
+            MatterStep.objects.filter(matter=matter).exclude(number__in=list(wanted)).delete()
+            for number, step in wanted.items():
+                if number in current:
+                    old = current[number]
+                    old.date, old.due, old.present, old.in_favour, old.passed = (
+                        step.date, step.due, step.present, step.in_favour, step.passed)
+                    old.save(update_fields=["date", "due", "present", "in_favour", "passed"])
+                else:
+                    steps.append(step)
+            changed.append(matter)
+            entries.append(audit.audit_entry(
+                actor=ctx.actor, action=AuditLog.Action.CHANGED, object_type="governance.matter",
+                object_id=str(matter.pk), object_repr=matter.name[:255], scope_path=item["org"].path, note="台账导入",
+                changes={"ledger": [str(before), str(self._item_values(item))]}))
+        if changed:
+            Matter.objects.bulk_update(changed, ["category", "one_shoulder", "status", "steps_done", "last_step_on",
+                                                 "decided_on"], batch_size=1000)
+        MatterStep.objects.bulk_create(steps, batch_size=2000)
+        AuditLog.objects.bulk_create(entries, batch_size=2000)
+        return {"created": len(matters), "updated": len(changed), "unchanged": unchanged}
+
+    @staticmethod
+    def _derive(matter: Matter, item: dict) -> None:
+        dates = item["dates"]
+        done = max(i + 1 for i, d in enumerate(dates) if d is not None)
+        matter.steps_done, matter.last_step_on = done, dates[done - 1]
+        matter.decided_on = dates[rules.RESULT_STEP - 1]
+        if item.get("review_passed") is False:
+            matter.status = MatterStatus.FAILED
+        elif matter.decided_on is not None:
+            matter.status = MatterStatus.DECIDED
+        else:
+            matter.status = MatterStatus.OPEN
+
+    @staticmethod
+    def _steps(matter: Matter, item: dict, user) -> list[MatterStep]:
+        tpl = rules.template(matter.template)
+        out = []
+        for i, day in enumerate(item["dates"]):
+            if day is None:
+                continue
+            spec = tpl.steps[i]
+            step = MatterStep(matter=matter, number=i + 1, kind=spec.kind, label=spec.label, date=day,
+                              is_publication=spec.is_publication, recorded_by=user)
+            if i + 1 == rules.REVIEW_STEP:
+                step.due, step.present, step.in_favour = item["counts"]
+                step.passed = item.get("review_passed")
+            out.append(step)
+        return out
+
+    def export_rows(self, user, scope_org, **options):
+        if user is not None and _role(user) not in ("county_admin", "organiser", "secretary"):
+            return None
+        qs = Matter.objects.all() if user is None else Matter.objects.for_user(user)
+        if scope_org is not None:
+            qs = qs.filter(organization__path__startswith=scope_org.path)
+        qs = qs.select_related("organization").prefetch_related("steps").order_by("organization__path", "opened_on", "id")
+        return self._rows(qs)
+
+    def _rows(self, qs):
+        for m in qs.iterator(chunk_size=1000):
+            category, dates, counts = self._sheet_values(m)
+            yield [m.organization.name, m.name, category, *dates[:3], *counts, *dates[3:]]
+
+
+SHEETS = [MatterSheet, DisputeSheet, CatalogueSheet, RequestSheet, CaseSheet]

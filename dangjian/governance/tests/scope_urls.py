@@ -1,0 +1,57 @@
+"""Governance URLs for the project-wide scope matrix: every object lies in the 乙街道 subtree.
+
+The catalogue is the county's and readable by everyone, so its item carries no marker; the public
+noticeboard (no login) takes its village as ``?d=`` and lists only village names without it.
+"""
+import datetime
+
+
+def url_cases(world) -> dict[str, dict]:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from dangjian.governance.models import (
+        Dispute, FourWindsCase, Matter, MatterStep, ServiceItem, ServiceRequest, StepAttachment,
+    )
+
+    marker = world["marker"]
+    county = world["county"]
+    branch, community, street = county["community_branch"], county["community"], county["street"]
+    day = datetime.date(2026, 1, 5)
+    matter = Matter.objects.create(organization=branch, name=f"{marker}议事", category="其他", opened_on=day,
+                                   steps_done=5, last_step_on=day)
+    step = MatterStep.objects.create(matter=matter, number=5, kind="公开", label="决议公开", date=day,
+                                     content=f"{marker}公开内容", is_publication=True)
+    name = "governance/scope-matrix.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(b"%PDF-1.4 test"))
+    attachment = StepAttachment.objects.create(step=step, file=name, original_name=f"{marker}.pdf", size=13,
+                                               content_type="application/pdf")
+    dispute = Dispute.objects.create(case_no=f"{marker}TJ1", division=community, category="邻里", accepted_on=day)
+    item = ServiceItem.objects.create(category="民政", name="低保申请", level="村级")
+    req = ServiceRequest.objects.create(number=f"{marker}BM1", level="乡镇级", division=street, item=item,
+                                        accepted_on=day, handled_level="乡镇级", handled_division=street)
+    case = FourWindsCase.objects.create(case_no=f"{marker}SF1", division=community, category="腐败", opened_on=day)
+    return {
+        "governance:matters": {},
+        "governance:matter_create": {},
+        "governance:matter_detail": {"pk": matter.pk},
+        "governance:step_create": {"pk": matter.pk},
+        "governance:step_attach": {"pk": step.pk},
+        "governance:step_notice": {"pk": step.pk},
+        "governance:attachment_download": {"pk": attachment.pk},
+        "governance:public": {},
+        "governance:disputes": {},
+        "governance:dispute_create": {},
+        "governance:dispute_edit": {"pk": dispute.pk},
+        "governance:catalogue": {},
+        "governance:item_create": {},
+        "governance:item_edit": {"pk": item.pk},
+        "governance:requests": {},
+        "governance:request_create": {},
+        "governance:request_close": {"pk": req.pk},
+        "governance:request_hand_up": {"pk": req.pk},
+        "governance:cases": {},
+        "governance:case_create": {},
+        "governance:case_edit": {"pk": case.pk},
+    }
