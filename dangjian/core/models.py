@@ -1,9 +1,29 @@
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from . import roles
+from .scope import ScopedQuerySet, subtree_q
 
-class AuditLogManager(models.Manager):
+
+class AuditLogQuerySet(ScopedQuerySet):
+    """The county administrator reads the rows recorded in the county and the county-wide rows
+    (settings, divisions, users: no organisation path); township organisers and branch secretaries
+    the rows recorded under their subtree (the audit page further asks them for one object); a member
+    reads none."""
+
+    def scope_filter(self, user, action):
+        path = user.scope_path
+        if path is None:
+            return self.none()
+        own = subtree_q(path, path_field="scope_path")
+        if user.role == roles.COUNTY_ADMIN:
+            return self.filter(own | Q(scope_path=""))
+        if user.role in roles.LOCAL_STAFF_ROLES:
+            return self.filter(own)
+        return self.none()
+
     def bulk_create(self, objs, *args, **kwargs):
         """Chained like ``save`` (``core.audit_chain``), in the order given."""
         from . import audit_chain
@@ -54,7 +74,7 @@ class AuditLog(models.Model):
     prev_hash = models.CharField("前一条校验值", max_length=64, blank=True, default="", editable=False)
     row_hash = models.CharField("校验值", max_length=64, blank=True, default="", editable=False)
 
-    objects = AuditLogManager()
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = "操作日志"

@@ -22,7 +22,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import roles
 from dangjian.core.actor import Actor
@@ -36,7 +36,7 @@ from . import jobs as roster_jobs
 
 from .engine import export_workbook, faults_workbook, import_workbook, template_workbook
 from .forms import RosterUploadForm
-from .sheets import Fault
+from .sheets import Fault, scope_model
 
 IMPORT_ROLES = roles.SUPERVISOR_ROLES
 EXPORT_ROLES = roles.STAFF_ROLES
@@ -241,8 +241,6 @@ def faults_xlsx(request):
 @login_required
 @require_GET
 def export(request):
-    from dangjian.register.models import Organization
-
     if not roles.has_role(request.user, EXPORT_ROLES):
         raise PermissionDenied("党员账号不能导出名册")
     scope_org = None
@@ -251,12 +249,23 @@ def export(request):
             pk = int(request.GET["org"])
         except ValueError:
             raise Http404("党组织不存在") from None
-        scope_org = get_for_user_or_404(Organization.objects, request.user, pk=pk)
+        scope_org = get_for_user_or_404(scope_model().objects, request.user, pk=pk)
     content = export_workbook(request.user, scope_org, actor=Actor.from_request(request))
     label = scope_org.name if scope_org else (request.user.organization.name if request.user.organization_id else "名册")
     response = xlsx_response(content, f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")
     response.audited = True  # export_workbook wrote the exported row
     return response
+
+
+@login_required
+@require_POST
+def export_job(request):
+    """导出名册 in the background (a large county's roster): the file waits on the job's page."""
+    if not roles.has_role(request.user, EXPORT_ROLES):
+        raise PermissionDenied("党员账号不能导出名册")
+    job = submit(owner=request.user, kind=roster_jobs.EXPORT_KIND, label="导出名册（管理范围内全部）",
+                 handler=roster_jobs.EXPORT_HANDLER, params={"ip": Actor.from_request(request).ip_address})
+    return htmx_redirect(request, reverse("jobs:detail", args=[job.pk]))
 
 
 @login_required
