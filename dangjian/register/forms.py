@@ -320,11 +320,13 @@ class MemberFilterForm(ChineseFormMixin, forms.Form):
         # at 10,000, issue 15): beyond ORG_OPTIONS_MAX the list shows the upper levels only (and the
         # chosen organisation); every organisation in scope still validates (e.g. ?org= from its page).
         field = self.fields["org"]
-        if field.queryset.count() > ORG_OPTIONS_MAX:
-            top = field.queryset.order_by("depth").values_list("depth", flat=True).first() or 0
-            shown = list(field.queryset.filter(depth__lte=top + ORG_OPTIONS_DEPTH).order_by("path"))
+        shown = list(field.queryset[:ORG_OPTIONS_MAX + 1])  # the one query the options always cost
+        if len(shown) > ORG_OPTIONS_MAX:
+            top = min(o.depth for o in shown)
+            shown = list(field.queryset.filter(depth__lte=top + ORG_OPTIONS_DEPTH))
             chosen = self.data.get("org") if self.is_bound else None
             if chosen and str(chosen).isdigit() and not any(o.pk == int(chosen) for o in shown):
                 shown += list(field.queryset.filter(pk=int(chosen)))
-            field.widget.choices = [("", field.empty_label)] + [(o.pk, field.label_from_instance(o)) for o in shown]
             field.help_text = "组织较多，下拉只列到上两级；支部请从组织页进入其党员名单"
+        field._base_depth = min((o.depth for o in shown), default=1)
+        field.widget.choices = [("", field.empty_label)] + [(o.pk, field.label_from_instance(o)) for o in shown]
