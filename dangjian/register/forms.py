@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 
 from dangjian.core.forms import ChineseFormMixin, DateInput
 from dangjian.core.scope import CHANGE, CHOOSE, subtree_q
@@ -292,6 +293,29 @@ ORDERINGS = {
 }
 
 
+class _OrgOptions(BaseChoiceIterator):
+    """The organisation filter's options, computed when the form is rendered (never for the API or
+    the export): all of them in the one query they always cost, or beyond ``ORG_OPTIONS_MAX`` the
+    upper ``ORG_OPTIONS_DEPTH`` levels below the top one, plus the chosen organisation."""
+
+    def __init__(self, field, chosen):
+        self.field, self.chosen = field, chosen
+
+    def __iter__(self):
+        field = self.field
+        shown = list(field.queryset[:ORG_OPTIONS_MAX + 1])
+        if len(shown) > ORG_OPTIONS_MAX:
+            top = min(o.depth for o in shown)
+            shown = list(field.queryset.filter(depth__lte=top + ORG_OPTIONS_DEPTH))
+            chosen = self.chosen
+            if chosen and str(chosen).isdigit() and not any(o.pk == int(chosen) for o in shown):
+                shown += list(field.queryset.filter(pk=int(chosen)))
+        field._base_depth = min((o.depth for o in shown), default=1)
+        yield ("", field.empty_label)
+        for o in shown:
+            yield (o.pk, field.label_from_instance(o))
+
+
 #: Beyond this many organisations in scope the member list's organisation filter lists only the upper levels.
 ORG_OPTIONS_MAX = 1000
 ORG_OPTIONS_DEPTH = 2
@@ -320,13 +344,4 @@ class MemberFilterForm(ChineseFormMixin, forms.Form):
         # at 10,000, issue 15): beyond ORG_OPTIONS_MAX the list shows the upper levels only (and the
         # chosen organisation); every organisation in scope still validates (e.g. ?org= from its page).
         field = self.fields["org"]
-        shown = list(field.queryset[:ORG_OPTIONS_MAX + 1])  # the one query the options always cost
-        if len(shown) > ORG_OPTIONS_MAX:
-            top = min(o.depth for o in shown)
-            shown = list(field.queryset.filter(depth__lte=top + ORG_OPTIONS_DEPTH))
-            chosen = self.data.get("org") if self.is_bound else None
-            if chosen and str(chosen).isdigit() and not any(o.pk == int(chosen) for o in shown):
-                shown += list(field.queryset.filter(pk=int(chosen)))
-            field.help_text = "组织较多，下拉只列到上两级；支部请从组织页进入其党员名单"
-        field._base_depth = min((o.depth for o in shown), default=1)
-        field.widget.choices = [("", field.empty_label)] + [(o.pk, field.label_from_instance(o)) for o in shown]
+        field.widget.choices = _OrgOptions(field, self.data.get("org") if self.is_bound else None)
