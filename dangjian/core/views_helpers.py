@@ -56,7 +56,7 @@ def paginate(request, items, per_page: int) -> Page:
 
 
 #: Beyond this many rows (by the planner's estimate) a list shows an estimated count, labelled 约.
-ESTIMATE_THRESHOLD = 20_000
+ESTIMATE_THRESHOLD = 5_000
 
 
 def planner_estimate(queryset) -> int | None:
