@@ -33,6 +33,8 @@ declare(
     RuleParameter("cadres.community_funds_min", "社区年度经费（三项合计）最低标准（元）", int, 200000,
                   "本县要求：社区工作经费、党建工作经费和服务群众专项经费合计达到X万元以上", minimum=0,
                   maximum=100_000_000),
+    RuleParameter("cadres.election_reminder_days", "换届选举前提醒完成联审的天数", int, 14,
+                  "换届提醒（本平台）：计划选举日期前若干天，候选人联审未完成的提醒上级组织员", minimum=0, maximum=90),
     RuleParameter("cadres.vetting_departments", "“两委”候选人联审部门（用顿号或分号分隔）", str,
                   "纪检监察机关；组织部门；政法委；公安机关；检察院；法院；信访部门；民政部门",
                   "村（社区）“两委”换届候选人资格联审（本县换届工作方案）"),

@@ -83,7 +83,17 @@ def governance(org, as_of, date_from, date_to) -> dict:
     }
 
 
+def has_data(org, date_to) -> bool:
+    """Whether any matter, dispute, service request or 四风 case was ever recorded in the scope: the work
+    report leaves the block's figures blank otherwise (the county's service catalogue alone is not data
+    of a township or village)."""
+    matters = Matter.objects.all() if org is None else Matter.objects.filter(organization__path__startswith=org.path)
+    return (matters.exists() or Dispute.objects.filter(_division_q(org)).exists()
+            or ServiceRequest.objects.filter(_division_q(org)).exists()
+            or FourWindsCase.objects.filter(_division_q(org)).exists())
+
+
 BLOCKS = [
     StatsBlock(key="governance", label="村（社区）治理", compute=governance, order=70,
-               template="governance/stats_block.html"),
+               template="governance/stats_block.html", has_data=has_data),
 ]

@@ -33,6 +33,10 @@ def run(report) -> None:
 
     started = time.perf_counter()
     root = ensure_demo_county()
+    # After the bulk load, what autovacuum would soon do: without planner statistics PostgreSQL plans
+    # the blocks' queries for empty tables (measured: the figures took 8 s instead of 3 s).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     members = Member.objects.in_subtree(root).count()
     report("汇报：准备演示县", (time.perf_counter() - started) * 1000,
            note=f"{root.name}，{members}名党员（{connection.vendor}）")

@@ -125,9 +125,11 @@ def draft(report: CountyReport) -> list[Problem]:
         out.append(_no_data(title, "整改台账"))
     elif a.get("overdue") or a.get("recurring"):
         overdue, recurring, still_open = a.get("overdue") or 0, a.get("recurring") or 0, a.get("open") or 0
-        named, _ = _names(report, "accountability", "overdue", lambda r: str(r[0]))
+        # The ledger's records: (问题编号, 所在党组织, 问题类别, …); a block listing other columns shows its first.
+        named, _ = _names(report, "accountability", "overdue",
+                          lambda r: f"{r[1]}（{r[2]}，{r[0]}）" if len(r) > 2 else str(r[0]))
         text = (f"截至{cn_date(report.date_to)}，整改台账中尚未销号的问题{still_open}个，其中超过整改时限的{overdue}个"
-                + (f"（如{named}）" if named else "") + f"；{period}发现的问题中，反复出现的{recurring}个，"
+                + (f"，如{named}" if named else "") + f"；{period}发现的问题中，反复出现的{recurring}个，"
                 "个别单位个别党建问题多次出现，整改工作没有落实到位。")
         out.append(Problem(title, text, [("未销号", "accountability.open", still_open),
                                          ("超过整改时限", "accountability.overdue", overdue),

@@ -245,3 +245,18 @@ def test_the_training_coverage_indicator_rolls_up_the_tree(county, system_actor,
     assert out[county["firm_branch"].id].rate == 0.0
     records = ind.records(county["village_branch"], D(2025, 1, 1), D(2025, 12, 31))
     assert [(r.label, r.counted) for r in records] == [("一村书记（书记）", True)]
+
+
+def test_an_election_close_with_unfinished_vetting_reminds_the_organisers_above(county, users, system_actor):
+    from dangjian.cadres.reminders import daily_reminders
+
+    org = county["village_branch"]
+    e = services.create_election(actor=system_actor, organization=org, planned_on=D(2026, 3, 15))
+    assert [r.user_id for r in daily_reminders(D(2026, 3, 1))] == [users["organiser"].pk]  # no candidate yet
+    assert list(daily_reminders(D(2026, 2, 28))) == []  # 15 days ahead: not yet
+    c = services.add_candidate(e, actor=system_actor, name="新书记", post="书记")
+    [r] = daily_reminders(D(2026, 3, 10))
+    assert "1名候选人联审未完成" in r.text and r.day == D(2026, 3, 15)
+    from dangjian.cadres.models import Candidate
+    Candidate.objects.filter(pk=c.pk).update(state="passed")
+    assert list(daily_reminders(D(2026, 3, 10))) == []

@@ -134,3 +134,14 @@ def test_an_installed_module_with_no_rows_in_the_scope_leaves_its_figures_blank(
     # The county has communities but no cadre, fund or investment recorded: blanks, not 0.
     assert report.stats["cadres"]["communities"] == 1
     assert report.figures["F38"] is None and report.figures["F39"] is None and "F38" in report.missing
+
+
+def test_the_county_service_catalogue_alone_does_not_make_a_township_hold_governance_data(county):
+    from dangjian.core.extensions import stats_blocks
+
+    governance = [b for b in stats_blocks() if b.key == "governance"]
+    if not governance:
+        pytest.skip("the governance app is not installed")
+    report = compute_report(county["town_committee"], FROM, TO, blocks=installed_blocks() + governance)
+    assert report.states["governance"].has_data is False
+    assert report.figures["F14"] is None and "F16" in report.missing
