@@ -111,3 +111,14 @@ def test_a_problem_is_corrected_on_its_page_and_a_deadline_before_the_finding_re
     p.refresh_from_db()
     assert (p.source, p.description, p.deadline) == ("督查", "改正后的描述", D(2026, 3, 1))
     assert client_for(users["secretary"]).get(url).status_code == 403
+
+
+def test_the_secretary_self_assesses_but_may_not_score(client_for, users, world, county):
+    client = client_for(users["secretary"])
+    own = world["plan"].targets.get(organization=county["village_branch"])
+    ind = world["plan"].indicators.get(kind="scored")
+    client.post(reverse("assessment:target_score", args=[own.pk]), {"indicator": ind.pk, "mode": "self", "self_score": "8"})
+    assert own.scores.get(indicator=ind).self_score == Decimal("8")
+    assert client.post(reverse("assessment:target_score", args=[own.pk]),
+                       {"indicator": ind.pk, "score": "10"}).status_code == 403
+    assert own.scores.get(indicator=ind).score is None
