@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from dangjian.core import crypto, roles
 from dangjian.core.scope import CHANGE, VIEW, ScopedQuerySet, subtree_q
+from dangjian.core.tree import STEP
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import Education, Sex
 
@@ -151,7 +152,7 @@ class TrainingClassQuerySet(ScopedQuerySet):
         own = subtree_q(path, "organization")
         if action == CHANGE:
             return self.filter(own) if roles.has_role(user, MANAGER_ROLES) else self.none()
-        ancestors = [path[:i] for i in range(4, len(path), 4)]
+        ancestors = [path[:i] for i in range(STEP, len(path), STEP)]
         return self.filter(own | Q(organization__path__in=ancestors))
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
 
-from dangjian.core.extensions import StatsBlock
+from dangjian.core.extensions import KeyRecords, StatsBlock
 from dangjian.register.models import Division
 
 from . import rules
@@ -83,17 +83,66 @@ def governance(org, as_of, date_from, date_to) -> dict:
     }
 
 
-def has_data(org, date_to) -> bool:
-    """Whether any matter, dispute, service request or 四风 case was ever recorded in the scope: the work
-    report leaves the block's figures blank otherwise (the county's service catalogue alone is not data
-    of a township or village)."""
-    matters = Matter.objects.all() if org is None else Matter.objects.filter(organization__path__startswith=org.path)
-    return (matters.exists() or Dispute.objects.filter(_division_q(org)).exists()
-            or ServiceRequest.objects.filter(_division_q(org)).exists()
-            or FourWindsCase.objects.filter(_division_q(org)).exists())
+def _scoped(org):
+    """(org Q for matters, division Q for the division-scoped registers) of the scope."""
+    if org is not None:
+        org = type(org).objects.select_related("division").get(pk=org.pk)
+    matters_q = Q(organization__path__startswith=org.path) if org is not None else Q()
+    return matters_q, _division_q(org)
+
+
+def _has_data(org, date_to) -> bool:
+    """Whether any matter, dispute, service request or 四风 case was recorded in the scope by ``date_to``:
+    the work report leaves the block's figures blank otherwise (the county's service catalogue alone
+    is not data of a township or village)."""
+    matters_q, division_q = _scoped(org)
+    return (Matter.objects.filter(matters_q, opened_on__lte=date_to).exists()
+            or Dispute.objects.filter(division_q, accepted_on__lte=date_to).exists()
+            or ServiceRequest.objects.filter(division_q, accepted_on__lte=date_to).exists()
+            or FourWindsCase.objects.filter(division_q, opened_on__lte=date_to).exists())
+
+
+REQUEST_HEADERS = ("受理编号", "受理层级", "所在行政区划", "服务事项", "受理日期", "办结日期")
+
+
+def records(org, as_of, date_from, date_to, key):
+    """The records behind a key of the block (the work report's traceable figures). Nothing personal:
+    the registers keep no names."""
+    matters_q, division_q = _scoped(org)
+    if key == "matters_decided":
+        qs = (Matter.objects.filter(matters_q, decided_on__gte=date_from, decided_on__lte=date_to)
+              .select_related("organization").order_by("decided_on", "pk"))
+        return KeyRecords(("所在党组织", "事项名称", "事项类别", "征求意见（提议）日期", "结果公开日期"), qs,
+                          lambda m: (m.organization.name, m.name, m.category, m.opened_on, m.decided_on))
+    if key in ("disputes_accepted", "disputes_resolved"):
+        qs = Dispute.objects.filter(division_q, accepted_on__gte=date_from, accepted_on__lte=date_to)
+        if key == "disputes_resolved":
+            qs = qs.filter(result=DisputeResult.RESOLVED, closed_on__lte=date_to)
+        return KeyRecords(("案件编号", "所在行政区划", "纠纷类别", "受理日期", "调处结果", "办结日期"),
+                          qs.select_related("division").order_by("accepted_on", "pk"),
+                          lambda d: (d.case_no, d.division.name, d.category, d.accepted_on, d.result or "调处中",
+                                     d.closed_on))
+    if key == "service_requests" or key.startswith("service_requests_by_level."):
+        qs = ServiceRequest.objects.filter(division_q, accepted_on__gte=date_from, accepted_on__lte=date_to)
+        level = {v: k for k, v in LEVEL_STAT_KEYS.items()}.get(key.rsplit(".", 1)[-1])
+        if level is not None:
+            qs = qs.filter(level=level)
+        return KeyRecords(REQUEST_HEADERS, qs.select_related("division", "item").order_by("accepted_on", "pk"),
+                          lambda r: (r.number, r.level, r.division.name, r.item.name, r.accepted_on, r.closed_on))
+    if key == "four_winds_cases":
+        qs = (FourWindsCase.objects.filter(division_q, concluded_on__gte=date_from, concluded_on__lte=date_to)
+              .select_related("division").order_by("concluded_on", "pk"))
+        return KeyRecords(("案件编号", "所在行政区划", "案件类别", "立案日期", "结案日期"), qs,
+                          lambda c: (c.case_no, c.division.name, c.category, c.opened_on, c.concluded_on))
+    if key in ("service_items", "service_categories"):
+        qs = ServiceItem.objects.in_use_on(date_to).order_by("category", "name")
+        return KeyRecords(("服务大类", "服务事项", "提供层级", "启用日期", "停用日期"), qs,
+                          lambda i: (i.category, i.name, i.level, i.starts_on, i.stops_on),
+                          note="服务目录是全县的，不分范围")
+    return None
 
 
 BLOCKS = [
     StatsBlock(key="governance", label="村（社区）治理", compute=governance, order=70,
-               template="governance/stats_block.html", has_data=has_data),
+               template="governance/stats_block.html", records=records, has_data=_has_data),
 ]

@@ -53,3 +53,23 @@ def import_job(job, reporter) -> JobOutcome:
     return JobOutcome(message=f"导入完成（{filename}）：{result.summary()}{note}",
                       result={"counts": result.counts, "warnings": [w.__dict__ for w in result.warnings[:200]]},
                       written=written)
+
+
+EXPORT_HANDLER = "dangjian.roster.jobs.export_job"
+EXPORT_KIND = "roster_export"
+
+
+def export_job(job, reporter) -> JobOutcome:
+    """The whole roster of the owner's scope, as the download of 导出名册 would give it (masked
+    numbers unless the owner may see them in full), written in the background for a large county."""
+    from django.utils import timezone
+
+    from .engine import export_workbook
+
+    user = job.owner
+    reporter.update("导出中")
+    actor = Actor(user=user, ip_address=job.params.get("ip"), via="web")
+    content = export_workbook(user, None, actor=actor)
+    label = user.organization.name if user.organization_id else "名册"
+    return JobOutcome(message="导出完成，请下载。", file=content,
+                      file_name=f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")

@@ -7,5 +7,6 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("import/faults.xlsx", views.faults_xlsx, name="faults_xlsx"),
     path("export/", views.export, name="export"),
+    path("export/job/", views.export_job, name="export_job"),
     path("template/", views.template, name="template"),
 ]

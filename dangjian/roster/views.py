@@ -20,7 +20,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core import roles
 from dangjian.core.actor import Actor
@@ -224,6 +224,17 @@ def export(request):
     content = export_workbook(request.user, scope_org, actor=Actor.from_request(request))
     label = scope_org.name if scope_org else (request.user.organization.name if request.user.organization_id else "名册")
     return xlsx_response(content, f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_POST
+def export_job(request):
+    """导出名册 in the background (a large county's roster): the file waits on the job's page."""
+    if not roles.has_role(request.user, EXPORT_ROLES):
+        raise PermissionDenied("党员账号不能导出名册")
+    job = submit(owner=request.user, kind=roster_jobs.EXPORT_KIND, label="导出名册（管理范围内全部）",
+                 handler=roster_jobs.EXPORT_HANDLER, params={"ip": Actor.from_request(request).ip_address})
+    return htmx_redirect(request, reverse("jobs:detail", args=[job.pk]))
 
 
 @login_required

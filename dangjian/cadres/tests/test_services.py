@@ -260,3 +260,18 @@ def test_an_election_close_with_unfinished_vetting_reminds_the_organisers_above(
     from dangjian.cadres.models import Candidate
     Candidate.objects.filter(pk=c.pk).update(state="passed")
     assert list(daily_reminders(D(2026, 3, 10))) == []
+
+
+def test_a_county_class_is_seen_everywhere_and_changed_only_by_the_county(county, users):
+    from dangjian.cadres.models import TrainingClass
+
+    county_class = TrainingClass.objects.create(name="县班", started_on=D(2025, 1, 1), ended_on=D(2025, 1, 2), hours=8,
+                                                organization=county["root"])
+    street_class = TrainingClass.objects.create(name="街道班", started_on=D(2025, 1, 1), ended_on=D(2025, 1, 2), hours=8,
+                                                organization=county["street_committee"])
+    organiser = users["organiser"]
+    assert set(TrainingClass.objects.for_user(organiser)) == {county_class}
+    assert list(TrainingClass.objects.for_user(organiser, "change")) == []
+    assert list(TrainingClass.objects.for_user(users["outsider"], "change")) == [street_class]
+    assert set(TrainingClass.objects.for_user(users["admin"], "change")) == {county_class, street_class}
+    assert list(TrainingClass.objects.for_user(users["member"])) == []

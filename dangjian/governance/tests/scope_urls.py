@@ -54,4 +54,14 @@ def url_cases(world) -> dict[str, dict]:
         "governance:cases": {},
         "governance:case_create": {},
         "governance:case_edit": {"pk": case.pk},
+        # The REST API's governance routes (dangjian/governance/api.py).
+        "api:governance-matter-list": {},
+        "api:governance-matter-detail": {"pk": matter.pk},
+        "api:governance-dispute-list": {},
+        "api:governance-dispute-detail": {"pk": dispute.pk},
+        "api:governance-service-item-list": {},
+        "api:governance-service-request-list": {},
+        "api:governance-service-request-detail": {"pk": req.pk},
+        "api:governance-case-list": {},
+        "api:governance-case-detail": {"pk": case.pk},
     }

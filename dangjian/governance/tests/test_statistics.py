@@ -67,3 +67,25 @@ def test_each_governance_key_counts_by_hand(county):
     street = governance(county["street_committee"], TO, FROM, TO)
     assert street["dispute_resolution_rate"] == 1.0 and street["dispute_resolution_rate_previous"] is None
     assert street["dispute_resolution_rate_change"] is None
+
+
+def test_the_records_behind_each_key_are_the_rows_it_counts(county):
+    from dangjian.governance.statistics import BLOCKS
+
+    block = BLOCKS[0]
+    assert block.has_data(None, TO) is False
+    _matter(county["village_branch"], "已公开", D(2026, 2, 1))
+    _matter(county["village_branch"], "未公开", None)
+    _dispute("1", county["village"], D(2026, 1, 1), "调处成功", D(2026, 1, 2))
+    _dispute("2", county["community"], D(2026, 1, 1))
+    item = ServiceItem.objects.create(category="民政", name="低保", level="村级")
+    ServiceRequest.objects.create(number="BM1", level="村级", division=county["village"], item=item,
+                                  accepted_on=D(2026, 1, 1), handled_level="村级", handled_division=county["village"])
+    assert block.has_data(county["town_committee"], TO) is True
+    rows = block.records(None, TO, FROM, TO, "matters_decided")
+    assert rows.count() == 1 and rows.rows()[0][1] == "已公开"
+    assert block.records(None, TO, FROM, TO, "disputes_accepted").count() == 2
+    assert block.records(county["town_committee"], TO, FROM, TO, "disputes_resolved").rows()[0][0] == "1"
+    assert block.records(None, TO, FROM, TO, "service_requests_by_level.village").count() == 1
+    assert block.records(None, TO, FROM, TO, "service_requests_by_level.county").count() == 0
+    assert block.records(None, TO, FROM, TO, "dispute_resolution_rate") is None

@@ -127,3 +127,16 @@ def test_members_read_the_catalogue_and_nothing_else(client, users, catalogue):
     assert "低保申请" in page and "旧事项" not in page and "新增服务事项" not in page
     assert client.get(reverse("governance:matters")).status_code == 403
     assert client.get(reverse("governance:item_edit", args=[catalogue["village"].pk])).status_code == 403
+
+
+def test_the_api_lists_the_registers_in_the_users_scope(client, county, users, discipline):
+    Dispute.objects.create(case_no="本村纠纷", division=county["village"], category="邻里", accepted_on=DAY)
+    Dispute.objects.create(case_no="社区纠纷", division=county["community"], category="邻里", accepted_on=DAY)
+    FourWindsCase.objects.create(case_no="本镇案件", division=county["village"], category="腐败", opened_on=DAY)
+    client.force_login(users["secretary"])
+    body = client.get("/api/v1/governance/disputes/").json()
+    assert [d["case_no"] for d in body["results"]] == ["本村纠纷"]
+    assert client.get("/api/v1/governance/cases/").json()["count"] == 0
+    client.force_login(discipline)
+    assert [c["case_no"] for c in client.get("/api/v1/governance/cases/").json()["results"]] == ["本镇案件"]
+    assert client.get("/api/v1/governance/disputes/").json()["count"] == 0

@@ -108,3 +108,19 @@ def test_any_handler_ends_in_a_status_and_a_chinese_message(users, handler, stat
     assert job.status == status and message in job.message
     if handler == "fine":
         assert (progress.jobs_dir() / job.result_file).read_bytes() == b"abc"
+
+
+def test_the_roster_export_runs_as_a_job_and_its_file_is_downloaded(users, client_for):
+    client = client_for(users["organiser"])
+    response = client.post(reverse("roster:export_job"))
+    job = Job.objects.get(owner=users["organiser"], kind="roster_export")
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.status == "succeeded" and job.result_name.endswith(".xlsx")
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    from openpyxl import load_workbook
+    import io
+
+    wb = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    names = [row[0].value for row in wb["党员"].iter_rows(min_row=2)]
+    assert "李党员" in names
+    assert client_for(users["member"]).post(reverse("roster:export_job")).status_code == 403

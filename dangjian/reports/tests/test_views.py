@@ -131,3 +131,28 @@ def test_a_figures_records_show_dates_as_iso(users, client_for, county, make_mem
     make_member(county["village_branch"], name="王日期", joined=datetime.date(2019, 7, 1))
     html = client_for(users["admin"]).get(reverse("reports:figure") + f"?id=F13&{Q}").content.decode()
     assert "2019-07-01" in html
+
+
+def test_the_annual_tables_count_members_on_31_december(users, client_for, county, make_member):
+    import datetime
+
+    from dangjian.reports import annual
+
+    make_member(county["village_branch"], sex="女", ethnicity="壮族")
+    make_member(county["community_branch"], joined=datetime.date(2025, 3, 1), full=None)
+    make_member(county["firm_branch"], joined=datetime.date(2026, 3, 1), full=None)  # joined after 2025-12-31
+    tables = {t.title: dict(t.rows) for t in annual.build(county["root"], 2025)}
+    # The register counts the members as it stands (joining after the day still counts, as party_stats does);
+    # probation is judged on 31 December.
+    assert tables["党员总数"]["党员总数"] == 4 and tables["党员总数"]["预备党员"] == 2
+    assert tables["性别"] == {"男": 3, "女": 1}
+    assert tables["民族"]["壮族"] == 1 and tables["民族"]["少数民族合计"] == 1
+    assert tables["党组织（按组织类别）"]["合计"] == 5
+
+
+def test_the_annual_tables_can_be_generated_in_the_background(users, client_for):
+    from dangjian.jobs.models import Job
+
+    response = client_for(users["admin"]).post(reverse("reports:job"), {"what": "annual", "year": "2025"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.status == Job.Status.SUCCEEDED and "2025年党内统计年报" in job.label

@@ -9,5 +9,6 @@ def url_cases(world) -> dict[str, dict]:
         "roster:import": {},
         "roster:faults_xlsx": {},
         "roster:export": {},
+        "roster:export_job": {},
         "roster:template": {},
     }
