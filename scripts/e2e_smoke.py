@@ -55,7 +55,7 @@ ROLES = {
     "demo_organiser": (DESKTOP, ORGANISER_PAGES),
     "demo_street": (DESKTOP, ORGANISER_PAGES),
     "demo_secretary": (DESKTOP, STAFF_PAGES + ["/recruitment/overrides/"]),
-    "demo_member": (PHONE, ["/", "/notifications/me/", "/notifications/me/transfer/", "/notifications/",
+    "demo_member": (PHONE, ["/", "/me/", "/me/transfer/", "/notifications/",
                             "/governance/catalogue/", "/governance/public/"]),
     "demo_jiwei": (DESKTOP, ["/", "/governance/cases/", "/governance/cases/new/"]),
 }

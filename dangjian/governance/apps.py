@@ -26,8 +26,6 @@ class GovernanceConfig(AppConfig):
     home_shortcuts = [
         HomeShortcut("登记议事事项", "governance:matter_create", roles=STAFF, order=45),
         HomeShortcut("受理便民服务", "governance:request_create", roles=STAFF, order=47),
-        # The members' phone: the catalogue of services they can ask for (the "我的" portal may link it too).
-        HomeShortcut("便民服务目录", "governance:catalogue", roles=roles.MEMBER_ROLES, order=48),
         HomeShortcut("四风案件登记簿", "governance:cases", roles=roles.DISCIPLINE_ROLES, order=49, style="primary"),
     ]
 
