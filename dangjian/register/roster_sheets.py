@@ -653,6 +653,8 @@ class MemberSheet(SheetHandler):
                 r.faults("入党日期", rules.check_joining_age(birth, joined))
             if joined:
                 r.faults("转正日期", rules.check_probation(joined, full))
+                if status == MemberStatus.NORMAL.value:
+                    r.faults("转正日期", rules.check_probation_overdue(joined, full, today))
             items.append({
                 "_row": row.number, "_key": key, **person, "id_number": id_number,
                 "joined_on": joined, "full_on": full, "status": status, "is_floating": floating, "phone": phone,

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import audit, roles
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import ensure_in_scope
@@ -218,6 +218,8 @@ def check_member(data: dict[str, Any], *, instance: Member | None = None, on: da
         add("joined_on", rules.check_joining_age(data["birth_date"], data["joined_on"]))
     if data.get("joined_on"):
         add("full_on", rules.check_probation(data["joined_on"], data.get("full_on")))
+        if data.get("status", MemberStatus.NORMAL) == MemberStatus.NORMAL:
+            add("full_on", rules.check_probation_overdue(data["joined_on"], data.get("full_on"), on))
     org = data.get("organization")
     if org is not None:
         add("organization", rules.check_member_organization(org.name, org.org_type, org.is_active))
@@ -235,6 +237,14 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
 
 @transaction.atomic(durable=True)
 def create_member(*, actor: Actor, **data: Any) -> Member:
+    """A member entered by hand. A branch secretary enters full members only: a 预备党员 comes from the
+    发展党员纪实 (step ⑮, ``_create_member``) or is entered by an organiser or the county (the override)."""
+    if actor.user is not None and roles.role_of(actor.user) == roles.SECRETARY:
+        full_on = data.get("full_on")
+        if full_on is None or full_on > today():
+            raise ValidationError({"full_on": [
+                "党支部不能直接登记预备党员：预备党员应经发展党员纪实（⑮支部大会讨论）产生；"
+                "确需补登的，请由乡镇（街道）党（工）委组织员登记"]})
     return _create_member(actor=actor, **data)
 
 

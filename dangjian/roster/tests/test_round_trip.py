@@ -89,3 +89,11 @@ def test_an_edited_whole_number_is_checked_as_new(roster, county):
     content = _edit(export_workbook(organiser), "党员", "王一", "手机号码", "1370000")
     result = import_workbook(content, actor=Actor(user=organiser), scope_org=county["town_committee"])
     assert [(f.sheet, f.column) for f in result.faults] == [("党员", "手机号码")]
+
+
+def test_an_import_refuses_a_probation_over_two_years(db):
+    from .helpers import member, new_county_sheets, xlsx
+
+    result = import_workbook(xlsx(new_county_sheets([member(joined="2015-07-01", full=None)])), actor=Actor.command())
+    assert [(f.sheet, f.column) for f in result.faults] == [("党员", "转正日期")]
+    assert "已超过两年" in result.faults[0].message
