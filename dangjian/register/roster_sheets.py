@@ -653,11 +653,11 @@ class MemberSheet(SheetHandler):
                 r.faults("入党日期", rules.check_joining_age(birth, joined))
             if joined:
                 r.faults("转正日期", rules.check_probation(joined, full))
-                if status == MemberStatus.NORMAL.value:
-                    r.faults("转正日期", rules.check_probation_overdue(joined, full, today))
+                overdue = rules.check_probation_overdue(joined, full, today) if status == MemberStatus.NORMAL.value else []
             items.append({
                 "_row": row.number, "_key": key, **person, "id_number": id_number,
                 "joined_on": joined, "full_on": full, "status": status, "is_floating": floating, "phone": phone,
+                "_overdue": overdue if joined else [],
             })
         self.items = items
         self._check_against_database(ctx)
@@ -727,6 +727,15 @@ class MemberSheet(SheetHandler):
                     continue
             else:
                 row = existing.get(item.get("_hash"))
+            if item.get("_overdue"):
+                # A probation over two years (issue 14): an error when this import writes it (a new member,
+                # or 入党/转正日期 changed); a warning for a row the register already holds as it is.
+                if row is None or (row["joined_on"], row["full_on"]) != (item["joined_on"], item["full_on"]):
+                    for message in item["_overdue"]:
+                        ctx.fault(sheet, item["_row"], "转正日期", message)
+                    continue
+                for message in item["_overdue"]:
+                    ctx.warn(sheet, item["_row"], "转正日期", message)
             if row is None:
                 self.plan["created"] += 1
                 continue

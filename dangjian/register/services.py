@@ -218,8 +218,6 @@ def check_member(data: dict[str, Any], *, instance: Member | None = None, on: da
         add("joined_on", rules.check_joining_age(data["birth_date"], data["joined_on"]))
     if data.get("joined_on"):
         add("full_on", rules.check_probation(data["joined_on"], data.get("full_on")))
-        if data.get("status", MemberStatus.NORMAL) == MemberStatus.NORMAL:
-            add("full_on", rules.check_probation_overdue(data["joined_on"], data.get("full_on"), on))
     org = data.get("organization")
     if org is not None:
         add("organization", rules.check_member_organization(org.name, org.org_type, org.is_active))
@@ -245,7 +243,18 @@ def create_member(*, actor: Actor, **data: Any) -> Member:
             raise ValidationError({"full_on": [
                 "党支部不能直接登记预备党员：预备党员应经发展党员纪实（⑮支部大会讨论）产生；"
                 "确需补登的，请由乡镇（街道）党（工）委组织员登记"]})
+    _check_overdue(data.get("joined_on"), data.get("full_on"), data.get("status", MemberStatus.NORMAL))
     return _create_member(actor=actor, **data)
+
+
+def _check_overdue(joined_on, full_on, status) -> None:
+    """Entered by hand (form, API): a probation over two years is an error (issue 14). The recruitment
+    record's own steps (⑮ adds the member, extension, ㉔ 转正, cancellation) go through the
+    underscore functions: the record governs the probation there."""
+    if status == MemberStatus.NORMAL and joined_on:
+        errors = rules.check_probation_overdue(joined_on, full_on, today())
+        if errors:
+            raise ValidationError({"full_on": errors})
 
 
 def _create_member(*, actor: Actor, **data: Any) -> Member:
@@ -264,6 +273,8 @@ def _create_member(*, actor: Actor, **data: Any) -> Member:
 
 @transaction.atomic(durable=True)
 def update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
+    _check_overdue(data.get("joined_on", member.joined_on), data["full_on"] if "full_on" in data else member.full_on,
+                   data.get("status", member.status))
     return _update_member(member, actor=actor, **data)
 
 
