@@ -1,0 +1,23 @@
+"""Every rule setting reads in Chinese on the 规则参数 page: its name, its source and its help carry no
+English words, spec references (``domain-rules §7``) or raw codes (``yizheng_sanyi``)."""
+import re
+
+from dangjian.core.rules import PARAMETERS
+
+ALLOWED = {"MB"}  # units a user reads as such
+# Apps whose helpers were still at work when this test was written; the lead removes them once fixed:
+# governance.procedure_template (source "domain-rules §6", help listing the codes yizheng_sanyi/siyi_liangkai)
+# and cadres.* (sources with "X~X人" placeholders instead of the figures).
+PENDING = ("governance.", "cadres.")
+
+
+def test_rule_settings_have_no_english_or_raw_codes():
+    found = {}
+    for key, p in PARAMETERS.items():
+        if key.startswith(PENDING):
+            continue
+        for attr in ("label", "source", "help"):
+            words = set(re.findall(r"[A-Za-z][A-Za-z_\-]*|§", getattr(p, attr) or "")) - ALLOWED
+            if words:
+                found[f"{key}.{attr}"] = sorted(words)
+    assert found == {}
