@@ -69,3 +69,21 @@ def test_it_enforces_csrf(users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["admin"])
     assert client.post(PAGE, {"key": "setup.branch_max_members", "value": "60"}).status_code == 403
+
+
+def test_a_parameter_with_choices_shows_and_takes_their_labels_not_codes(users, client_for):
+    param = rules.RuleParameter("test.template", "议事程序模板（测试）", str, "local", "本县规定",
+                                choices=(("local", "一征三议两公开（本县）"), ("national", "四议两公开（全国）")))
+    rules.PARAMETERS[param.key] = param
+    try:
+        assert param.label_of("national") == "四议两公开（全国）"
+        with pytest.raises(rules.ValidationError, match="应为 一征三议两公开（本县）、四议两公开（全国） 之一"):
+            param.coerce("yizheng")
+        html = client_for(users["admin"]).get(PAGE).content.decode()
+        row = html[html.index('id="rule-test-template"'):]
+        row = row[:row.index("</tr>")]
+        assert '<option value="national">四议两公开（全国）</option>' in row
+        assert ">local<" not in row and 'value="local" style' not in row  # the code is never the visible text
+        assert '<td class="text-center">一征三议两公开（本县）</td>' in row
+    finally:
+        del rules.PARAMETERS[param.key]
