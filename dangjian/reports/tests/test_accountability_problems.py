@@ -75,3 +75,15 @@ def test_the_report_names_the_organisations_and_plans_and_cites_the_figures(coun
             "如中共测试县委员会《2025年度基层党建考核》（2026年1月20日公布，考核3个党组织）") in use.text
     assert use.cited_keys == "未运用的考核结果1（accountability.results_without_decision）"
     assert "2026年专项考核" not in duty.text + use.text and "下半年" not in duty.text + use.text
+
+
+def test_the_report_page_cites_in_chinese_with_the_statistics_keys_only_on_hover(county, plans, users, client_for):
+    import re
+
+    from django.urls import reverse
+
+    html = client_for(users["admin"]).get(reverse("reports:index") + "?from=2026-01-01&to=2026-06-30").content.decode()
+    visible = re.sub(r'title="[^"]*"', "", html)
+    assert "依据：末位未作决定1" in visible and "依据：未运用的考核结果1" in visible
+    assert "accountability.bottom_places_undecided" not in visible and "<code>accountability</code>" not in visible
+    assert 'title="末位未作决定1（accountability.bottom_places_undecided）"' in html
