@@ -20,7 +20,7 @@ class AssessmentConfig(AppConfig):
         fields={"整改进展": "整改进展", "指标": "考核指标", "被考核组织": "被考核党组织", "问责决定": "末位问责决定",
                 "结果运用": "考核结果运用", "布置任务": "布置任务数", "例会任务": "例会任务"})
     home_shortcuts = [
-        HomeShortcut("登记整改问题", "assessment:problem_create", roles=STAFF_ROLES, order=70),
+        HomeShortcut("登记整改问题", "assessment:problem_create", roles=SUPERVISOR_ROLES, order=70),
         HomeShortcut("整改台账", "assessment:problems", roles=STAFF_ROLES, order=71),
         HomeShortcut("考核评议", "assessment:plans", roles=SUPERVISOR_ROLES, order=72),
     ]
