@@ -302,6 +302,8 @@ def rule_settings(request):
             "key": key, "anchor": key.replace(".", "-"), "param": param, "current": current,
             "is_bool": param.type is bool, "is_default": current == param.default,
             "default_text": param.label_of(param.default),
+            # A list kept as text (负面清单, 指标体系 …) is edited in a box wide enough to read it.
+            "is_long": param.type is str and not param.choices and len(str(param.default)) > 20,
             "value": submitted.get(key, current), "error": errors.get(key, ""),
             "history_url": f"{reverse('core:audit_log')}?action=setting_changed&q={param.label}",
         })

@@ -87,3 +87,16 @@ def test_a_parameter_with_choices_shows_and_takes_their_labels_not_codes(users, 
         assert '<td class="text-center">一征三议两公开（本县）</td>' in row
     finally:
         del rules.PARAMETERS[param.key]
+
+
+def test_a_long_text_parameter_is_edited_in_a_text_box(users, client_for):
+    param = rules.RuleParameter("test.negative_list", "负面清单（测试）", str, "受过刑事处罚；涉黑涉恶；被列为失信被执行人；其他不宜提名的情形",
+                                "本县换届工作方案")
+    rules.PARAMETERS[param.key] = param
+    try:
+        html = client_for(users["admin"]).get(PAGE).content.decode()
+        row = html[html.index('id="rule-test-negative_list"'):]
+        row = row[:row.index("</tr>")]
+        assert '<textarea class="form-control" name="value" rows="4"' in row and param.default + "</textarea>" in row
+    finally:
+        del rules.PARAMETERS[param.key]
