@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.transfers",
     "dangjian.notifications",
+    "dangjian.portal",
     "dangjian.governance",
     "dangjian.cobuilding",
     "dangjian.cadres",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("orglife/", include("dangjian.orglife.urls")),
     path("transfers/", include("dangjian.transfers.urls")),
     path("notifications/", include("dangjian.notifications.urls")),
+    path("me/", include("dangjian.portal.urls")),
     path("governance/", include("dangjian.governance.urls")),
     path("cobuilding/", include("dangjian.cobuilding.urls")),
     path("cadres/", include("dangjian.cadres.urls")),

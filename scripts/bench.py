@@ -6,7 +6,7 @@ a fresh PostgreSQL database (created here and dropped at the end) — it runs ``
 in a subprocess of its own (Django settings are per process), ``scripts/bench.py --inner``, which
 calls each app's ``<app>/bench.py`` ``run(report)`` in INSTALLED_APPS order, one after the other
 in the same database; ``report(label, value, unit="ms", note="")`` records one figure. A bench
-creates the data it needs under names of its own (so benches never clash); the core's runs last
+creates the data it needs under names of its own (so benches never clash); the portal's runs last
 and times loading the 演示县 (``BENCH_DEMO_MEMBERS``, default 30,000 members) next to that data,
 then the home page.
 
@@ -60,10 +60,10 @@ def inner(apps: list[str]) -> int:
     from dangjian.core.extensions import app_modules
 
     modules = {m.__name__.split(".")[1]: m for m in app_modules("bench")}
-    # The core goes last: it adds the 演示县 to whatever the others left, and some benches (the
+    # The portal goes last: it adds the 演示县 to whatever the others left, and some benches (the
     # roster import) expect the empty, freshly migrated database they are given.
-    if "core" in modules:
-        modules["core"] = modules.pop("core")
+    if "portal" in modules:
+        modules["portal"] = modules.pop("portal")
     unknown = [a for a in apps if a not in modules]
     if unknown:
         print(f"没有这些应用的性能测试：{'、'.join(unknown)}（可选：{'、'.join(modules)}）", file=sys.stderr)

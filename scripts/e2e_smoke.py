@@ -43,17 +43,21 @@ STAFF_PAGES = [
     "/transfers/floating/", "/stats/", "/notifications/",
     "/assessment/", "/assessment/problems/", "/assessment/debriefs/", "/assessment/lists/", "/assessment/meetings/",
     "/assessment/decisions/", "/assessment/uses/",
+    "/governance/matters/", "/governance/matters/new/", "/governance/disputes/", "/governance/disputes/new/",
+    "/governance/requests/", "/governance/requests/new/", "/governance/catalogue/",
 ]
 ORGANISER_PAGES = STAFF_PAGES + ["/orglife/reviews/", "/recruitment/overrides/", "/roster/import/",
                                  "/notifications/outbox/"]
-ADMIN_PAGES = ORGANISER_PAGES + ["/register/divisions/", "/accounts/users/", "/audit/", "/settings/rules/",
+ADMIN_PAGES = ORGANISER_PAGES + ["/governance/cases/", "/governance/catalogue/new/", "/register/divisions/", "/accounts/users/", "/audit/", "/settings/rules/",
                                  "/notifications/templates/"]
 ROLES = {
     "demo_admin": (DESKTOP, ADMIN_PAGES),
     "demo_organiser": (DESKTOP, ORGANISER_PAGES),
     "demo_street": (DESKTOP, ORGANISER_PAGES),
     "demo_secretary": (DESKTOP, STAFF_PAGES + ["/recruitment/overrides/"]),
-    "demo_member": (PHONE, ["/", "/notifications/me/", "/notifications/me/transfer/", "/notifications/"]),
+    "demo_member": (PHONE, ["/", "/me/", "/me/transfer/", "/notifications/",
+                            "/governance/catalogue/", "/governance/public/"]),
+    "demo_jiwei": (DESKTOP, ["/", "/governance/cases/", "/governance/cases/new/"]),
 }
 # From these lists, also open the first record they link to (a link whose address matches).
 FOLLOW = {
@@ -68,6 +72,9 @@ FOLLOW = {
     "/assessment/problems/": r"^/assessment/problems/\d+/$",
     "/assessment/debriefs/": r"^/assessment/debriefs/\d+/$",
     "/assessment/meetings/": r"^/assessment/meetings/\d+/$",
+    "/governance/matters/": r"^/governance/matters/\d+/$",
+    "/governance/disputes/": r"^/governance/disputes/\d+/$",
+    "/governance/cases/": r"^/governance/cases/\d+/$",
 }
 CHART_PAGES = {"/stats/"}
 ALLOWED_WORDS = {"xlsx", "docx", "Excel", "Word", "PDF", "JPG", "PNG", "ID", "SMS"}

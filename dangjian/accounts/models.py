@@ -1,7 +1,38 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from dangjian.core import roles
+from dangjian.core.scope import ScopedQuerySet
+from dangjian.core.tree import STEP
+
+
+class UserQuerySet(ScopedQuerySet):
+    """The accounts a county administrator manages: those placed in their organisation's subtree.
+    Nobody else manages accounts (they see none)."""
+
+    def scope_filter(self, user, action):
+        if user.role != roles.COUNTY_ADMIN or user.scope_path is None:
+            return self.none()
+        return self.in_subtree(user.scope_path)
+
+    def staff_over(self, org):
+        """Active organisers and secretaries whose organisation is ``org`` or above it (not the county
+        administrators): whom the platform tells about the organisation's business."""
+        paths = [org.path[:i] for i in range(STEP, len(org.path) + 1, STEP)]
+        return self.filter(is_active=True, role__in=roles.LOCAL_STAFF_ROLES, organization__path__in=paths)
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    def deconstruct(self):
+        # Migrations see the plain UserManager (historical models need create_user, not the scope),
+        # so adding the scope needs no migration.
+        return False, "django.contrib.auth.models.UserManager", None, (), {}
+
+    def __eq__(self, other):
+        return isinstance(other, UserManager) and self._constructor_args == other._constructor_args
+
+    def __hash__(self):
+        return id(self)
 
 
 class User(AbstractUser):
@@ -25,6 +56,8 @@ class User(AbstractUser):
         "register.Member", verbose_name="对应党员", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="user",
     )
+
+    objects = ScopedUserManager()
 
     class Meta:
         verbose_name = "用户"

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangjian.core.scope import subtree_q
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.views_helpers import form_action
@@ -33,12 +32,7 @@ def _require_admin(user) -> None:
 
 def users_for(admin):
     """The accounts a county admin manages: those placed in their organisation's subtree."""
-    qs = User.objects.select_related("organization", "member")
-    if admin.is_superuser and not admin.organization_id:
-        return qs
-    if admin.scope_path is None:
-        return qs.none()
-    return qs.filter(subtree_q(admin.scope_path, "organization"))
+    return User.objects.for_user(admin, "view").select_related("organization", "member")
 
 
 def _get_user(request, pk) -> User:

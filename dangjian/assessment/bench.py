@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import benchdata
+from dangjian.register import benchdata
 from dangjian.register.models import Division, Organization
 
 from . import scoring

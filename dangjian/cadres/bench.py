@@ -20,7 +20,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core import benchdata, crypto
+from dangjian.core import crypto
+from dangjian.register import benchdata
 from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Organization
 

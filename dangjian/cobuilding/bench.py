@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core import benchdata
+from dangjian.register import benchdata
 from dangjian.register.models import Division, Organization
 
 from . import rules

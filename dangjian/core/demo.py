@@ -15,6 +15,9 @@ from typing import Optional, Sequence, TypeVar
 from django.core.cache import cache
 from django.db import DatabaseError
 
+from . import gb11643
+from .dates import add_years
+
 DEMO_COUNTY_NAME = "演示县"
 DEMO_ROOT_ORG_NAME = "中共演示县委员会"
 DEMO_PASSWORD = "yanshi2026"
@@ -28,13 +31,14 @@ T = TypeVar("T")
 
 
 def demo_loaded() -> bool:
-    """Whether this database holds the demo county (cached for 60 seconds; False before migrate)."""
+    """Whether this database holds the demo county (cached for 60 seconds; False before migrate):
+    whether any app's ``demo.py`` says ``is_loaded()`` (the register: the 演示县's 县委 exists)."""
     value = cache.get(_CACHE_KEY)
     if value is None:
-        from dangjian.register.models import Organization
+        from .extensions import app_modules
 
         try:
-            value = Organization.objects.filter(name=DEMO_ROOT_ORG_NAME).exists()
+            value = any(m.is_loaded() for m in app_modules("demo") if hasattr(m, "is_loaded"))
         except DatabaseError:
             value = False
         cache.set(_CACHE_KEY, value, 60)
@@ -43,19 +47,6 @@ def demo_loaded() -> bool:
 
 def forget_demo_loaded() -> None:
     cache.delete(_CACHE_KEY)
-
-
-def ensure_demo_county(members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED):
-    """The demo county's 县委, loading it first if the database has none (for benches run alone)."""
-    from django.core.management import call_command
-
-    from dangjian.register.models import Organization
-
-    root = Organization.objects.filter(name=DEMO_ROOT_ORG_NAME).first()
-    if root is None:
-        call_command("load_demo", members=members, seed=seed, verbosity=0)
-        root = Organization.objects.get(name=DEMO_ROOT_ORG_NAME)
-    return root
 
 
 def weighted(rng: random.Random, pairs: Sequence[tuple[T, float]]) -> T:
@@ -122,8 +113,6 @@ class PeopleFactory:
         return "汉族"
 
     def id_number(self, birth: datetime.date, sex: str) -> str:
-        from dangjian.register.rules import gb11643_check_char
-
         key = (birth, sex)
         k = self._next_seq.get(key, 0)
         if k >= 500:
@@ -131,12 +120,10 @@ class PeopleFactory:
         self._next_seq[key] = k + 1
         seq = 2 * k + (1 if sex == "男" else 0)
         body = f"{DEMO_ID_REGION}{birth:%Y%m%d}{seq:03d}"
-        return body + gb11643_check_char(body)
+        return body + gb11643.check_char(body)
 
     def birth_date(self, age_from: int, age_to: int) -> datetime.date:
         """A birth date giving an age in [age_from, age_to] today."""
-        from dangjian.register.rules import add_years
-
         latest = add_years(self.today, -age_from)
         earliest = add_years(self.today, -(age_to + 1)) + datetime.timedelta(days=1)
         return earliest + datetime.timedelta(days=self.rng.randrange((latest - earliest).days + 1))

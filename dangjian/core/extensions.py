@@ -19,6 +19,7 @@ and on its AppConfig:
 - ``audit_labels: AuditLabels``: how its object types and change keys read in the audit log
   (``audit_object_type_labels()``, ``audit_field_labels()``).
 - ``home_shortcuts: list[HomeShortcut]``: its buttons on the home page (``home_shortcuts_for(user)``).
+- ``home_panels: list[HomePanel]``: its blocks of the home page (``home_panels_for(user, today)``).
 
 Role names and sets come from ``dangjian.core.roles``; "in the subtree of" from ``dangjian.core.scope``.
 """
@@ -105,7 +106,8 @@ def app_modules(submodule: str) -> list[ModuleType]:
 
 
 def stats_blocks() -> list[StatsBlock]:
-    blocks = [b for m in app_modules("statistics") for b in getattr(m, "BLOCKS", [])]
+    """Every app's blocks in ``order``, each with the parts other apps add to it (``StatsPart``)."""
+    blocks = [_with_parts(b) for m in app_modules("statistics") for b in getattr(m, "BLOCKS", [])]
     return sorted(blocks, key=lambda b: b.order)
 
 
@@ -164,6 +166,24 @@ class HomeShortcut:
     url_args: Optional[Callable[[Any], Optional[tuple]]] = None
 
 
+@dataclass(frozen=True)
+class HomePanel:
+    """A block of the home page, contributed by an app.
+
+    ``template`` is included in the page; ``context(user, today) -> dict | None`` adds its keys to the
+    page's context (None or no callable: nothing added; keys must not clash across panels).
+    ``placement``: "top" (full width, above the shortcuts) or "side" (beside the 常用功能 card).
+    ``owns_shortcuts``: the panel shows the shortcuts itself (the member's card), so the page does not.
+    """
+
+    template: str
+    context: Optional[Callable[[Any, datetime.date], Optional[dict]]] = None
+    roles: tuple[str, ...] = STAFF_ROLES
+    order: int = 50
+    placement: str = "top"
+    owns_shortcuts: bool = False
+
+
 def _app_attr(name: str) -> list:
     return [(cfg, getattr(cfg, name)) for cfg in domain_apps() if getattr(cfg, name, None) is not None]
 
@@ -185,6 +205,18 @@ def audit_field_labels() -> tuple[dict[str, str], dict[str, str]]:
         overrides.update(labels.field_overrides)
         extra.update(labels.fields)
     return overrides, extra
+
+
+def home_panels_for(user, today: datetime.date) -> tuple[list[HomePanel], dict]:
+    """The user's home-page panels in ``order``, and the context they add to the page."""
+    role = role_of(user)
+    panels = sorted((p for _cfg, panels in _app_attr("home_panels") for p in panels if role in p.roles),
+                    key=lambda p: p.order)
+    context: dict = {}
+    for p in panels:
+        if p.context is not None:
+            context.update(p.context(user, today) or {})
+    return panels, context
 
 
 def home_shortcuts_for(user) -> list[dict]:
@@ -433,3 +465,88 @@ def one_shoulder_org_ids(day: datetime.date) -> Optional[set]:
     for m in providers:
         ids |= set(m.one_shoulder_org_ids(day))
     return ids
+
+
+# --- Notices, participation and statistics parts between domain apps (issue 8) -------------------
+#
+# Domain apps never import each other. Where one app's work concerns another's data:
+#
+# - ``<app>/notices.py``  ``deliver(notice: Notice) -> int``: an app that keeps messages (notifications)
+#   receives the in-app notices other apps send with ``send_notice(notice)`` (after their commit).
+# - ``<app>/participation.py``  ``last_participation(member_id) -> date | None``: the last day a member
+#   took part in the app's organisational life (orglife's attendance); ``last_participation(member_id)``
+#   is the latest over the apps.
+# - ``<app>/statistics.py``  ``PARTS: list[StatsPart]``: a key an app adds to another app's block
+#   (notifications' ``sms`` in the ``platform`` block); the statistics service merges them.
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An in-app message to the staff of ``organizations`` (organisers and secretaries at or above each)
+    and to ``member``; unique by (recipient, kind, day, ref)."""
+
+    kind: str
+    text: str
+    ref: str
+    day: datetime.date
+    organizations: tuple = ()
+    member: Any = None
+
+
+def send_notice(notice: Notice) -> int:
+    """Hand ``notice`` to every app's ``notices.deliver``; how many messages they wrote."""
+    return sum(m.deliver(notice) or 0 for m in app_modules("notices") if hasattr(m, "deliver"))
+
+
+def last_participation(member_id: int) -> Optional[datetime.date]:
+    days = [d for m in app_modules("participation") if hasattr(m, "last_participation")
+            for d in [m.last_participation(member_id)] if d is not None]
+    return max(days) if days else None
+
+
+@dataclass(frozen=True)
+class StatsPart:
+    """``compute(org, as_of, date_from, date_to)`` → the value of ``key`` inside block ``block``.
+    ``records(org, as_of, date_from, date_to, key)`` (optional) answers keys under ``key`` the way a
+    block's ``records`` does; ``has_data(org, date_to)`` (optional) tells whether the part has data."""
+
+    block: str
+    key: str
+    compute: Callable[..., Any]
+    records: Optional[Callable[..., Any]] = None
+    has_data: Optional[Callable[..., bool]] = None
+
+
+def stats_parts(block_key: str) -> list[StatsPart]:
+    return [p for m in app_modules("statistics") for p in getattr(m, "PARTS", []) if p.block == block_key]
+
+
+def _with_parts(block: "StatsBlock") -> "StatsBlock":
+    import dataclasses
+
+    parts = stats_parts(block.key)
+    if not parts:
+        return block
+
+    def compute(org, as_of, date_from, date_to):
+        data = block.compute(org, as_of, date_from, date_to)
+        for part in parts:
+            data[part.key] = part.compute(org, as_of, date_from, date_to)
+        return data
+
+    def records(org, as_of, date_from, date_to, key):
+        for part in parts:
+            if part.records is not None and (key == part.key or key.startswith(part.key + ".")):
+                return part.records(org, as_of, date_from, date_to, key)
+        return block.records(org, as_of, date_from, date_to, key) if block.records is not None else None
+
+    def has_data(org, date_to):
+        own = block.has_data(org, date_to) if block.has_data is not None else False
+        return own or any(p.has_data(org, date_to) for p in parts if p.has_data is not None)
+
+    changes = {"compute": compute}
+    if block.records is not None or any(p.records for p in parts):
+        changes["records"] = records
+    if block.has_data is not None or any(p.has_data for p in parts):
+        changes["has_data"] = has_data
+    return dataclasses.replace(block, **changes)

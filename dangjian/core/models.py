@@ -1,5 +1,27 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+from . import roles
+from .scope import ScopedQuerySet, subtree_q
+
+
+class AuditLogQuerySet(ScopedQuerySet):
+    """The county administrator reads the rows recorded in the county and the county-wide rows
+    (settings, divisions, users: no organisation path); township organisers and branch secretaries
+    the rows recorded under their subtree (the audit page further asks them for one object); a member
+    reads none."""
+
+    def scope_filter(self, user, action):
+        path = user.scope_path
+        if path is None:
+            return self.none()
+        own = subtree_q(path, path_field="scope_path")
+        if user.role == roles.COUNTY_ADMIN:
+            return self.filter(own | Q(scope_path=""))
+        if user.role in roles.LOCAL_STAFF_ROLES:
+            return self.filter(own)
+        return self.none()
 
 
 class AuditLog(models.Model):
@@ -35,6 +57,8 @@ class AuditLog(models.Model):
     scope_path = models.CharField("所属组织路径", max_length=255, blank=True, db_index=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = "操作日志"

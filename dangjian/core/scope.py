@@ -22,21 +22,29 @@ from . import roles as _roles
 
 VIEW = "view"
 CHANGE = "change"
+# Named actions: a set decided on purpose, wider or narrower than view/change, each a scope rule of
+# the models that support it (``ScopedQuerySet.named_actions``); an unsupported action is an error.
+CHOOSE = "choose"  # what a form offers the user to pick (members, organisations): only their own
+ACT_FOR = "act_for"  # organisations whose staff the user is (their branch, or the subtree above it)
+DESTINATION = "destination"  # organisations a transfer may go to: the whole county, on purpose
+CALENDAR = "calendar"  # a member's own branch's activities and bookings (read only)
 ACTIONS = (VIEW, CHANGE)
+NAMED_ACTIONS = (CHOOSE, ACT_FOR, DESTINATION, CALENDAR)
 
 
 def _path(node_or_path) -> str:
     return node_or_path if isinstance(node_or_path, str) else node_or_path.path
 
 
-def subtree_q(root: Union[str, object], via: str = "") -> Q:
+def subtree_q(root: Union[str, object], via: str = "", path_field: str = "path") -> Q:
     """Rows whose tree node lies in ``root``'s subtree (``root`` itself included).
 
     ``root`` is a tree node (Organization, Division) or its path. ``via`` is the lookup from the
     queried model to the tree node: "" for a tree model itself, "organization", "member__organization",
-    "base__organization" ... (one indexed prefix query on the node's path).
+    "base__organization" ... (one indexed prefix query on the node's path). ``path_field`` names a
+    field that holds a copy of a path (the audit log's ``scope_path``).
     """
-    lookup = f"{via}__path__startswith" if via else "path__startswith"
+    lookup = f"{via}__{path_field}__startswith" if via else f"{path_field}__startswith"
     return Q(**{lookup: _path(root)})
 
 
@@ -59,6 +67,8 @@ def user_root_path(user) -> Optional[str]:
 class ScopedQuerySet(models.QuerySet):
     #: The lookup from this model to the organisation that places it in the tree ("" for a tree model).
     subtree_field: str = "organization"
+    #: The named actions (beyond view and change) this model's ``scope_filter`` decides.
+    named_actions: tuple[str, ...] = ()
 
     def in_subtree(self, root):
         """Rows in ``root``'s subtree (a node or a path; None: no restriction)."""
@@ -75,8 +85,8 @@ class ScopedQuerySet(models.QuerySet):
         return self.in_subtree(path)
 
     def for_user(self, user, action: str = VIEW):
-        if action not in ACTIONS:
-            raise ValueError(f"unknown action {action!r}")
+        if action not in ACTIONS and action not in self.named_actions:
+            raise ValueError(f"{self.model.__name__} has no scope rule for action {action!r}")
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:

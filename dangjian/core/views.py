@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,47 +18,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import roles, rules
 from .actor import Actor
 from .excel import write_workbook, xlsx_response
-from .extensions import audit_field_labels, audit_object_type_labels, home_shortcuts_for
+from .extensions import audit_field_labels, audit_object_type_labels, home_panels_for, home_shortcuts_for
 from .forms import ChineseFormMixin, DateInput
 from .models import AuditLog
-
-HOME_WARNING_LIMIT = 20
-
 
 # --- Home ------------------------------------------------------------------------------------
 
 @login_required
 @require_GET
 def home(request):
-    from dangjian.register.models import Member, Organization
-    from dangjian.register.overview import member_counts, warnings_in_scope
-    from dangjian.register.vocab import MemberStatus, OrgType
-
+    """The shell of the home page: the apps' panels (``home_panels``) and shortcuts (``home_shortcuts``)."""
     user = request.user
-    role = roles.role_of(user)
     today = timezone.localdate()
-    context = {"role": role, "today": today, "shortcuts": home_shortcuts_for(user)}
-    if role == roles.MEMBER:
-        member = Member.objects.for_user(user, "view").select_related("organization").first()
-        context["member"] = member
-        return render(request, "core/home.html", context)
-    scope = Organization.objects.for_user(user, "view")
-    context["org_counts"] = scope.exclude(org_type=OrgType.COUNTY_COMMITTEE).aggregate(
-        total=Count("id", filter=Q(is_active=True)),
-        branches=Count("id", filter=Q(is_active=True, org_type__in=["党支部", "联合党支部"])))
-    # Members in good standing per organisation, from the index alone; the scope's totals are
-    # their sums (an organisation's members are in scope exactly when the organisation is).
-    counts = member_counts(scope, today)
-    total = sum(t for t, _f in counts.values())
-    full = sum(f for _t, f in counts.values())
-    context["member_counts"] = {
-        "total": total, "full": full, "probationary": total - full,
-        "suspended": Member.objects.for_user(user, "view").filter(status=MemberStatus.SUSPENDED).count(),
-    }
-    warnings = warnings_in_scope(user, today, counts=counts)
-    context["warning_orgs"] = warnings[:HOME_WARNING_LIMIT]
-    context["warning_total"] = len(warnings)
-    context["scope_org"] = user.organization
+    panels, panel_context = home_panels_for(user, today)
+    context = {"role": roles.role_of(user), "today": today, "shortcuts": home_shortcuts_for(user), "panels": panels,
+               "shortcuts_in_panel": any(p.owns_shortcuts for p in panels), **panel_context}
     return render(request, "core/home.html", context)
 
 
@@ -192,17 +165,12 @@ def _audit_queryset(request):
     role = roles.role_of(user)
     is_admin = user.is_county_admin
     data = form.cleaned_data if form.is_valid() else {}
-    qs = AuditLog.objects.all()
     if not is_admin:
         if role not in roles.LOCAL_STAFF_ROLES or user.scope_path is None:
             raise PermissionDenied("操作日志仅限县委组织部管理员查看")
         if not (data.get("object_type") and data.get("object_id")):
             raise PermissionDenied("操作日志仅限县委组织部管理员查看；您可以在本范围内的组织、党员页面查看其修改记录")
-        qs = qs.filter(scope_path__startswith=user.scope_path)
-    elif user.scope_path and not user.is_superuser:
-        # A county admin reads everything recorded in the county, and the county-wide rows
-        # (settings, divisions, users) that carry no organisation path.
-        qs = qs.filter(Q(scope_path__startswith=user.scope_path) | Q(scope_path=""))
+    qs = AuditLog.objects.for_user(user, "view")
     if data.get("actor"):
         qs = qs.filter(actor_name__contains=data["actor"].strip())
     if data.get("action"):

@@ -1,6 +1,6 @@
 """The rules of village and community governance, in one place, named after their sources.
 
-- 四议两公开 (national, 中共中央办公厅 2019 《关于加强和改进乡村治理的指导意见》; domain-rules §6) and the
+- 四议两公开 (national, 《关于加强和改进乡村治理的指导意见》 2019; domain-rules §6) and the
   county's 一征三议两公开: a matter goes through an ordered procedure. The procedure is a **setting**
   (``governance.procedure_template``): a template of ordered steps, each with its kind, who meets,
   its quorum and vote rule. A matter keeps the template it was opened under.
@@ -83,22 +83,27 @@ TEMPLATES: dict[str, ProcedureTemplate] = {
 }
 
 
-class ChoiceParameter(RuleParameter):
-    """A rule parameter whose value is one of a fixed list (shown in its help)."""
+TEMPLATE_BY_NAME = {t.label.split("（")[0]: t for t in TEMPLATES.values()}  # 一征三议两公开, 四议两公开
+
+
+class TemplateParameter(RuleParameter):
+    """The procedure template, named in Chinese (一征三议两公开 or 四议两公开); the internal key is accepted too."""
 
     def coerce(self, raw: Any) -> Any:
         value = str(raw).strip()
-        if value not in TEMPLATES:
-            allowed = "、".join(f"{k}（{t.label}）" for k, t in TEMPLATES.items())
-            raise ValidationError(f"{self.label}：取值“{value}”无效，应为 {allowed}")
+        if value in TEMPLATES:
+            value = TEMPLATES[value].label.split("（")[0]
+        if value not in TEMPLATE_BY_NAME:
+            raise ValidationError(f"{self.label}：取值“{value}”无效，应为 {'或'.join(TEMPLATE_BY_NAME)}")
         return value
 
 
 declare(
-    ChoiceParameter(
-        "governance.procedure_template", "村（社区）议事程序模板", str, "yizheng_sanyi",
-        "domain-rules §6：本县“一征三议两公开”；全国“四议两公开”",
-        help="yizheng_sanyi：一征三议两公开（本县）；siyi_liangkai：四议两公开（全国）。只影响此后新建的议事事项",
+    TemplateParameter(
+        "governance.procedure_template", "村（社区）议事程序模板", str, "一征三议两公开",
+        "《关于加强和改进乡村治理的指导意见》（2019）：四议两公开；本县：一征三议两公开",
+        help="填写“一征三议两公开”（本县：征求意见、商议、审议、决议、决议公开、结果公开）或“四议两公开”"
+             "（全国：提议、商议、审议、决议、决议公开、结果公开）。只影响此后新建的议事事项",
     ),
     RuleParameter(
         "governance.stalled_days", "议事事项停滞提示天数", int, 30,
@@ -116,7 +121,7 @@ declare(
 
 
 def current_template() -> ProcedureTemplate:
-    return TEMPLATES[get_setting("governance.procedure_template")]
+    return TEMPLATE_BY_NAME[get_setting("governance.procedure_template")]
 
 
 def template(key: str) -> ProcedureTemplate:

@@ -20,7 +20,8 @@ import time
 
 from django.db import connection, transaction
 
-from dangjian.core import benchdata, crypto
+from dangjian.core import crypto
+from dangjian.register import benchdata
 from dangjian.register.models import Member, Organization
 
 PREFIX = "短信基准"

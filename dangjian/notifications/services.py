@@ -12,14 +12,11 @@ from dangjian.core import roles
 from dangjian.core import audit
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
-from dangjian.core.tree import STEP
+from dangjian.accounts.models import User
 from dangjian.register.models import Member
 
 from . import templating
 from .models import Channel, Message, MessageStatus, MessageTemplate, SmsOptOut
-
-STAFF_NOTICE_ROLES = roles.LOCAL_STAFF_ROLES
-
 
 def _is_county_admin(user) -> bool:
     return user is None or roles.is_county_admin(user)
@@ -88,10 +85,7 @@ def mark_read(message: Message, user) -> None:
 
 def staff_users_for(org):
     """Organisers and secretaries whose organisation is ``org`` or above it (not the county admins)."""
-    from dangjian.accounts.models import User
-
-    paths = [org.path[:i] for i in range(STEP, len(org.path) + 1, STEP)]
-    return User.objects.filter(is_active=True, role__in=STAFF_NOTICE_ROLES, organization__path__in=paths)
+    return User.objects.staff_over(org)
 
 
 def notify_staff_and_member(*, orgs, member, kind: str, text: str, ref: str, day: datetime.date) -> int:

@@ -9,7 +9,4 @@ urlpatterns = [
     path("outbox/", views.outbox_list, name="outbox"),
     path("outbox/<int:pk>/retry/", views.outbox_retry, name="retry"),
     path("templates/", views.template_edit, name="templates"),
-    path("me/", views.me, name="me"),
-    path("me/sms/", views.me_sms, name="me_sms"),
-    path("me/transfer/", views.me_transfer, name="me_transfer"),
 ]

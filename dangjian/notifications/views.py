@@ -1,8 +1,7 @@
-"""消息中心 (a staff user's messages), the county's outbox (SMS sent, pending, failed; retry), the
-template page, and the member's own page ("我的"), built for a phone."""
+"""消息中心 (a staff user's messages), the county's outbox (SMS sent, pending, failed; retry) and the
+template page. The member's own page ("我的") is the portal's."""
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,13 +14,12 @@ from django.views.decorators.http import require_POST
 from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
-from dangjian.core.rules import get_setting
 from dangjian.core.scope import get_for_user_or_404
 from dangjian.core.views_helpers import form_action, has_role, htmx_redirect, query_without_page, require_role
 
-from . import rules, services, templating
+from . import services, templating
 from .forms import OutboxFilterForm, TemplateForm
-from .models import Channel, ContactWarning, Message, MessageStatus, SmsOptOut
+from .models import Channel, ContactWarning, Message, MessageStatus
 
 PAGE_SIZE = 30
 OUTBOX_ROLES = roles.SUPERVISOR_ROLES
@@ -119,81 +117,3 @@ def template_edit(request):
         lambda data: services.update_template("political_birthday", data["text"], actor=Actor.from_request(request)),
         success=lambda _: ("已保存政治生日短信模板", reverse("notifications:templates")),
         template="notifications/templates.html", context={"sample": sample, "placeholders": placeholders})
-
-
-# --- 我的 (a member's own page) -----------------------------------------------------------------
-
-def _member_of(user):
-    if not roles.is_member(user) or not user.member_id:
-        raise PermissionDenied("“我的”页面供党员本人使用")
-    from dangjian.register.models import Member
-
-    return Member.objects.select_related("organization").get(pk=user.member_id)
-
-
-def _upcoming_activities(member, today):
-    """The member's organisation's activities from today on (组织生活 records and approved base bookings)."""
-    items = []
-    if apps.is_installed("dangjian.orglife"):
-        Activity = apps.get_model("orglife", "Activity")
-        for a in Activity.objects.filter(organization_id=member.organization_id, date__gte=today).order_by("date", "start_time")[:5]:
-            items.append({"date": a.date, "time": a.start_time, "title": f"{a.get_activity_type_display()}：{a.topic}",
-                          "place": a.place_display})
-        Booking = apps.get_model("orglife", "Booking")
-        for b in (Booking.objects.filter(organization_id=member.organization_id, date__gte=today, status="approved")
-                  .select_related("base").order_by("date", "start_time")[:5]):
-            items.append({"date": b.date, "time": b.start_time, "title": b.purpose, "place": b.base.name})
-    return sorted(items, key=lambda i: (i["date"], i["time"]))[:6]
-
-
-@login_required
-def me(request):
-    from dangjian.transfers.models import Transfer
-    from dangjian.transfers.services import transfer_history
-
-    member = _member_of(request.user)
-    today = timezone.localdate()
-    anchor = member.joined_on
-    if get_setting("notifications.birthday_uses_approval_date"):
-        recruitment = getattr(member, "recruitment", None) if apps.is_installed("dangjian.recruitment") else None
-        if recruitment is not None and recruitment.approved_on:
-            anchor = recruitment.approved_on
-    birthday, years = rules.next_political_birthday(anchor, today)
-    transfers = list(Transfer.objects.for_user(request.user).select_related("from_org", "to_org").order_by("-id")[:3])
-    current = transfers[0] if transfers else None
-    my_messages = Message.objects.addressed_to(request.user).order_by("-day", "-id")[:20]
-    return render(request, "notifications/me.html", {
-        "m": member, "today": today, "birthday": birthday, "birthday_years": years, "anchor": anchor,
-        "is_today": birthday == today, "standing": rules.party_standing_years(member.full_on, today),
-        "is_full": member.is_full_on(today), "activities": _upcoming_activities(member, today),
-        "transfer": current, "transfer_history": transfer_history(current) if current else [],
-        "older_transfers": transfers[1:], "my_messages": my_messages,
-        "opted_out": SmsOptOut.objects.filter(member=member).exists(),
-        "warnings": ContactWarning.objects.filter(member=member),
-    })
-
-
-@login_required
-@require_POST
-def me_sms(request):
-    member = _member_of(request.user)
-    receive = request.POST.get("receive") == "1"
-    services.set_birthday_sms(member, actor=Actor.from_request(request), receive=receive)
-    messages.success(request, "已设置：" + ("接收政治生日短信" if receive else "不再接收政治生日短信"))
-    return _redirect(request, reverse("notifications:me"))
-
-
-@login_required
-def me_transfer(request):
-    """The member asks for their own transfer; the branch and the committee take it from there."""
-    from dangjian.transfers import services as transfer_services
-    from dangjian.transfers.forms import MemberStartForm
-
-    member = _member_of(request.user)
-    form = MemberStartForm(request.POST or None)
-    return form_action(
-        request, form,
-        lambda data: transfer_services.start_transfer(actor=Actor.from_request(request), member=member, to_org=None,
-                                                      destination=data["destination"], reason=data["reason"]),
-        success=lambda _: ("转接申请已提交，请等待党组织审批，进度会显示在“我的”页面", reverse("notifications:me")),
-        template="notifications/me_transfer.html", context={"m": member})

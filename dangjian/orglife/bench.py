@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core import roles
-from dangjian.core import benchdata, crypto
+from dangjian.core import crypto
+from dangjian.register import benchdata
 from dangjian.register.models import Division, Member, Organization
 
 from . import bulletin, compliance, rules

@@ -9,7 +9,7 @@ from django.db.models import Q
 from dangjian.core.booking import open_days_display
 from dangjian.core.files import AttachmentBase
 from dangjian.core import roles
-from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
+from dangjian.core.scope import CALENDAR, VIEW, ScopedQuerySet, subtree_q
 from dangjian.core.tree import STEP
 from dangjian.register.models import Member, Organization
 
@@ -133,8 +133,21 @@ class Base(models.Model):
         return open_days_display(self.open_days)
 
 
+def _own_branch_calendar(queryset, user):
+    """calendar: a member reads their own branch's activities and bookings (the 我的 page)."""
+    if roles.is_member(user):
+        member = user.member
+        return queryset.filter(organization_id=member.organization_id) if member is not None else queryset.none()
+    return queryset.scope_filter(user, VIEW)
+
+
 class ActivityQuerySet(BranchScopedQuerySet):
-    pass
+    named_actions = (CALENDAR,)
+
+    def scope_filter(self, user, action):
+        if action == CALENDAR:
+            return _own_branch_calendar(self, user)
+        return super().scope_filter(user, action)
 
 
 class Activity(models.Model):
@@ -342,9 +355,13 @@ class ReviewComment(models.Model):
 
 class BookingQuerySet(ScopedQuerySet):
     """The booking branch's staff see their bookings; the base's side (its manager and the staff above
-    its owner) see the bookings of their bases."""
+    its owner) see the bookings of their bases; a member their branch's (calendar)."""
+
+    named_actions = (CALENDAR,)
 
     def scope_filter(self, user, action):
+        if action == CALENDAR:
+            return _own_branch_calendar(self, user)
         path = user.scope_path
         if path is None or user.role not in roles.STAFF_ROLES:
             return self.none()

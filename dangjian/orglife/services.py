@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from dangjian.core import audit, extensions
 from dangjian.core import booking as booking_engine
-from dangjian.core.roles import STAFF_ROLES, SUPERVISOR_ROLES
+from dangjian.core.roles import is_supervisor
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.rules import get_setting
-from dangjian.core.scope import ensure_in_scope, is_in_subtree
+from dangjian.core.scope import ACT_FOR, ensure_in_scope
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
 
@@ -50,9 +50,9 @@ def snapshot(obj, fields) -> dict[str, Any]:
 def _ensure_branch_in_scope(branch: Organization, actor: Actor) -> None:
     """The branch's own staff and the staff above it act for the branch."""
     user = actor.user
-    if user is None or user.is_superuser:
+    if user is None:
         return
-    if user.role not in STAFF_ROLES or not is_in_subtree(branch, user.scope_path):
+    if not Organization.objects.for_user(user, ACT_FOR).filter(pk=branch.pk).exists():
         raise PermissionDenied("只能以本人管理范围内党支部的名义操作")
 
 
@@ -361,7 +361,7 @@ def remove_attachment(attachment: Attachment, *, actor: Actor) -> None:
 # --- Review (调阅) ---------------------------------------------------------------------------
 
 def is_reviewer(user) -> bool:
-    return user is not None and (user.is_superuser or getattr(user, "role", "") in SUPERVISOR_ROLES)
+    return user is not None and is_supervisor(user)
 
 
 @transaction.atomic(durable=True)

@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core import benchdata, crypto
+from dangjian.core import crypto
+from dangjian.register import benchdata
 from dangjian.register.models import Division, Organization
 from dangjian.register.rules import add_years
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from dangjian.core.scope import ACT_FOR, CHOOSE
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import BRANCH_TYPES, ETHNIC_CHOICES, Education, MemberStatus, Occupation, Sex
 
@@ -66,7 +67,7 @@ class ApplicationForm(OverrideMixin, forms.Form):
 
     def __init__(self, *args, user, may_override=False, **kwargs):
         super().__init__(*args, **kwargs)
-        branches = Organization.objects.for_user(user, "view").filter(org_type__in=BRANCH_TYPES, is_active=True)
+        branches = Organization.objects.for_user(user, ACT_FOR).filter(org_type__in=BRANCH_TYPES, is_active=True)
         self.fields["organization"].queryset = branches.order_by("path")
         if branches.count() == 1:
             self.fields["organization"].initial = branches.first()
@@ -99,9 +100,11 @@ class StepForm(OverrideMixin, forms.Form):
             self.fields["talker"] = forms.CharField(label="谈话人", max_length=100,
                                                     initial=branch.secretary_name or user.display_name)
         if step.contacts or step.introducers:
-            # Full members in good standing of the township (the committee above the branch).
+            # Full members in good standing of the township (the committee above the branch), among
+            # those the user may choose (a branch secretary: the branch's own members).
             area = branch.parent or branch
-            qs = (Member.objects.in_subtree(area).filter(status=MemberStatus.NORMAL, full_on__isnull=False)
+            qs = (Member.objects.for_user(user, CHOOSE).in_subtree(area)
+                  .filter(status=MemberStatus.NORMAL, full_on__isnull=False)
                   .select_related("organization").order_by("organization__path", "name"))
             if step.contacts:
                 self.fields["contacts"] = MemberChoices(label="培养联系人（1至2名正式党员）", queryset=qs,

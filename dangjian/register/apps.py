@@ -1,7 +1,13 @@
 from django.apps import AppConfig
 
-from dangjian.core.extensions import AuditLabels, HomeShortcut, NavItem
+from dangjian.core.extensions import AuditLabels, HomePanel, HomeShortcut, NavItem
 from dangjian.core.roles import COUNTY_ROLES, MEMBER_ROLES, STAFF_ROLES, SUPERVISOR_ROLES
+
+
+def _home():
+    from . import home  # the models are ready by the time the home page asks
+
+    return home
 
 
 class RegisterConfig(AppConfig):
@@ -12,6 +18,13 @@ class RegisterConfig(AppConfig):
         object_types={"register.member": "党员", "register.organization": "党组织", "register.division": "行政区划"},
         field_overrides={"id_number": "公民身份号码", "phone": "手机号码", "parent": "上级"},
     )
+    home_panels = [
+        HomePanel("register/home_member.html", lambda user, today: _home().member_card(user, today),
+                  roles=MEMBER_ROLES, owns_shortcuts=True),
+        HomePanel("register/home_counts.html", lambda user, today: _home().scope_counts(user, today),
+                  roles=STAFF_ROLES, order=10),
+        HomePanel("register/home_warnings.html", roles=STAFF_ROLES, order=60, placement="side"),
+    ]
     home_shortcuts = [
         HomeShortcut("党员名册 — 查询、导出", "register:member_list", order=10),
         HomeShortcut(lambda user: f"本组织 — {user.organization.name}", "register:org_detail", order=20,

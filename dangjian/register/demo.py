@@ -16,11 +16,12 @@ import random
 from dataclasses import dataclass, field
 from typing import Optional
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from dangjian.core import roles
 from dangjian.core.demo import (
-    DEMO_COUNTY_NAME, DEMO_ROOT_ORG_NAME, PeopleFactory, random_day, weighted,
+    DEFAULT_MEMBERS, DEFAULT_SEED, DEMO_COUNTY_NAME, DEMO_ROOT_ORG_NAME, PeopleFactory, random_day, weighted,
 )
 from dangjian.core.tree import STEP, encode_step
 
@@ -563,7 +564,7 @@ DEMO_USERS = (
 
 def create_users(county: DemoCounty, password: str) -> dict:
     """One login per role; the secretary and the member are members of the secretary's branch."""
-    from dangjian.accounts.models import User
+    User = get_user_model()
 
     hashed = make_password(password)  # hashed once: the same password for every demo login
     scope = {
@@ -582,3 +583,19 @@ def create_users(county: DemoCounty, password: str) -> dict:
         )
     county.users = users
     return users
+
+
+def is_loaded() -> bool:
+    """Whether the database holds the 演示县 (its 县委); ``core.demo.demo_loaded`` asks this."""
+    return Organization.objects.filter(name=DEMO_ROOT_ORG_NAME).exists()
+
+
+def ensure_demo_county(members: int = DEFAULT_MEMBERS, seed: int = DEFAULT_SEED):
+    """The demo county's 县委, loading it first if the database has none (for benches run alone)."""
+    from django.core.management import call_command
+
+    root = Organization.objects.filter(name=DEMO_ROOT_ORG_NAME).first()
+    if root is None:
+        call_command("load_demo", members=members, seed=seed, verbosity=0)
+        root = Organization.objects.get(name=DEMO_ROOT_ORG_NAME)
+    return root

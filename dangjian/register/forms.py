@@ -5,10 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from dangjian.core.scope import subtree_q
-from dangjian.core import roles
 from dangjian.core.forms import ChineseFormMixin, DateInput
-from dangjian.core.scope import CHANGE
+from dangjian.core.scope import CHANGE, CHOOSE, subtree_q
 
 from . import rules, services
 from .models import Division, Member, Organization
@@ -49,16 +47,10 @@ def org_choices_for_change(user, *, members: bool = False):
 
 
 def member_org_choices(user):
-    """Where the user may place a member: organisations in their scope that are active.
-
-    The member scope (not the organisation scope) decides: a branch secretary cannot re-organise
-    the branch but does keep its roster, so the branch itself is offered to them.
-    """
-    if user.is_superuser or user.role != roles.SECRETARY:
-        return org_choices_for_change(user, members=True)
-    if user.scope_path is None:
-        return Organization.objects.none()
-    return (Organization.objects.in_subtree(user.scope_path).filter(is_active=True)
+    """Where the user may place a member: the active grassroots organisations they may choose
+    (``for_user(user, "choose")``: a branch secretary cannot re-organise the branch but does keep its
+    roster, so the branch itself is offered to them)."""
+    return (Organization.objects.for_user(user, CHOOSE).filter(is_active=True)
             .exclude(org_type=OrgType.COUNTY_COMMITTEE).only("pk", "name", "depth", "path", "is_active", "org_type"))
 
 

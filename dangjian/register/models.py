@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 
 from dangjian.core import crypto, roles
-from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
+from dangjian.core.scope import ACT_FOR, CHOOSE, DESTINATION, VIEW, ScopedQuerySet, subtree_q
 from dangjian.core.tree import TreeNode, TreeQuerySet
 
 from .vocab import (
@@ -17,9 +17,19 @@ from .vocab import (
 
 
 class OrganizationQuerySet(ScopedQuerySet, TreeQuerySet):
+    """view: staff their subtree, a member their own branch. change: the county department and the
+    township committees their subtree (a secretary does not re-organise the branch).
+    act_for / choose: staff their subtree (a secretary acts for the branch and places its members).
+    destination: where a transfer may go — every organisation, for staff (wider on purpose)."""
+
     subtree_field = ""
+    named_actions = (CHOOSE, ACT_FOR, DESTINATION)
 
     def scope_filter(self, user, action):
+        if action == DESTINATION:
+            return self.all() if roles.is_staff(user) else self.none()
+        if action in (CHOOSE, ACT_FOR):
+            return self.in_user_subtree(user, roles.STAFF_ROLES)
         if user.scope_path is None:
             return self.none()
         if roles.is_supervisor(user):
@@ -107,6 +117,12 @@ class Organization(TreeNode):
 
 
 class MemberQuerySet(ScopedQuerySet):
+    """view/change: staff the members of their subtree, a member their own record (view only).
+    choose: the members a form offers (introducers, attendance, party groups): staff their subtree's,
+    a member none."""
+
+    named_actions = (CHOOSE,)
+
     def scope_filter(self, user, action):
         if user.role == roles.MEMBER:
             return self.filter(pk=user.member_id) if action == VIEW and user.member_id else self.none()

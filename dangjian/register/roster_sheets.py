@@ -852,3 +852,5 @@ def _date(r: RowReader, column: str, value: Any, required: bool = False) -> Opti
 
 
 SHEETS = [DivisionSheet, OrganizationSheet, MemberSheet]
+# The organisation tree scopes every import and export (dangjian.roster.sheets.scope_model).
+SCOPE_MODEL = Organization

@@ -8,22 +8,14 @@ from __future__ import annotations
 import datetime
 import re
 
+from dangjian.core import gb11643
+from dangjian.core.dates import add_years  # noqa: F401 (re-exported: register.rules.add_years)
 from dangjian.core.rules import get_setting
 
 from .vocab import ALLOWED_PARENT_TYPES, BRANCH_TYPES, OrgType, Sex
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARS = "10X98765432"
 _ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 _MOBILE_PATTERN = re.compile(r"^1\d{10}$")
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day ``years`` later; 29 February becomes 28 February in common years."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -56,9 +48,7 @@ def normalise_id_number(raw: str) -> str:
     return (raw or "").strip().upper()
 
 
-def gb11643_check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
-    return _ID_CHECK_CHARS[total % 11]
+gb11643_check_char = gb11643.check_char
 
 
 def gb11643_birth_date(id_number: str) -> datetime.date | None:

@@ -1,7 +1,7 @@
 """``make bench``: the county work report of the 演示县 (30,000 members by default, a year of activity
 in every module that has demo data).
 
-Loads the demo county first if the database has none (``core.demo.ensure_demo_county``; the core's
+Loads the demo county first if the database has none (``register.demo.ensure_demo_county``; the core's
 bench, which runs last, then finds it loaded). Times, each the median of a few runs after a warm-up:
 the figures (``compute_report``: every block once), the whole document with the problems drafted
 from evidence, the .docx, the companion .xlsx, and the report page as the county administrator.
@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.core import benchdata
-from dangjian.core.demo import ensure_demo_county
+from dangjian.register import benchdata
+from dangjian.register.demo import ensure_demo_county
 
 RUNS = 3
 

@@ -34,6 +34,10 @@ What the engine guarantees a handler:
 
 Cell parsers (``parse_date``, ``parse_choice``, ``parse_yes_no``, ``parse_text``), ``CellError`` and
 ``RowReader`` are re-exported here from ``dangjian.roster.cells``.
+
+The scope of an import or export (``scope_org``) is a node of the organisation tree. The engine does
+not know that model: the app that owns it says so with ``SCOPE_MODEL = <model>`` in its
+``roster_sheets.py`` (the register: ``Organization``), and ``scope_model()`` returns it.
 """
 from __future__ import annotations
 
@@ -126,3 +130,14 @@ class SheetHandler:
     def export_rows(self, user, scope_org: Optional[Any], **options: Any) -> Optional[Iterable[list[Any]]]:
         """Rows (in ``columns`` order) for the user's scope, or the subtree of scope_org when given."""
         raise NotImplementedError
+
+
+def scope_model():
+    """The model an import or export is scoped by (``SCOPE_MODEL`` of an app's ``roster_sheets.py``)."""
+    from dangjian.core.extensions import app_modules
+
+    for module in app_modules("roster_sheets"):
+        model = getattr(module, "SCOPE_MODEL", None)
+        if model is not None:
+            return model
+    raise LookupError("没有应用在 roster_sheets.py 中声明 SCOPE_MODEL")

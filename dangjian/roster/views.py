@@ -34,7 +34,7 @@ from . import jobs as roster_jobs
 
 from .engine import export_workbook, faults_workbook, import_workbook, template_workbook
 from .forms import RosterUploadForm
-from .sheets import Fault
+from .sheets import Fault, scope_model
 
 IMPORT_ROLES = roles.SUPERVISOR_ROLES
 EXPORT_ROLES = roles.STAFF_ROLES
@@ -210,8 +210,6 @@ def faults_xlsx(request):
 @login_required
 @require_GET
 def export(request):
-    from dangjian.register.models import Organization
-
     if not roles.has_role(request.user, EXPORT_ROLES):
         raise PermissionDenied("党员账号不能导出名册")
     scope_org = None
@@ -220,7 +218,7 @@ def export(request):
             pk = int(request.GET["org"])
         except ValueError:
             raise Http404("党组织不存在") from None
-        scope_org = get_for_user_or_404(Organization.objects, request.user, pk=pk)
+        scope_org = get_for_user_or_404(scope_model().objects, request.user, pk=pk)
     content = export_workbook(request.user, scope_org, actor=Actor.from_request(request))
     label = scope_org.name if scope_org else (request.user.organization.name if request.user.organization_id else "名册")
     return xlsx_response(content, f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")

@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dangjian.core import benchdata
+from dangjian.register import benchdata
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import ETHNIC_GROUPS
 

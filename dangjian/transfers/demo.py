@@ -1,6 +1,6 @@
-"""The transfers' and notifications' part of the 演示县: transfers in every state (the demo member's
-own letter issued and waiting), transfers to and from outside, floating members with and without
-warnings, and a week of political-birthday SMS and reminders in the outbox.
+"""The transfers' part of the 演示县: transfers in every state (the demo member's own letter issued
+and waiting), transfers to and from outside, floating members with and without warnings (the week
+of SMS and reminders in the outbox is the notifications' demo, which runs after this one).
 
 Everything goes through the services (so the audit trail reads like real use); the services' idea
 of "today" is set to ``ctx.today`` for the duration, so ``--today`` gives consistent dates.
@@ -26,15 +26,6 @@ def _today(day: datetime.date):
         yield
     finally:
         services.today = original
-
-
-class _DemoSms:
-    """Delivers nowhere: the demo's SMS are marked sent without leaving the machine."""
-
-    name = "demo"
-
-    def send(self, sms):
-        return f"demo-{sms.message_id}"
 
 
 def _members(branch, exclude, n):
@@ -129,17 +120,3 @@ def populate(ctx) -> None:
                                           home_org_name=["外省某县某村党支部", "外市某社区党支部"][i], place=["四川省", "贵州省"][i],
                                           since=today - days(days=30 * (i + 1)), contact=person.phone,
                                           certificate_number=f"外流证{i + 1:03d}")
-
-    # A week of the daily job: birthdays and reminders; past days' SMS delivered (nowhere).
-    from dangjian.notifications import outbox
-
-    for back in range(6, -1, -1):
-        outbox.run_daily(today - days(days=back))
-    noon = outbox.start_of(today) + datetime.timedelta(hours=12)
-    outbox.send_pending(now=noon, backend=_DemoSms(), limit=100000)
-    from dangjian.notifications.models import Message
-
-    # One failure, for the county's "发送失败" list.
-    sample = Message.objects.filter(channel="sms", status="sent").order_by("id").first()
-    if sample is not None:
-        Message.objects.filter(pk=sample.pk).update(status="failed", attempts=5, last_error="演示：号码已停机（服务商返回）")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 
 from dangjian.core.forms import ChineseFormMixin, DateInput
+from dangjian.core.scope import ACT_FOR, DESTINATION
 from dangjian.register.models import Organization
 from dangjian.register.vocab import ETHNIC_CHOICES, HAN, Education, Occupation, OrgType, Sex
 
@@ -12,9 +13,11 @@ from .models import ContactKind, Destination, Status
 BLANK = [("", "全部")]
 
 
-def receiving_orgs():
-    """Every working organisation that can receive members (a transfer may go anywhere in the county)."""
-    return Organization.objects.filter(is_active=True).exclude(org_type=OrgType.COUNTY_COMMITTEE).order_by("path")
+def receiving_orgs(user, action=DESTINATION):
+    """Working organisations that can receive members. ``destination``: a transfer may go anywhere in
+    the county (wider than the user's subtree on purpose); ``act_for``: the user's own organisations."""
+    return (Organization.objects.for_user(user, action).filter(is_active=True)
+            .exclude(org_type=OrgType.COUNTY_COMMITTEE).order_by("path"))
 
 
 class Labelled(ChineseFormMixin):
@@ -36,9 +39,9 @@ class StartForm(Labelled, forms.Form):
     reason = forms.CharField(label="转接原因", max_length=300, required=False,
                              widget=forms.TextInput(attrs={"placeholder": "如：工作调动、迁居、升学（可不填）"}))
 
-    def __init__(self, *args, exclude_org=None, **kwargs):
+    def __init__(self, *args, user, exclude_org=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = receiving_orgs()
+        qs = receiving_orgs(user)
         if exclude_org is not None:
             qs = qs.exclude(pk=exclude_org.pk)
         self.fields["to_org"].queryset = qs
@@ -55,9 +58,9 @@ class ApproveChoosingForm(Labelled, forms.Form):
     to_org = OrgChoiceField(label="转入党组织", queryset=Organization.objects.none())
     note = forms.CharField(label="意见", max_length=300, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = receiving_orgs()
+        self.fields["to_org"].queryset = receiving_orgs(user)
 
 
 class NoteForm(Labelled, forms.Form):
@@ -114,7 +117,7 @@ class TransferInForm(Labelled, forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = receiving_orgs().filter(pk__in=Organization.objects.for_user(user, "view").values("pk"))
+        self.fields["to_org"].queryset = receiving_orgs(user, ACT_FOR)
 
 
 class ListFilterForm(Labelled, forms.Form):
@@ -143,8 +146,7 @@ class FloatingInForm(FloatingOutForm):
         self.fields["place"].label = "流出地"
         self.fields["since"].label = "流入日期"
         self.fields["contact"].label = "联系电话"
-        self.fields["organization"].queryset = receiving_orgs().filter(
-            pk__in=Organization.objects.for_user(user, "view").values("pk"))
+        self.fields["organization"].queryset = receiving_orgs(user, ACT_FOR)
 
 
 class ContactForm(Labelled, forms.Form):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from dangjian.accounts.models import User
 from dangjian.core.extensions import Reminder
 from dangjian.core.rules import get_setting
 
@@ -18,9 +19,7 @@ from .models import FloatingRecord, Kind, Status, Transfer
 
 
 def _staff(org):
-    from dangjian.notifications.services import staff_users_for
-
-    return list(staff_users_for(org).values_list("pk", flat=True)) if org is not None else []
+    return list(User.objects.staff_over(org).values_list("pk", flat=True)) if org is not None else []
 
 
 def transfer_reminders(day: datetime.date):

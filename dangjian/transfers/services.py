@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import roles
-from dangjian.core.roles import STAFF_ROLES, SUPERVISOR_ROLES
-from dangjian.core.scope import is_in_subtree
-from dangjian.core import audit
+from dangjian.core.roles import STAFF_ROLES
+from dangjian.core.scope import ACT_FOR, CHANGE
+from dangjian.core import audit, extensions
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.register import services as register_services
@@ -45,21 +45,19 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 
 # --- Who may act --------------------------------------------------------------------------------
 
-def _covers(user, org, allowed) -> bool:
-    if org is None:
-        return False
-    if user.is_superuser:
-        return True
-    return user.role in allowed and is_in_subtree(org, user.scope_path)
+def _in_scope(user, org, action) -> bool:
+    return org is not None and Organization.objects.for_user(user, action).filter(pk=org.pk).exists()
 
 
 def is_committee_over(user, org) -> bool:
-    """A county admin or a township organiser whose subtree holds ``org`` (the grassroots committee)."""
-    return user is None or _covers(user, org, SUPERVISOR_ROLES)
+    """A county admin or a township organiser whose subtree holds ``org`` (the grassroots committee):
+    the organisations the user may change."""
+    return user is None or _in_scope(user, org, CHANGE)
 
 
 def is_staff_over(user, org) -> bool:
-    return user is None or _covers(user, org, STAFF_ROLES)
+    """The organisation's own staff or the staff above it: the organisations the user acts for."""
+    return user is None or _in_scope(user, org, ACT_FOR)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -122,9 +120,8 @@ def _record(actor: Actor, transfer: Transfer, before: dict, note: str = "", acti
 def _notify_on_commit(users_of_orgs, member, text: str, kind: str, ref: str) -> None:
     """After commit: an in-app message to the staff of the given organisations and to the member."""
     def send():
-        from dangjian.notifications.services import notify_staff_and_member
-
-        notify_staff_and_member(orgs=users_of_orgs, member=member, kind=kind, text=text, ref=ref, day=today())
+        extensions.send_notice(extensions.Notice(kind=kind, text=text, ref=ref, day=today(),
+                                                 organizations=tuple(users_of_orgs), member=member))
 
     transaction.on_commit(send)
 
@@ -563,15 +560,9 @@ def last_dates(record: FloatingRecord) -> dict[str, datetime.date]:
     for row in record.contacts.values("kind").annotate(last=Max("on")).order_by():
         result[row["kind"]] = max(result[row["kind"]], row["last"])
     if record.member_id is not None:
-        try:
-            from dangjian.orglife.models import Attendance
-        except ImportError:  # pragma: no cover - orglife is part of the platform
-            Attendance = None
-        if Attendance is not None:
-            last = (Attendance.objects.filter(member_id=record.member_id, status="present")
-                    .aggregate(last=Max("activity__date"))["last"])
-            if last is not None:
-                result["orglife"] = max(result["orglife"], last)
+        last = extensions.last_participation(record.member_id)
+        if last is not None:
+            result["orglife"] = max(result["orglife"], last)
     return result
 
 

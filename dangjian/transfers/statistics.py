@@ -30,8 +30,7 @@ def _in(org, *fields) -> Q:
 
 
 def platform(org, as_of, date_from, date_to) -> dict:
-    from dangjian.notifications.models import SMS_KINDS, Channel, Message, MessageStatus
-
+    """The transfers' keys of the ``platform`` block (the notifications app adds ``sms``: a StatsPart)."""
     period = {"from": date_from, "to": date_to}
     transfers = Transfer.objects.all()
     online = transfers.filter(_in(org, "from_org", "to_org"), kind=Kind.INTERNAL, status=Status.COMPLETED,
@@ -41,29 +40,19 @@ def platform(org, as_of, date_from, date_to) -> dict:
     in_force = Q(since__lte=date_to) & (Q(ended_on__isnull=True) | Q(ended_on__gte=date_from))
     floating = FloatingRecord.objects.filter(_in(org, "organization"), in_force).aggregate(
         out=Count("pk", filter=Q(direction=Direction.OUT)), came=Count("pk", filter=Q(direction=Direction.IN)))
-    sms = {kind: {"sent": 0, "pending": 0, "failed": 0} for kind in SMS_KINDS}
-    rows = (Message.objects.filter(_in(org, "organization"), channel=Channel.SMS, day__gte=date_from, day__lte=date_to)
-            .values_list("kind", "status").annotate(n=Count("pk")).order_by())
-    bucket = {MessageStatus.SENT: "sent", MessageStatus.PENDING: "pending", MessageStatus.SENDING: "pending",
-              MessageStatus.FAILED: "failed"}
-    for kind, status, n in rows:
-        sms.setdefault(kind, {"sent": 0, "pending": 0, "failed": 0})[bucket[status]] += n
     return {
         "period": {k: v.isoformat() for k, v in period.items()},
         "transfers_online": online, "transfers_out": out, "transfers_in": came,
-        "floating_out": floating["out"], "floating_in": floating["came"], "sms": sms,
+        "floating_out": floating["out"], "floating_in": floating["came"],
     }
 
 
 def _has_data(org, date_to) -> bool:
-    from dangjian.notifications.models import Message
-
-    return (Transfer.objects.filter(_in(org, "from_org", "to_org"), requested_on__lte=date_to).exists()
-            or Message.objects.filter(_in(org, "organization"), day__lte=date_to).exists())
+    return Transfer.objects.filter(_in(org, "from_org", "to_org"), requested_on__lte=date_to).exists()
 
 
 def records(org, as_of, date_from, date_to, key):
-    """The records behind a key: the transfers completed online, the SMS of a kind and state."""
+    """The records behind a key: the transfers completed online (the SMS: notifications' part)."""
     if key == "transfers_online":
         qs = (Transfer.objects.filter(_in(org, "from_org", "to_org"), kind=Kind.INTERNAL, status=Status.COMPLETED,
                                       completed_on__gte=date_from, completed_on__lte=date_to)
@@ -71,20 +60,6 @@ def records(org, as_of, date_from, date_to, key):
         return KeyRecords(("党员", "转出党组织", "转入党组织", "介绍信编号", "办结日期"), qs,
                           lambda t: (t.member.name, t.from_org.name if t.from_org_id else "",
                                      t.to_org.name if t.to_org_id else "", t.letter_number, t.completed_on))
-    parts = key.split(".")
-    if len(parts) == 3 and parts[0] == "sms":
-        from dangjian.notifications.models import Channel, Message, MessageStatus
-
-        states = {"sent": [MessageStatus.SENT], "pending": [MessageStatus.PENDING, MessageStatus.SENDING],
-                  "failed": [MessageStatus.FAILED]}.get(parts[2])
-        if states is None:
-            return None
-        qs = (Message.objects.filter(_in(org, "organization"), channel=Channel.SMS, kind=parts[1],
-                                     day__gte=date_from, day__lte=date_to, status__in=states)
-              .select_related("member", "organization").order_by("day", "pk"))
-        return KeyRecords(("日期", "党员", "党组织", "状态"), qs,
-                          lambda m: (m.day, m.member.name if m.member_id else "",
-                                     m.organization.name if m.organization_id else "", m.get_status_display()))
     return None
 
 

@@ -3,6 +3,7 @@ Every queryset goes through ``for_user``; out of scope is 404, a step the user m
 (the services raise ``PermissionDenied``)."""
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -101,7 +102,7 @@ def _member_from_query(request):
 def transfer_new(request):
     _require_staff(request.user)
     member = _member_from_query(request)
-    form = forms.StartForm(request.POST or None, exclude_org=member.organization if member else None)
+    form = forms.StartForm(request.POST or None, user=request.user, exclude_org=member.organization if member else None)
     if member is None:  # nobody chosen yet: the page shows the search, a POST is not acted on
         return render(request, "transfers/new.html", {"form": form, "member": member})
     return form_action(
@@ -122,9 +123,9 @@ STEP_LABELS = {
 }
 
 
-def _form_class(transfer, step):
+def _form_class(transfer, step, user):
     if step == "approve" and transfer.to_org_id is None:
-        return forms.ApproveChoosingForm
+        return functools.partial(forms.ApproveChoosingForm, user=user)
     return STEP_FORMS[step]
 
 
@@ -135,7 +136,7 @@ def _step_forms(transfer, user, bound=None):
     for step in ("approve", "accept", "receipt", "reissue", "reject", "return", "cancel"):
         if step not in steps:
             continue
-        form_class = _form_class(transfer, step)
+        form_class = _form_class(transfer, step, user)
         form = None
         if form_class is not None:
             if bound is not None and bound[0] == step:
@@ -168,7 +169,7 @@ def transfer_step(request, pk, step):
     if step not in STEP_FORMS:
         raise Http404("未知的操作")
     actor = Actor.from_request(request)
-    form_class = _form_class(transfer, step)
+    form_class = _form_class(transfer, step, request.user)
     form = form_class(request.POST, prefix=step) if form_class else None
     if form is not None and not form.is_valid():
         return transfer_detail(request, pk, bound=(step, form), status=400)

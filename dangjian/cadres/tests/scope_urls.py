@@ -60,4 +60,10 @@ def url_cases(world) -> dict[str, dict]:
         "cadres:election_result": {"pk": election.pk},
         "cadres:candidate_create": {"pk": election.pk},
         "cadres:vetting_record": {"pk": candidate.pk},
+        "api:cadres-cadre-list": {},
+        "api:cadres-cadre-detail": {"pk": cadre.pk},
+        "api:cadres-attendance-list": {},
+        "api:cadres-attendance-detail": {"pk": attendance.pk},
+        "api:cadres-election-list": {},
+        "api:cadres-election-detail": {"pk": election.pk},
     }

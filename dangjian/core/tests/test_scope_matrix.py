@@ -12,7 +12,12 @@ carry ``world["marker"]`` in their names so that a leak through a list or an exp
 - without kwargs: 200 (showing none of the marker, in HTML or in an .xlsx), 403, 404 or 405
   (a POST may also redirect, 302: an action on the user's own things, such as "mark all read";
   an API POST may answer 400, its empty body refused field by field);
-- as the county admin, every case with kwargs opens (200, 302 or 405), never a server error.
+- as the county admin, every case with kwargs opens (200, 302 or 405), never a server error;
+- choice lists: a full member in good standing outside each restricted user's scope carries a marker
+  (one in 乙街道 for the organiser, one in 甲镇's other branch — and that branch itself — for the
+  secretary). No page the user opens (every case without kwargs, and the in-scope form pages an app
+  lists in ``choice_cases(world)``) offers them; an organisation list wider on purpose is declared in
+  ``WIDER_ON_PURPOSE`` with its named scope action.
 """
 from __future__ import annotations
 
@@ -26,7 +31,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 MARKER = "界外标记Ω"
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_NAMES = {"accounts:login", "accounts:logout"}
+SIBLING_MARKER = "支部外标记Σ"
 RESTRICTED_ROLES = ("organiser", "secretary", "member")
+# Pages whose organisation choices are wider than the user's subtree on purpose (the scope action).
+WIDER_ON_PURPOSE = {"transfers:start": "destination"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,6 +62,19 @@ def project_url_names() -> dict[str, str]:
     return found
 
 
+def load_choice_cases(world) -> list[tuple[str, dict]]:
+    """In-scope form pages [(URL name, kwargs)] whose choice lists the apps ask the matrix to check."""
+    cases: list[tuple[str, dict]] = []
+    for package in sorted(set(project_url_names().values())):
+        try:
+            module = import_module(f"{package}.tests.scope_urls")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "choice_cases"):
+            cases.extend(module.choice_cases(world))
+    return cases
+
+
 def load_cases(world) -> tuple[dict[str, dict], list[str]]:
     """Every app's cases, and the packages lacking a tests/scope_urls.py."""
     cases: dict[str, dict] = {}
@@ -74,6 +95,29 @@ def load_cases(world) -> tuple[dict[str, dict], list[str]]:
 @pytest.fixture
 def world(county, users, make_member):
     return {"county": county, "users": users, "make_member": make_member, "marker": MARKER}
+
+
+@pytest.fixture
+def choosable_outsiders(world, make_member):
+    """Full members in good standing whom a form might offer: one outside the organiser's scope, one in
+    the secretary's township but another branch (a new branch named with the sibling marker)."""
+    from dangjian.register.models import Organization
+
+    county = world["county"]
+    make_member(county["community_branch"], name=f"{MARKER}可选党员")
+    sibling = Organization(name=f"{SIBLING_MARKER}党支部", org_type="党支部", unit_type="村",
+                           division=county["village"])
+    sibling.assign_path(county["town_committee"])
+    sibling.save()
+    make_member(sibling, name=f"{SIBLING_MARKER}可选党员")
+    make_member(county["firm_branch"], name=f"{SIBLING_MARKER}企业党员")
+    return sibling
+
+
+def _shows(response, marker: str) -> bool:
+    if response.get("Content-Type", "").startswith(XLSX) or getattr(response, "streaming", False):
+        return False
+    return marker.encode() in response.content
 
 
 def client_as(user) -> Client:
@@ -135,6 +179,34 @@ def test_it_refuses_every_out_of_scope_object_and_leaks_nothing_to_restricted_ro
                     elif status == 200 and leaked(response):
                         failures.append(f"{role} {method.upper()} {name}: 200 shows the out-of-scope marker")
     assert not failures, "\n".join(failures)
+
+
+def test_no_choice_list_offers_what_the_user_may_not_choose(world, users, choosable_outsiders):
+    cases, _ = load_cases(world)
+    pages = sorted((name, {}) for name, kwargs in cases.items() if not kwargs) + load_choice_cases(world)
+    failures = []
+    for role in RESTRICTED_ROLES:
+        client = client_as(users[role])
+        for name, kwargs in pages:
+            response = client.get(reverse(name, kwargs=kwargs or None))
+            if response.status_code != 200:
+                continue
+            if _shows(response, f"{MARKER}可选党员"):
+                failures.append(f"{role} GET {name}: offers a member outside their scope")
+            if role != "organiser":
+                if _shows(response, f"{SIBLING_MARKER}可选党员") or _shows(response, f"{SIBLING_MARKER}企业党员"):
+                    failures.append(f"{role} GET {name}: offers a member of another branch")
+                if name not in WIDER_ON_PURPOSE and _shows(response, f"{SIBLING_MARKER}党支部"):
+                    failures.append(f"{role} GET {name}: offers another branch")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_choice_cases_open_for_the_secretary(world, users):
+    """The in-scope pages listed for the choice check really are forms the secretary opens."""
+    client = client_as(users["secretary"])
+    for name, kwargs in load_choice_cases(world):
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == 200 and b'name="contacts"' in response.content or b'name="introducers"' in response.content, name
 
 
 def test_it_opens_every_case_for_the_county_admin_without_a_server_error(world, users):

@@ -135,13 +135,17 @@ def test_a_county_switching_to_siyi_liangkai_opens_new_matters_under_it(county, 
                                                                         django_capture_on_commit_callbacks):
     old = open_matter(county["village_branch"], actor, name="旧事项")
     with django_capture_on_commit_callbacks(execute=True):
-        change_rule_setting("governance.procedure_template", "siyi_liangkai", actor=actor)
+        change_rule_setting("governance.procedure_template", "四议两公开", actor=actor)
     new = open_matter(county["village_branch"], actor, name="新事项")
     assert new.template == "siyi_liangkai" and new.steps.get().label == "党组织提议"
     old.refresh_from_db()
     assert old.template == "yizheng_sanyi" and old.steps.get().label == "征求意见"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as err:
         change_rule_setting("governance.procedure_template", "随便", actor=actor)
+    assert "一征三议两公开或四议两公开" in str(err.value)
+    from dangjian.core.rules import PARAMETERS
+
+    assert PARAMETERS["governance.procedure_template"].coerce("yizheng_sanyi") == "一征三议两公开"
 
 
 def test_one_shoulder_is_checked_against_the_cadre_records_when_an_app_provides_them(county, actor, monkeypatch):

@@ -123,6 +123,7 @@ def test_requests_page_counts_and_flags_overdue_and_hands_up(client, county, use
 
 def test_members_read_the_catalogue_and_nothing_else(client, users, catalogue):
     client.force_login(users["member"])
+    assert reverse("governance:catalogue") in client.get(reverse("core:home")).content.decode()  # the menu
     page = client.get(reverse("governance:catalogue")).content.decode()
     assert "低保申请" in page and "旧事项" not in page and "新增服务事项" not in page
     assert client.get(reverse("governance:matters")).status_code == 403

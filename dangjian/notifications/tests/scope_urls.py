@@ -14,7 +14,4 @@ def url_cases(world) -> dict[str, dict]:
         "notifications:outbox": {},
         "notifications:retry": {"pk": message.pk},
         "notifications:templates": {},
-        "notifications:me": {},
-        "notifications:me_sms": {},
-        "notifications:me_transfer": {},
     }

@@ -33,3 +33,21 @@ def url_cases(world) -> dict[str, dict]:
         "recruitment:docx": {"pk": r.pk, "form": "activist"},
         "recruitment:download": {"pk": attachment.pk},
     }
+
+
+def choice_cases(world) -> list[tuple[str, dict]]:
+    """In-scope step forms whose member choices the matrix checks (the secretary's branch's files at
+    ⑤ 指定培养联系人 and ⑨ 确定入党介绍人: the lists hold the branch's members only)."""
+    from dangjian.recruitment.models import Recruitment
+
+    county = world["county"]
+    out = []
+    for serial, last_step in enumerate((4, 8)):
+        birth = datetime.date(1995, 4, 5)
+        r = Recruitment(name=f"支部申请人{last_step}", sex="男", birth_date=birth, education="高中", occupation="工人",
+                        organization=county["village_branch"], applied_on=datetime.date(2024, 3, 1),
+                        last_step=last_step)
+        r.id_number = make_id_number(birth, "男", 930 + serial, region="419903")
+        r.save()
+        out.append(("recruitment:record_step", {"pk": r.pk}))
+    return out

@@ -9,7 +9,12 @@ from dangjian.core.actor import Actor
 from dangjian.notifications.models import Message
 from dangjian.transfers import services
 from dangjian.transfers.models import Destination, FloatingRecord
-from dangjian.transfers.statistics import platform
+from dangjian.core.extensions import stats_blocks
+
+
+def platform(org, as_of, date_from, date_to):
+    """The whole ``platform`` block: the transfers' keys and the notifications' ``sms`` part."""
+    return next(b for b in stats_blocks() if b.key == "platform").compute(org, as_of, date_from, date_to)
 
 JAN1, JUN30 = datetime.date(2026, 1, 1), datetime.date(2026, 6, 30)
 

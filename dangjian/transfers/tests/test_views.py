@@ -106,52 +106,6 @@ def test_floating_members_through_the_screens(users, client_for):
     assert r.status_code == 400 and "请填写“结束日期”" in r.content.decode()
 
 
-# --- the member's own page ------------------------------------------------------------------------
-
-def test_the_member_page_shows_masked_data_birthday_transfer_and_messages(issued, users, client_for):
-    Message.objects.create(channel="in_app", kind="term_ending", day=timezone.localdate(), member=users["member_record"],
-                           text="测试消息内容")
-    page = client_for(users["member"]).get(reverse("notifications:me"))
-    html = page.content.decode()
-    m = users["member_record"]
-    assert page.status_code == 200
-    assert m.id_number_masked in html and m.id_number not in html and m.phone_masked in html and m.phone not in html
-    assert "我的政治生日" in html and "7月1日" in html  # joined 2005-07-01
-    assert issued.letter_number in html and "测试消息内容" in html
-    assert "党龄" in html
-
-
-def test_staff_have_no_member_page(users, client_for):
-    assert client_for(users["secretary"]).get(reverse("notifications:me")).status_code == 403
-
-
-def test_the_member_starts_their_own_transfer(users, county, client_for):
-    c = client_for(users["member"])
-    form = c.get(reverse("notifications:me_transfer")).content.decode()
-    assert county["community_branch"].name not in form  # no list of other townships' organisations
-    r = c.post(reverse("notifications:me_transfer"), {"destination": "幸福社区党支部", "reason": "搬家"})
-    assert r.status_code == 302
-    t = Transfer.objects.get()
-    assert t.by_member and t.member == users["member_record"] and t.requested_destination == "幸福社区党支部"
-    # the organiser chooses the organisation while approving
-    org_c = client_for(users["organiser"])
-    assert county["community_branch"].name in org_c.get(reverse("transfers:detail", args=[t.pk])).content.decode()
-    r = org_c.post(reverse("transfers:step", args=[t.pk, "approve"]), {"approve-to_org": county["community_branch"].pk})
-    assert r.status_code == 302
-    t.refresh_from_db()
-    assert t.status == Status.ISSUED and t.to_org == county["community_branch"]
-    # a second one is refused, in words
-    c = client_for(users["member"])
-    r = c.post(reverse("notifications:me_transfer"), {"destination": "某公司党支部"})
-    assert r.status_code == 200 and "未办结" in r.content.decode()
-
-
-def test_the_member_opts_out_of_birthday_sms(users, client_for):
-    c = client_for(users["member"])
-    c.post(reverse("notifications:me_sms"), {"receive": "0"})
-    assert "恢复接收政治生日短信" in c.get(reverse("notifications:me")).content.decode()
-
-
 # --- message centre ---------------------------------------------------------------------------------
 
 def test_the_county_sees_failed_sms_and_sends_again(users, client_for):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.core.actor import Actor
 from dangjian.roster.engine import export_workbook
+from dangjian.roster.sheets import scope_model
 
 
 class Command(BaseCommand):
@@ -15,8 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="只导出该党组织及其下级（组织名称）")
 
     def handle(self, *args, file, org, **options):
-        from dangjian.register.models import Organization
-
+        Organization = scope_model()
         scope_org = None
         if org:
             try:

@@ -1,6 +1,6 @@
 """``make bench`` figures of the core: loading the 演示县, and the home page as the county admin.
 
-``scripts/bench.py`` runs this bench last, so load_demo (30,000 members by default,
+``scripts/bench.py`` runs this bench (the portal's) last, so load_demo (30,000 members by default,
 ``BENCH_DEMO_MEMBERS`` to change) adds the demo county next to what the other benches created.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ def run(report) -> None:
     if Organization.objects.filter(name=DEMO_ROOT_ORG_NAME).exists():
         report("核心：载入演示县", 0, "s", note="演示县已在库中，未重新载入")
     else:
-        from dangjian.core.management.commands.load_demo import Command as LoadDemo
+        from dangjian.register.management.commands.load_demo import Command as LoadDemo
 
         before = Member.objects.count()
         command = LoadDemo(stdout=io.StringIO(), stderr=io.StringIO())

@@ -14,11 +14,12 @@ import statistics
 import time
 from typing import Callable, Iterable, Iterator
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import Substr
 
-from dangjian.core import crypto
+from dangjian.core import crypto, roles
 from dangjian.core.scope import subtree_q
 from dangjian.core.tree import STEP, encode_step
 from dangjian.register.models import Division, Member, Organization
@@ -116,12 +117,11 @@ def largest(depth: int, within: str = "") -> Organization | None:
 
 def bench_admin(username: str, county: Organization, last_name: str):
     """The bench's county administrator of ``county`` (kept so on every run), without a usable password."""
-    from dangjian.accounts.models import User
-
+    User = get_user_model()
     user, _ = User.objects.get_or_create(username=username, defaults={
-        "role": User.Role.COUNTY_ADMIN, "organization": county, "last_name": last_name})
-    if user.organization_id != county.pk or user.role != User.Role.COUNTY_ADMIN:
-        User.objects.filter(pk=user.pk).update(organization=county, role=User.Role.COUNTY_ADMIN)
+        "role": roles.COUNTY_ADMIN, "organization": county, "last_name": last_name})
+    if user.organization_id != county.pk or user.role != roles.COUNTY_ADMIN:
+        User.objects.filter(pk=user.pk).update(organization=county, role=roles.COUNTY_ADMIN)
         user.refresh_from_db()
     if user.has_usable_password():
         user.set_unusable_password()

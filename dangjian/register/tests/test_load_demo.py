@@ -32,7 +32,7 @@ def load(**options):
 @pytest.fixture
 def register_only(monkeypatch):
     """The register's part of the demo alone: other apps' demo data is tested in their apps."""
-    from dangjian.core.management.commands import load_demo as command
+    from dangjian.register.management.commands import load_demo as command
 
     monkeypatch.setattr(command, "app_modules", lambda name: [])
 
@@ -228,7 +228,7 @@ def test_it_refuses_a_county_too_small_for_its_branches(db):
 
 
 def test_it_hands_every_app_the_context_and_reports_a_failing_app(db, monkeypatch):
-    from dangjian.core.management.commands import load_demo as command
+    from dangjian.register.management.commands import load_demo as command
 
     seen = {}
 
