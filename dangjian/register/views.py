@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import roles
 from dangjian.core import audit
 from dangjian.core.actor import Actor
+from dangjian.core import pii
 from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.models import AuditLog
@@ -372,7 +373,7 @@ def member_export(request):
     require_staff(request.user)
     user = request.user
     result = filtered_members(user, request.GET)
-    full = user.may_view_full_pii
+    full = pii.wants_full(request)
     count = result.queryset.count()
 
     def rows():
@@ -386,12 +387,18 @@ def member_export(request):
                "转正日期", "党籍状态", "手机号码", "是否流动党员"]
     content = write_workbook([("党员", headers, rows())], text_columns={"党员": {3, 11}},
                              widths={"党员": [10, 6, 8, 22, 12, 12, 16, 36, 12, 12, 10, 14, 12]})
+    actor = Actor.from_request(request)
     audit.record(
-        actor=Actor.from_request(request), action=AuditLog.Action.EXPORTED, object_type="register.member",
+        actor=actor, action=AuditLog.Action.EXPORTED, object_type="register.member",
         object_repr=f"党员名册导出（{count}人）", scope_path=user.scope_path or "",
         changes={}, note=("完整号码" if full else "号码已遮蔽") + "；筛选：" + ("；".join(result.descriptions) or "无"),
     )
-    return xlsx_response(content, f"党员名册_{result.today:%Y%m%d}.xlsx")
+    if full:
+        pii.reveal(None, actor=actor, field="id_number", where="党员名册导出", object_type="register.member",
+                   object_repr=f"党员名册导出（{count}人）", scope_path=user.scope_path or "", count=count)
+    response = xlsx_response(content, f"党员名册_{result.today:%Y%m%d}.xlsx")
+    response.audited = True  # the row above is more specific than the middleware's
+    return response
 
 
 # --- Member pages ----------------------------------------------------------------------------
