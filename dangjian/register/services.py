@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import audit, roles
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import ensure_in_scope
@@ -235,7 +235,26 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
 
 @transaction.atomic(durable=True)
 def create_member(*, actor: Actor, **data: Any) -> Member:
+    """A member entered by hand. A branch secretary enters full members only: a 预备党员 comes from the
+    发展党员纪实 (step ⑮, ``_create_member``) or is entered by an organiser or the county (the override)."""
+    if actor.user is not None and roles.role_of(actor.user) == roles.SECRETARY:
+        full_on = data.get("full_on")
+        if full_on is None or full_on > today():
+            raise ValidationError({"full_on": [
+                "党支部不能直接登记预备党员：预备党员应经发展党员纪实（⑮支部大会讨论）产生；"
+                "确需补登的，请由乡镇（街道）党（工）委组织员登记"]})
+    _check_overdue(data.get("joined_on"), data.get("full_on"), data.get("status", MemberStatus.NORMAL))
     return _create_member(actor=actor, **data)
+
+
+def _check_overdue(joined_on, full_on, status) -> None:
+    """Entered by hand (form, API): a probation over two years is an error (issue 14). The recruitment
+    record's own steps (⑮ adds the member, extension, ㉔ 转正, cancellation) go through the
+    underscore functions: the record governs the probation there."""
+    if status == MemberStatus.NORMAL and joined_on:
+        errors = rules.check_probation_overdue(joined_on, full_on, today())
+        if errors:
+            raise ValidationError({"full_on": errors})
 
 
 def _create_member(*, actor: Actor, **data: Any) -> Member:
@@ -254,6 +273,8 @@ def _create_member(*, actor: Actor, **data: Any) -> Member:
 
 @transaction.atomic(durable=True)
 def update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
+    _check_overdue(data.get("joined_on", member.joined_on), data["full_on"] if "full_on" in data else member.full_on,
+                   data.get("status", member.status))
     return _update_member(member, actor=actor, **data)
 
 

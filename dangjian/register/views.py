@@ -24,7 +24,7 @@ from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import CHANGE, VIEW, get_for_user_or_403, get_for_user_or_404
-from dangjian.core.views_helpers import form_action
+from dangjian.core.views_helpers import EstimatedCountPaginator, form_action
 
 from . import services
 from .filters import filtered_members
@@ -352,13 +352,13 @@ def _page_numbers(page):
 def member_list(request):
     require_staff(request.user)
     result = filtered_members(request.user, request.GET)
-    paginator = Paginator(result.queryset, PAGE_SIZE)
+    paginator = EstimatedCountPaginator(result.queryset, PAGE_SIZE)  # 约 N beyond a threshold (issue 15)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": result, "form": result.form, "page": page, "page_numbers": _page_numbers(page),
-        "query": query.urlencode(), "total": paginator.count,
+        "query": query.urlencode(), "total": paginator.count, "total_estimated": paginator.estimated,
         "can_add": member_org_choices(request.user).exists(),
         "today": result.today,
     }
