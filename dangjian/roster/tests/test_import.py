@@ -3,7 +3,6 @@ import datetime
 import io
 from pathlib import Path
 
-import pytest
 from python_calamine import CalamineWorkbook
 
 from dangjian.core.actor import Actor
