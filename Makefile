@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 PORT ?= 8000
 
-.PHONY: setup run serve test test-sqlite test-postgres lint-imports bench demo clean
+.PHONY: setup run serve test test-sqlite test-postgres lint-imports bench bench-scale demo clean
 
 setup: $(BIN)/.installed dangjian/static/vendor/.installed
 
@@ -45,6 +45,10 @@ lint-imports: setup
 
 bench: setup
 	$(BIN)/python scripts/bench.py $(BENCH)
+
+# A city of 1,000,000 members on PostgreSQL: party_stats against a hand-written SQL floor (issue 15).
+bench-scale: setup
+	$(BIN)/python scripts/bench.py scale
 
 clean:
 	rm -rf $(VENV) node_modules dangjian/static/vendor

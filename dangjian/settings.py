@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "csp",
     "dangjian.core",
     "dangjian.accounts",
     "dangjian.register",
@@ -98,13 +100,19 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dangjian.core.middleware.RejectHostileParametersMiddleware",
+    "dangjian.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dangjian.core.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangjian.core.middleware.SuperuserOnlyAdminMiddleware",
     "dangjian.api.auth.ApiKeyUseMiddleware",
+    "dangjian.core.middleware.AuditExportsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -150,8 +158,42 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Content-Security-Policy (django-csp): scripts only from this server's static files (no inline script,
+# no eval; htmx and ECharts are served locally), nothing embeds the platform in a frame. Inline style
+# attributes stay allowed.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+    # The REST API's own documentation pages (drf-spectacular's Swagger UI and ReDoc) carry inline
+    # script of their own; they show no personal data.
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/", "/api/redoc/"],
+}
+
+# Login throttling (django-axes): an account and a source address are each locked after this many
+# failed logins, for this many minutes or until the county admin unlocks the account in 用户管理.
+AUTHENTICATION_BACKENDS = ["dangjian.accounts.backends.ThrottledBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("DANGJIAN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env_int("DANGJIAN_LOGIN_LOCK_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_CLIENT_IP_CALLABLE = "dangjian.core.actor.client_address"
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "dangjian.accounts.passwords.DengbaoPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -170,6 +212,19 @@ MEDIA_ROOT = Path(os.environ.get("DANGJIAN_MEDIA_ROOT", VAR_DIR / "media"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DANGJIAN_SESSION_SECONDS", 8 * 3600)
+# 等保 2.0: a session unused this long is logged out (SessionSecurityMiddleware).
+DANGJIAN_IDLE_MINUTES = env_int("DANGJIAN_IDLE_MINUTES", 30)
+if DANGJIAN_IDLE_MINUTES < 1:
+    raise ValueError("环境变量 DANGJIAN_IDLE_MINUTES 必须是正整数（分钟）")
+# HTTPS deployments: one switch for HSTS and Secure cookies (and, behind a proxy that says so, the
+# scheme from X-Forwarded-Proto).
+DANGJIAN_HTTPS = env_bool("DANGJIAN_HTTPS", False)
+if DANGJIAN_HTTPS:
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -180,6 +235,12 @@ DANGJIAN_TRUST_X_FORWARDED_FOR = env_bool("DANGJIAN_TRUST_X_FORWARDED_FOR", Fals
 
 # Uploaded workbooks: refused above this size with a message naming the limit.
 DANGJIAN_UPLOAD_MAX_BYTES = env_int("DANGJIAN_UPLOAD_MAX_MB", 50) * 1024 * 1024
+# Any request body above this is refused (413) from its declared length, before it is read or
+# written to disk: the workbook limit or the largest attachment limit (100 MB), plus 1 MB.
+DANGJIAN_REQUEST_MAX_BYTES = env_int("DANGJIAN_REQUEST_MAX_MB", max(DANGJIAN_UPLOAD_MAX_BYTES >> 20, 100) + 1) << 20
+FILE_UPLOAD_PERMISSIONS = 0o600
+# Address-space limit of the child process that reads an uploaded workbook (dangjian/roster/guard.py).
+DANGJIAN_WORKBOOK_MEMORY_MB = env_int("DANGJIAN_WORKBOOK_MEMORY_MB", 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

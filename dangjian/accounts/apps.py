@@ -12,3 +12,22 @@ class AccountsConfig(AppConfig):
                                field_overrides={"password": "密码", "full_name": "姓名"})
     home_shortcuts = [HomeShortcut("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=90, style="secondary")]
     nav_items: list = [NavItem("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=91)]
+
+    def ready(self):
+        from axes.signals import user_locked_out
+
+        from .lockout import record_lockout
+
+        user_locked_out.connect(record_lockout, dispatch_uid="dangjian-audit-lockout")
+
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_start_idle_clock, dispatch_uid="dangjian-idle-clock")
+
+
+def _start_idle_clock(sender, request=None, **kwargs):
+    """The idle timeout (core.middleware.SessionSecurityMiddleware) counts from the login."""
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session["last_seen"] = int(time.time())

@@ -102,3 +102,16 @@ class PasswordResetForm(ChineseFormMixin, forms.Form):
 
 class UserStatusForm(ChineseFormMixin, forms.Form):
     reason = forms.CharField(label="原因", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OwnPasswordForm(ChineseFormMixin, forms.Form):
+    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                               help_text="至少8位，含大写字母、小写字母、数字、其他符号中的至少三类，不能包含用户名")
+    password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", "“再次输入新密码”与“新密码”不一致")
+        return data

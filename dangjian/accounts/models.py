@@ -57,6 +57,10 @@ class User(AbstractUser):
         related_name="user",
     )
 
+    # 等保 2.0: a password the administrator set (a new account, a reset) is changed by its owner at
+    # the next login (ForcePasswordChangeMiddleware).
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+
     objects = ScopedUserManager()
 
     class Meta:

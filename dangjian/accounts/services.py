@@ -98,7 +98,7 @@ def create_user(*, actor: Actor, username: str, password: str, full_name: str, r
     check_user(username=username, full_name=full_name, role=role, organization=organization, member=member)
     check_password(password)
     user = User(username=username, last_name=full_name, first_name="", role=role, organization=organization,
-                member=member, is_active=True)
+                member=member, is_active=True, must_change_password=True)
     user.set_password(password)
     user.save()
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=user, object_repr=f"{full_name}（{username}）",
@@ -150,8 +150,31 @@ def reset_password(user: User, *, actor: Actor, password: str) -> User:
     user = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
     check_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
     audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=user,
                  object_repr=f"{user.get_full_name()}（{user.username}）", scope_path=_scope_path(user),
-                 changes={"password": ["******", "已重置"]}, note="管理员重置密码")
+                 changes={"password": ["******", "已重置"]}, note="管理员重置密码（本人下次登录须修改）")
+    return user
+
+
+@transaction.atomic(durable=True)
+def change_own_password(user: User, *, actor: Actor, old_password: str, password: str) -> User:
+    """A user changes their own password: the old one must be right, the new one keep the rules and
+    differ from the old; the forced change is then done. Audited, never the password itself."""
+    user = User.objects.select_for_update(of=("self",)).select_related("organization").get(pk=user.pk)
+    errors = {}
+    if not user.check_password(old_password):
+        errors["old_password"] = ["原密码不正确"]
+    if password and password == old_password:
+        errors["password"] = ["新密码不能与原密码相同"]
+    if errors:
+        raise ValidationError(errors)
+    check_password(password, user)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=user,
+                 object_repr=f"{user.get_full_name()}（{user.username}）", scope_path=_scope_path(user),
+                 changes={"password": ["******", "已修改"]}, note="本人修改密码")
     return user

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
@@ -67,8 +67,11 @@ def user_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    from .lockout import locked_usernames
+
     return render(request, "accounts/user_list.html", {
         "page": page, "total": paginator.count, "filters": filters, "roles": User.Role.choices,
+        "locked": locked_usernames(u.username for u in page.object_list),
         "query": query.urlencode(),
     })
 
@@ -145,3 +148,43 @@ def user_password(request, pk):
         lambda data: services.reset_password(target, actor=Actor.from_request(request), password=data["password"]),
         success=lambda _: (f"已重置账号“{target.username}”的密码，请告知本人", reverse("accounts:user_list")),
         template="accounts/user_password.html", context={"target": target}, redirect=_plain_redirect)
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk):
+    """解除锁定: clear an account's failed logins (county admin; audited)."""
+    from django.contrib import messages
+
+    from .lockout import unlock_user
+
+    target = _get_user(request, pk)
+    unlock_user(target, actor=Actor.from_request(request))
+    messages.success(request, f"已解除账号“{target.username}”的登录锁定")
+    return _plain_redirect(request, reverse("accounts:user_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """修改密码: every user's own page (also where a forced change leads)."""
+    from django.contrib import messages
+    from django.contrib.auth import update_session_auth_hash
+    from django.core.exceptions import ValidationError
+
+    from .forms import OwnPasswordForm
+
+    form = OwnPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.change_own_password(request.user, actor=Actor.from_request(request),
+                                                old_password=form.cleaned_data["old_password"],
+                                                password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改")
+            return _plain_redirect(request, reverse("core:home"))
+    return render(request, "accounts/password_change.html",
+                  {"form": form, "forced": request.user.must_change_password})

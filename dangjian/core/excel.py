@@ -16,13 +16,40 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
+# Text a spreadsheet program would take for a formula (or a DDE command) when the cell is typed or
+# edited: "=", "+", "-", "@", and a leading tab or carriage return (OWASP "CSV injection"); the
+# full-width forms a Chinese input method produces as well.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def _literal_text(ws, value: str) -> WriteOnlyCell:
+    """A string cell holding exactly ``value``: never a formula, shown and edited as text.
+
+    openpyxl would store a string starting with "=" as a live formula; here the cell's type is forced
+    to string, its format is text ("@") and its style carries Excel's quotePrefix, so Excel and WPS
+    neither evaluate it on opening nor turn it into a formula when someone edits the cell. The value
+    itself is unchanged, so the exported file re-imports to the same text.
+    """
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.number_format = "@"
+    cell.quotePrefix = True
+    return cell
+
+
 def write_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
                    text_columns: dict[str, set[int]] | None = None,
                    widths: dict[str, Sequence[int]] | None = None) -> bytes:
     """Sheets of (title, header titles, rows) as .xlsx bytes, streamed row by row (write-only mode).
 
     ``text_columns[sheet]`` holds 0-based column indexes written as text cells (ID numbers must be
-    text, or Excel shows them in scientific notation and loses digits).
+    text, or Excel shows them in scientific notation and loses digits). Every text that a spreadsheet
+    would take for a formula is written as literal text (``_literal_text``), whatever the column:
+    this is the one place every export goes through.
     """
     wb = Workbook(write_only=True)
     for title, headers, rows in sheets:
@@ -31,7 +58,7 @@ def write_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[
             ws.column_dimensions[_column_letter(i)].width = width
         header_cells = []
         for h in headers:
-            cell = WriteOnlyCell(ws, value=h)
+            cell = _literal_text(ws, h) if looks_like_formula(h) else WriteOnlyCell(ws, value=h)
             cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
             header_cells.append(cell)
         ws.append(header_cells)
@@ -39,7 +66,9 @@ def write_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[
         for row in rows:
             out = []
             for i, value in enumerate(row):
-                if i in text_cols and value is not None:
+                if value.__class__ is str and value.startswith(FORMULA_PREFIXES):
+                    out.append(_literal_text(ws, value))
+                elif i in text_cols and value is not None:
                     cell = WriteOnlyCell(ws, value=str(value))
                     cell.number_format = "@"
                     out.append(cell)

@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from . import roles
 from .scope import ScopedQuerySet, subtree_q
@@ -23,6 +24,15 @@ class AuditLogQuerySet(ScopedQuerySet):
             return self.filter(own)
         return self.none()
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Chained like ``save`` (``core.audit_chain``), in the order given."""
+        from . import audit_chain
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            audit_chain.seal([o for o in objs if not o.row_hash])
+            return super().bulk_create(objs, *args, **kwargs)
+
 
 class AuditLog(models.Model):
     """One row per change, written by the service in the same transaction as the change."""
@@ -40,8 +50,11 @@ class AuditLog(models.Model):
         SETTING_CHANGED = "setting_changed", "修改规则参数"
         OVERRIDDEN = "overridden", "越过规则检查"
         LOGGED_IN = "logged_in", "登录"
+        LOCKED_OUT = "locked_out", "登录失败锁定"
+        UNLOCKED = "unlocked", "解除登录锁定"
 
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set when the row is made (not by the database) so that it is part of the row's hash.
+    created_at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -57,6 +70,9 @@ class AuditLog(models.Model):
     scope_path = models.CharField("所属组织路径", max_length=255, blank=True, db_index=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     note = models.TextField("说明", blank=True)
+    # Tamper evidence (core.audit_chain): the previous row's hash and this row's.
+    prev_hash = models.CharField("前一条校验值", max_length=64, blank=True, default="", editable=False)
+    row_hash = models.CharField("校验值", max_length=64, blank=True, default="", editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -68,6 +84,15 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.row_hash:
+            from . import audit_chain
+
+            with transaction.atomic(using=kwargs.get("using")):
+                audit_chain.seal([self])
+                return super().save(*args, **kwargs)
+        return super().save(*args, **kwargs)
 
 
 class RuleSetting(models.Model):

@@ -70,6 +70,11 @@ declare(
     RuleParameter(
         "setup.term_warning_days", "届满提醒提前天数", int, 90, "换届提醒（本平台）", minimum=0, maximum=365,
     ),
+    RuleParameter(
+        "core.audit_retention_months", "操作日志保存月数（超过的日志可由定期任务删除，不少于6个月）", int, 12,
+        "《中华人民共和国网络安全法》第二十一条、GB/T 22239-2019（等保 2.0）：网络日志留存不少于六个月",
+        minimum=6, maximum=600,
+    ),
 )
 
 

@@ -15,6 +15,7 @@ from typing import Iterable, Optional, Union
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -101,6 +102,9 @@ def get_for_user_or_404(queryset: ScopedQuerySet, user, **lookup):
     try:
         return queryset.for_user(user, VIEW).get(**lookup)
     except queryset.model.DoesNotExist:
+        raise Http404("对象不存在或不在您的管理范围内") from None
+    except (ValueError, TypeError, OverflowError, DjangoValidationError):
+        # A lookup value from a query string that is no valid key (?branch=abc): nothing to find.
         raise Http404("对象不存在或不在您的管理范围内") from None
 
 

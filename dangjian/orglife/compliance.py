@@ -25,6 +25,7 @@ more grouped queries. Never a query per branch.
 """
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -292,3 +293,94 @@ def _talk_coverage(branch_qs, months: int, date_from, date_to) -> dict[tuple[int
               .values("organization_id", "y", "s").annotate(n=Sum("present_count")).order_by()):
         out[(r["organization_id"], r["y"], r["s"])] += r["n"] or 0
     return out
+
+
+@dataclass
+class ComplianceSummary:
+    """The totals of ``compute`` without its per-slot objects (the statistics block's figures).
+
+    ``by_type``: {type: {"required", "met", "late"}}; ``short``: (path, name, required, met) of every
+    branch with at least one required slot not met, in path order."""
+    required: int
+    met: int
+    late_records: int
+    by_type: dict[str, dict[str, int]]
+    short: list[tuple[str, str, int, int]]
+
+
+def summary(org: Organization | None, date_from: datetime.date, date_to: datetime.date) -> ComplianceSummary:
+    """The same figures as ``compute(org, date_from, date_to)`` (required, met and late slots, per type
+    and per branch), counted from SQL groups: required slots per branch × type by arithmetic on the
+    period starts and the founding date, met slots from the records' (branch, type, month) groups.
+    No Python object per slot (issue 15: 274,400 of them for a city with no activity at all)."""
+    branch_qs = _branches(org)
+    branches = list(branch_qs.values_list("id", "path", "name", "founded_on").order_by("path"))
+    by_type = {t: {"required": 0, "met": 0, "late": 0} for t in ActivityType.values}
+    if not branches:
+        return ComplianceSummary(0, 0, 0, by_type, [])
+    freqs = rules.frequencies()
+    branch_pks = branch_qs.values("pk")
+    committee_branches = set(
+        Member.objects.filter(organization__in=branch_pks, status=MemberStatus.NORMAL,
+                              full_on__isnull=False, full_on__lte=date_to)
+        .values("organization_id").annotate(n=Count("id")).filter(n__gte=rules.COMMITTEE_MIN_FULL_MEMBERS)
+        .values_list("organization_id", flat=True))
+    with_groups = set(PartyGroup.objects.filter(branch__in=branch_pks).values_list("branch_id", flat=True))
+    activities = Activity.objects.filter(organization__in=branch_pks, date__gte=date_from, date__lte=date_to)
+    late_records = activities.filter(is_late=True).count()
+    founded = {pk: day for pk, _p, _n, day in branches if day}
+
+    def applies(t: str, branch_id: int) -> bool:
+        if t == ActivityType.BRANCH_COMMITTEE_MEETING:
+            return branch_id in committee_branches
+        if t == ActivityType.GROUP_MEETING:
+            return branch_id in with_groups
+        return True
+
+    # (type) -> period starts; a period is found by (year, index of the period in its year).
+    periods = {t: rules.calendar_periods(months, date_from, date_to) for t, months in freqs.items()}
+    required = defaultdict(int)  # branch -> required slots
+    for t, plist in periods.items():
+        if not plist:
+            continue
+        starts = [p.start for p in plist]
+        for pk, _path, _name, _founded in branches:
+            if applies(t, pk):
+                n = len(starts) - (bisect.bisect_left(starts, founded[pk]) if pk in founded else 0)
+                required[pk] += n
+                by_type[t]["required"] += n
+    # What was held per (branch, type, period): counted and on-time records, from the monthly groups.
+    held: dict[tuple[int, str, int, int], list[int]] = {}
+    for r in (activities.annotate(y=ExtractYear("date"), m=ExtractMonth("date"))
+              .values("organization_id", "activity_type", "y", "m")
+              .annotate(counted=Count("id", filter=Q(quorum_met=True)),
+                        on_time=Count("id", filter=Q(quorum_met=True, is_late=False)))
+              .order_by()):
+        t = r["activity_type"]
+        if not freqs.get(t) or not r["counted"]:
+            continue
+        key = (r["organization_id"], t, r["y"], (r["m"] - 1) // freqs[t])
+        c = held.setdefault(key, [0, 0])
+        c[0] += r["counted"]
+        c[1] += r["on_time"]
+    talk_freq = freqs.get(ActivityType.HEART_TO_HEART_TALK, 0)
+    talks_held = any(k[1] == ActivityType.HEART_TO_HEART_TALK for k in held)
+    coverage = _talk_coverage(branch_qs, talk_freq, date_from, date_to) if talks_held else {}
+    totals = dict(Member.objects.filter(organization__in=branch_pks, status=MemberStatus.NORMAL)
+                  .values_list("organization_id").annotate(n=Count("id")).order_by()) if talks_held else {}
+    met = defaultdict(int)
+    for (pk, t, y, index), (counted, on_time) in held.items():
+        months = freqs[t]
+        start = datetime.date(y, 1 + index * months, 1)
+        plist = periods[t]
+        if not plist or start < plist[0].start or start > plist[-1].start:
+            continue  # a period not lying wholly inside the dates
+        if not applies(t, pk) or (pk in founded and start < founded[pk]):
+            continue
+        if t == ActivityType.HEART_TO_HEART_TALK and coverage.get((pk, y, index), 0) < totals.get(pk, 0):
+            continue
+        met[pk] += 1
+        by_type[t]["met"] += 1
+        by_type[t]["late"] += not on_time
+    short = [(path, name, required[pk], met[pk]) for pk, path, name, _f in branches if met[pk] < required[pk]]
+    return ComplianceSummary(sum(required.values()), sum(met.values()), late_records, by_type, short)

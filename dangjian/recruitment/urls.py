@@ -10,6 +10,7 @@ urlpatterns = [
     path("overrides/", views.override_list, name="overrides"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_view, name="print"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/step/", views.record_step, name="record_step"),
     path("<int:pk>/event/<str:kind>/", views.record_event, name="record_event"),
     path("<int:pk>/attach/", views.attach, name="attach"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dangjian.core import pii
 from dangjian.core import roles
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
@@ -67,8 +68,11 @@ def _record_with_override(request, form, perform, *, success, template, context)
     return render(request, template, {**context, "form": form, "refused": refused})
 
 
-def _id_number(user, r: Recruitment) -> str:
-    return r.id_number if user.may_view_full_pii else r.id_number_masked
+def _id_number(request, r: Recruitment, where: str) -> str:
+    """Masked, unless ``?full=1`` from the county admin: then the full number, audited."""
+    if pii.wants_full(request):
+        return pii.reveal(r.id_number, actor=Actor.from_request(request), obj=r, where=where)
+    return r.id_number_masked
 
 
 def _page(request, items):
@@ -131,7 +135,11 @@ def candidate_list(request):
     require_role(request.user, STAFF, STAFF_ONLY)
     form, qs = _filtered(request)
     if request.GET.get("export") == "xlsx":
-        rows = ([r.name, r.sex, _id_number(request.user, r), r.birth_date, r.education, r.organization.name,
+        full = pii.wants_full(request)
+        if full:
+            pii.reveal(None, actor=Actor.from_request(request), field="id_number", where="发展党员名册导出",
+                       object_type="recruitment.recruitment", object_repr="发展党员名册导出", count=qs.count())
+        rows = ([r.name, r.sex, r.id_number if full else r.id_number_masked, r.birth_date, r.education, r.organization.name,
                  r.stage_label, r.last_step_title, r.last_step_on, r.applied_on, r.admitted_on, r.get_status_display()]
                 for r in qs.iterator(chunk_size=500))
         headers = ["姓名", "性别", "公民身份号码", "出生日期", "学历", "所在党支部", "阶段", "已完成至", "最近步骤日期",
@@ -141,7 +149,7 @@ def candidate_list(request):
         return xlsx_response(content, "发展党员名册.xlsx")
     page = _page(request, qs)
     for r in page.object_list:
-        r.shown_id = _id_number(request.user, r)
+        r.shown_id = r.id_number_masked
     context = {"form": form, "page": page, "query": _query_without_page(request),
                "may_register": has_role(request.user, STAFF)}
     template = "recruitment/partials/candidate_table.html" if request.htmx else "recruitment/list.html"
@@ -197,7 +205,7 @@ def detail(request, pk):
     r = get_for_user_or_404(Recruitment.objects.select_related("organization", "member"), request.user, pk=pk)
     may_change = Recruitment.objects.for_user(request.user, CHANGE).filter(pk=r.pk).exists()
     context = {
-        "r": r, "shown_id": _id_number(request.user, r), "timeline": _timeline(r), "may_change": may_change,
+        "r": r, "shown_id": r.id_number_masked, "timeline": _timeline(r), "may_change": may_change,
         "events": _available_events(r) if may_change else [], "forms": docx_forms.FORMS,
         "overrides": r.overrides.all(), "attach_form": AttachForm(), "today": timezone.localdate(),
         "stages": [(k, v, STAGE_RANGES[k]) for k, v in STAGE_LABELS.items()],
@@ -206,10 +214,19 @@ def detail(request, pk):
 
 
 @login_required
+@require_POST
+def reveal(request, pk):
+    """显示完整号码 on the candidate list and file (county admin only; audited)."""
+    r = get_for_user_or_404(Recruitment.objects.all(), request.user, pk=pk)
+    return pii.reveal_response(request, value=r.id_number, obj=r, field="id_number", where="发展党员纪实",
+                               back_url=reverse("recruitment:detail", args=[r.pk]))
+
+
+@login_required
 def print_view(request, pk):
     r = get_for_user_or_404(Recruitment.objects.select_related("organization", "member"), request.user, pk=pk)
     return render(request, "recruitment/print.html",
-                  {"r": r, "shown_id": _id_number(request.user, r), "timeline": _timeline(r),
+                  {"r": r, "shown_id": _id_number(request, r, "发展党员纪实打印"), "timeline": _timeline(r),
                    "printed_on": timezone.localdate()})
 
 
@@ -281,7 +298,10 @@ def docx_form(request, pk, form):
     if form not in docx_forms.FORMS:
         raise Http404("没有这种表格")
     title, builder = docx_forms.FORMS[form]
-    content = builder(r, show_full_id=request.user.may_view_full_pii)
+    full = pii.wants_full(request)
+    if full:
+        pii.reveal(r.id_number, actor=Actor.from_request(request), obj=r, where=title)
+    content = builder(r, show_full_id=full)
     response = HttpResponse(content, content_type=docx_forms.DOCX_MIME)
     filename = f"{r.name}{title}.docx"
     response["Content-Disposition"] = content_disposition(filename, fallback="form.docx")

@@ -292,6 +292,11 @@ ORDERINGS = {
 }
 
 
+#: Beyond this many organisations in scope the member list's organisation filter lists only the upper levels.
+ORG_OPTIONS_MAX = 1000
+ORG_OPTIONS_DEPTH = 2
+
+
 class MemberFilterForm(ChineseFormMixin, forms.Form):
     org = OrgChoiceField(Organization.objects.none(), label="所在组织（含下级）", required=False, empty_label="全部")
     q = forms.CharField(label="姓名", required=False, max_length=50)
@@ -311,3 +316,15 @@ class MemberFilterForm(ChineseFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Organization.objects.for_user(user, "view").only(
             "pk", "name", "depth", "path", "is_active")
+        # A city's or a province's tens of thousands of organisations make a page of <option>s (seconds
+        # at 10,000, issue 15): beyond ORG_OPTIONS_MAX the list shows the upper levels only (and the
+        # chosen organisation); every organisation in scope still validates (e.g. ?org= from its page).
+        field = self.fields["org"]
+        if field.queryset.count() > ORG_OPTIONS_MAX:
+            top = field.queryset.order_by("depth").values_list("depth", flat=True).first() or 0
+            shown = list(field.queryset.filter(depth__lte=top + ORG_OPTIONS_DEPTH).order_by("path"))
+            chosen = self.data.get("org") if self.is_bound else None
+            if chosen and str(chosen).isdigit() and not any(o.pk == int(chosen) for o in shown):
+                shown += list(field.queryset.filter(pk=int(chosen)))
+            field.widget.choices = [("", field.empty_label)] + [(o.pk, field.label_from_instance(o)) for o in shown]
+            field.help_text = "组织较多，下拉只列到上两级；支部请从组织页进入其党员名单"

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 
-from dangjian.core import crypto, roles
+from dangjian.core import crypto, roles, sql  # noqa: F401  (sql: the in_array lookup)
 from dangjian.core.scope import ACT_FOR, CHOOSE, DESTINATION, VIEW, ScopedQuerySet, subtree_q
-from dangjian.core.tree import TreeNode, TreeQuerySet
+from dangjian.core.tree import STEP, TreeNode, TreeQuerySet
 
 from .vocab import (
     COLLEGE_OR_ABOVE, ETHNIC_CHOICES, HAN, TWO_NEW_UNIT_TYPES, DivisionCategory, Education, MemberStatus,
@@ -136,7 +136,12 @@ class MemberQuerySet(ScopedQuerySet):
         subtree's organisations (the planner uses the organisation index, not a join on the path)."""
         if root is None:
             return self.all()
-        return self.filter(organization__in=Organization.objects.filter(subtree_q(root)).values("pk"))
+        organizations = Organization.objects.filter(subtree_q(root)).order_by().values("pk")
+        if getattr(root, "depth", None) == 1 or (isinstance(root, str) and len(root) <= STEP):
+            # A root (a county, a city): most of the table, best as a (parallel) scan joined to its organisations.
+            return self.filter(organization__in=organizations)
+        # Below a root: ANY(ARRAY(subquery)) keeps PostgreSQL on the organisation index (core.sql, issue 15).
+        return self.filter(organization_id__in_array=organizations)
 
     def in_good_standing(self):
         return self.filter(status=MemberStatus.NORMAL)

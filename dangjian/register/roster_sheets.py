@@ -648,7 +648,7 @@ class MemberSheet(SheetHandler):
             name, path = org_info[row["organization_id"]]
             if scope is not None and not is_in_subtree(path, scope):
                 ctx.fault(sheet, item["_row"], "公民身份号码",
-                          f"该公民身份号码已登记为“{name}”的党员，{OUT_OF_SCOPE}")
+                          f"该公民身份号码已登记为其他党员，{OUT_OF_SCOPE}")
                 continue
             item["_existing"] = row
             item["_changes"] = self._changes(row, item, name)

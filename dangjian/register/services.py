@@ -340,7 +340,7 @@ def _set_member_status(member: Member, *, actor: Actor, status: str, reason: str
 @transaction.atomic(durable=True)
 def reveal_member_pii(member: Member, *, actor: Actor, field: str) -> str:
     """Return the full number and write that it was seen: each full view is audited."""
+    from dangjian.core import pii
+
     value = member.id_number if field == "id_number" else member.phone
-    audit.record(actor=actor, action=AuditLog.Action.VIEWED_PII, obj=member,
-                 note="查看完整公民身份号码" if field == "id_number" else "查看完整手机号码")
-    return value
+    return pii.reveal(value, actor=actor, obj=member, field=field)

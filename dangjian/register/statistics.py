@@ -83,16 +83,24 @@ def members_in(org):
     return Member.objects.all() if org is None else Member.objects.in_subtree(org)
 
 
+def two_new_organizations(org):
+    """The 两新 organisations of the subtree (a subquery: counted by ``organization_id``, no join)."""
+    qs = Organization.objects.filter(unit_type__in=TWO_NEW_UNIT_TYPES)
+    return (qs if org is None else qs.in_subtree(org)).values("pk")
+
+
 def members(org, as_of, date_from=None, date_to=None) -> dict:
     """Members whose 所在党组织 is in the subtree.
 
     ``suspended`` counts 停止党籍; every other key counts only members in good standing (正常);
     已转出 counts nowhere. Probation and ages are judged on ``as_of``.
 
-    Two queries: one pass of conditional counts grouped by 党籍状态 (正常 and 停止党籍), and the
-    breakdown of the minority 民族 (skipped when there are none). Age bands and joining eras
-    are counted cumulatively (born on or before each band's threshold; joined before each era's
-    end) and differenced here, so each member row is compared once per threshold, not twice per band.
+    One pass over the members (issue 15): conditional counts grouped by (党籍状态, 民族) — a few
+    dozen groups at most — summed here, so the 民族 breakdown costs no second scan; the 两新 count
+    tests ``organization_id`` against a subquery of the subtree's 两新 organisations (no join to
+    organisations). Age bands and joining eras are counted cumulatively (born on or before each band's
+    threshold; joined before each era's end) and differenced here, so each member row is compared
+    once per threshold, not twice per band.
     """
     age_lows = [low for _key, low, _high in AGE_BANDS if low is not None]
     era_ends = [end for _key, end in JOIN_ERAS if end is not None]
@@ -100,31 +108,33 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
         "n": Count("pk"),
         "full": Count("pk", filter=Q(full_on__isnull=False, full_on__lte=as_of)),
         "female": Count("pk", filter=Q(sex=Sex.FEMALE)),
-        "ethnic_minority": Count("pk", filter=~Q(ethnicity=HAN)),
         "college_or_above": Count("pk", filter=Q(education__in=COLLEGE_OR_ABOVE)),
         "floating": Count("pk", filter=Q(is_floating=True)),
-        "in_two_new": Count("pk", filter=Q(organization__unit_type__in=TWO_NEW_UNIT_TYPES)),
+        "in_two_new": Count("pk", filter=Q(organization__in=two_new_organizations(org))),
         "under_party_probation": Count("pk", filter=Q(under_party_probation=True)),
         **{f"age:{low}": Count("pk", filter=Q(birth_date__lte=born_by(as_of, low))) for low in age_lows},
         **{f"joined_before:{end}": Count("pk", filter=Q(joined_on__lt=end)) for end in era_ends},
         **{f"education:{value}": Count("pk", filter=Q(education=value)) for value in Education.values},
         **{f"occupation:{value}": Count("pk", filter=Q(occupation=value)) for value in Occupation.values},
     }
-    qs = members_in(org)
-    by_status = {
-        row["status"]: row
-        for row in qs.filter(status__in=[MemberStatus.NORMAL, MemberStatus.SUSPENDED])  # 已转出 counts nowhere
-        .values("status").annotate(**counts).order_by()
-    }
-    empty = dict.fromkeys(counts, 0)
-    c, suspended = by_status.get(MemberStatus.NORMAL, empty), by_status.get(MemberStatus.SUSPENDED, empty)["n"]
+    rows = list(members_in(org).filter(status__in=[MemberStatus.NORMAL, MemberStatus.SUSPENDED])  # 已转出: nowhere
+                .values("status", "ethnicity").annotate(**counts).order_by())
+    c = dict.fromkeys(counts, 0)
+    suspended, by_ethnicity = 0, {}
+    for row in rows:
+        if row["status"] == MemberStatus.SUSPENDED:
+            suspended += row["n"]
+            continue
+        for key in counts:
+            c[key] += row[key]
+        by_ethnicity[row["ethnicity"]] = by_ethnicity.get(row["ethnicity"], 0) + row["n"]
     total = c["n"]
     result = {
         "total": total,
         "full": c["full"],
         "probationary": total - c["full"],  # the others: no 转正日期, or one after as_of
         "female": c["female"],
-        "ethnic_minority": c["ethnic_minority"],
+        "ethnic_minority": total - by_ethnicity.get(HAN, 0),
         "college_or_above": c["college_or_above"],
         "floating": c["floating"],
         "in_two_new": c["in_two_new"],
@@ -140,9 +150,7 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     result["under_party_probation"] = c["under_party_probation"]
     result["by_education"] = {value: c[f"education:{value}"] for value in Education.values}
     result["by_occupation"] = {value: c[f"occupation:{value}"] for value in Occupation.values}
-    minorities = (qs.filter(status=MemberStatus.NORMAL).exclude(ethnicity=HAN)
-                  .values_list("ethnicity").annotate(n=Count("pk")).order_by()) if c["ethnic_minority"] else []
-    by_ethnicity = {HAN: total - c["ethnic_minority"], **dict(minorities)}
+    by_ethnicity.setdefault(HAN, 0)
     result["by_ethnicity"] = dict(sorted(((k, n) for k, n in by_ethnicity.items() if n),
                                          key=lambda pair: (-pair[1], pair[0])))
     # An era holds those who joined before its end but not before the previous era's end.

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangjian.core import roles
 from dangjian.core import audit
 from dangjian.core.actor import Actor
+from dangjian.core import pii
 from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import CHANGE, VIEW, get_for_user_or_403, get_for_user_or_404
-from dangjian.core.views_helpers import form_action
+from dangjian.core.views_helpers import EstimatedCountPaginator, form_action
 
 from . import services
 from .filters import filtered_members
@@ -351,13 +352,13 @@ def _page_numbers(page):
 def member_list(request):
     require_staff(request.user)
     result = filtered_members(request.user, request.GET)
-    paginator = Paginator(result.queryset, PAGE_SIZE)
+    paginator = EstimatedCountPaginator(result.queryset, PAGE_SIZE)  # 约 N beyond a threshold (issue 15)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": result, "form": result.form, "page": page, "page_numbers": _page_numbers(page),
-        "query": query.urlencode(), "total": paginator.count,
+        "query": query.urlencode(), "total": paginator.count, "total_estimated": paginator.estimated,
         "can_add": member_org_choices(request.user).exists(),
         "today": result.today,
     }
@@ -372,7 +373,7 @@ def member_export(request):
     require_staff(request.user)
     user = request.user
     result = filtered_members(user, request.GET)
-    full = user.may_view_full_pii
+    full = pii.wants_full(request)
     count = result.queryset.count()
 
     def rows():
@@ -386,12 +387,18 @@ def member_export(request):
                "转正日期", "党籍状态", "手机号码", "是否流动党员"]
     content = write_workbook([("党员", headers, rows())], text_columns={"党员": {3, 11}},
                              widths={"党员": [10, 6, 8, 22, 12, 12, 16, 36, 12, 12, 10, 14, 12]})
+    actor = Actor.from_request(request)
     audit.record(
-        actor=Actor.from_request(request), action=AuditLog.Action.EXPORTED, object_type="register.member",
+        actor=actor, action=AuditLog.Action.EXPORTED, object_type="register.member",
         object_repr=f"党员名册导出（{count}人）", scope_path=user.scope_path or "",
         changes={}, note=("完整号码" if full else "号码已遮蔽") + "；筛选：" + ("；".join(result.descriptions) or "无"),
     )
-    return xlsx_response(content, f"党员名册_{result.today:%Y%m%d}.xlsx")
+    if full:
+        pii.reveal(None, actor=actor, field="id_number", where="党员名册导出", object_type="register.member",
+                   object_repr=f"党员名册导出（{count}人）", scope_path=user.scope_path or "", count=count)
+    response = xlsx_response(content, f"党员名册_{result.today:%Y%m%d}.xlsx")
+    response.audited = True  # the row above is more specific than the middleware's
+    return response
 
 
 # --- Member pages ----------------------------------------------------------------------------

@@ -136,6 +136,14 @@ def run(report) -> None:
     report("roster: import 100k members into an empty database", import_s * 1000, "ms",
            result.summary())
     report("roster: import / openpyxl read ratio", import_s / openpyxl_s, "×", "target ≤ 2")
+    from dangjian.roster.guard import peak_child_rss_kb
+
+    report("roster: peak memory of the workbook reader (child process)", peak_child_rss_kb() / 1024, "MiB",
+           "address-space limit DANGJIAN_WORKBOOK_MEMORY_MB")
+    import resource
+
+    report("roster: peak memory of the importing process", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+           "MiB")
 
     t = time.perf_counter()
     result = import_workbook(path, actor=Actor.command(), filename=path.name)

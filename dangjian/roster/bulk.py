@@ -105,7 +105,10 @@ def save_audit_entries(entries: Sequence[models.Model]) -> None:
     """Insert unsaved AuditLog rows (from ``audit.audit_entry``) in bulk."""
     if not entries:
         return
+    from dangjian.core import audit_chain
+
     model = type(entries[0])
+    audit_chain.seal(entries)  # takes the chain lock first, so the ids below follow the chain
     for entry, pk in zip(entries, reserve_ids(model, len(entries))):
         entry.pk = pk
     fast_insert(entries)
@@ -143,6 +146,9 @@ class AuditWriter:
         if connection.vendor not in ("sqlite", "postgresql"):
             self.model.objects.bulk_create([self.model(**r) for r in self.rows], batch_size=500)
         else:
+            from dangjian.core import audit_chain
+
+            audit_chain.seal(self.rows)  # takes the chain lock first, so the ids below follow the chain
             pk = self.model._meta.pk.attname
             for row, new_id in zip(self.rows, reserve_ids(self.model, len(self.rows))):
                 row[pk] = new_id

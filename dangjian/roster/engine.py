@@ -1,6 +1,8 @@
 """Import and export of the roster workbook (党建基础信息表, roster-format.md).
 
-The import reads the .xlsx with python-calamine, checks every sheet of every handler before
+The import reads the .xlsx with python-calamine in a memory-limited child process after the
+workbook guard (``dangjian.roster.guard``) has inspected the archive and each sheet's real extent;
+a refused workbook is one file-level fault with the Chinese reason. It then checks every sheet of every handler before
 anything is written, and writes a clean workbook in one durable transaction with one ``imported``
 audit row. The export writes each handler's sheet for the user's scope with openpyxl.
 """
@@ -9,21 +11,24 @@ from __future__ import annotations
 import io
 import logging
 import os
+import shutil
+import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Optional, Union
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from python_calamine import CalamineWorkbook
 
 from dangjian.core import audit, excel
 from dangjian.core.actor import Actor
 from dangjian.core.extensions import roster_sheet_handlers
 from dangjian.core.models import AuditLog
 
-from .cells import _SPACES, trim
+from . import guard
+from .cells import trim
 from .sheets import SHARED_PRESENT_SHEETS, Fault, ImportContext, Row, SheetHandler
 
 logger = logging.getLogger(__name__)
@@ -77,31 +82,76 @@ def is_xlsx(data_or_path: Union[bytes, str, Path, BinaryIO]) -> bool:
             data_or_path.seek(0)
 
 
-def _open(file_or_path: Any) -> CalamineWorkbook:
+def workbook_limits() -> guard.Limits:
+    """The limits an untrusted workbook must keep (``dangjian.roster.guard``), derived from the format:
+    the widest sheet any handler knows plus room for notes, the row limit setting, Excel's cell limit."""
+    from dangjian.core.rules import get_setting
+    from django.conf import settings
+
+    from .rules import MAX_ROWS_KEY
+
+    widest = max((len(cls.columns) for cls in roster_sheet_handlers()), default=0)
+    max_rows = get_setting(MAX_ROWS_KEY)
+    upload = settings.DANGJIAN_UPLOAD_MAX_BYTES
+    return guard.Limits(
+        max_rows=max_rows,
+        max_columns=widest + EXTRA_COLUMNS,
+        max_cells=max_rows * CELLS_PER_ROW,
+        max_total_bytes=max(UNCOMPRESSED_PER_UPLOAD_BYTE * upload, 64 << 20),
+        max_entry_bytes=max(UNCOMPRESSED_PER_UPLOAD_BYTE * upload, 64 << 20),
+        memory_bytes=settings.DANGJIAN_WORKBOOK_MEMORY_MB << 20,
+    )
+
+
+# Columns a sheet may carry beyond the widest known sheet (notes, the fault workbook's 错误说明).
+EXTRA_COLUMNS = 32
+# Cells present in all read sheets together, per allowed row (the member sheet has 13 columns).
+CELLS_PER_ROW = 20
+# A workbook inflates to at most this many times the upload size limit (the 100,000-member roster
+# inflates 11-fold).
+UNCOMPRESSED_PER_UPLOAD_BYTE = 20
+
+
+@contextmanager
+def _as_path(file_or_path: Any):
+    """A path for the child reader: the file itself, or a private (0600) temporary copy of bytes/a stream."""
     if isinstance(file_or_path, (str, os.PathLike)):
-        if not is_xlsx(str(file_or_path)):
-            raise WorkbookUnreadable("不是有效的 Excel 工作簿（.xlsx）")
-        return CalamineWorkbook.from_path(str(file_or_path))
+        yield os.fspath(file_or_path)
+        return
     if isinstance(file_or_path, (bytes, bytearray)):
         file_or_path = io.BytesIO(bytes(file_or_path))
-    if not is_xlsx(file_or_path):
-        raise WorkbookUnreadable("不是有效的 Excel 工作簿（.xlsx）")
-    file_or_path.seek(0)
-    return CalamineWorkbook.from_filelike(file_or_path)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx")  # mkstemp creates the file 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            if hasattr(file_or_path, "seek"):
+                file_or_path.seek(0)
+            shutil.copyfileobj(file_or_path, out)
+        yield tmp
+    finally:
+        os.unlink(tmp)
 
 
-def read_sheet(wb: CalamineWorkbook, name: str) -> tuple[list[str], list[Row]]:
-    """Row 1's titles and the trimmed, not entirely empty data rows with their Excel row numbers.
+def read_workbook(file_or_path: Any, sheet_names: Optional[list[str]]) -> guard.WorkbookData:
+    """Inspect and read an untrusted workbook in the memory-limited child (``guard.read_workbook``).
 
-    Values are kept for every titled column (first occurrence of a title wins).
+    Raises ``WorkbookUnreadable`` with the Chinese reason.
     """
-    data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    if not data:
-        return [], []
-    header = [trim(v) for v in data[0]]
+    with _as_path(file_or_path) as path:
+        if not is_xlsx(path):
+            raise WorkbookUnreadable("不是有效的 Excel 工作簿（.xlsx）")
+        try:
+            return guard.read_workbook(path, sheet_names, workbook_limits())
+        except guard.WorkbookRefused as err:
+            logger.warning("workbook refused: %s", err)
+            raise WorkbookUnreadable(str(err)) from None
+
+
+def sheet_rows(sheet: guard.SheetData) -> tuple[list[str], list[Row]]:
+    """Row 1's titles and the data rows as ``Row(number, {title: value})`` (first occurrence of a
+    title wins; rows whose titled cells are all empty are left out)."""
     titles: list[str] = []
     index: list[tuple[str, int]] = []
-    for i, title in enumerate(header):
+    for i, title in enumerate(sheet.header):
         if title is None:
             continue
         title = str(title)
@@ -110,19 +160,11 @@ def read_sheet(wb: CalamineWorkbook, name: str) -> tuple[list[str], list[Row]]:
         titles.append(title)
         index.append((title, i))
     rows: list[Row] = []
-    for offset, raw in enumerate(data[1:], start=2):
-        values = {}
-        empty = True
+    for number, raw in sheet.rows:
         width = len(raw)
-        for title, i in index:
-            v = raw[i] if i < width else None
-            if v.__class__ is str:
-                v = v.strip(_SPACES) or None
-            if v is not None:
-                empty = False
-            values[title] = v
-        if not empty:
-            rows.append(Row(offset, values))
+        values = {title: (raw[i] if i < width else None) for title, i in index}
+        if any(v is not None for v in values.values()):
+            rows.append(Row(number, values))
     return titles, rows
 
 
@@ -138,17 +180,13 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
     """
     report = progress or (lambda stage, done, total: None)
     result = ImportResult(dry_run=dry_run)
+    handlers: list[SheetHandler] = [cls() for cls in roster_sheet_handlers()]
     try:
-        wb = _open(file_or_path)
+        wb = read_workbook(file_or_path, [h.sheet_name for h in handlers])
     except WorkbookUnreadable as err:
         result.faults.append(Fault("", 0, "", f"无法读取文件：{err}"))
         return result
-    except Exception as err:  # calamine raises its own errors for damaged files
-        logger.info("unreadable workbook %s: %s", filename, err)
-        result.faults.append(Fault("", 0, "", "无法读取文件：文件已损坏或不是有效的 Excel 工作簿（.xlsx）"))
-        return result
 
-    handlers: list[SheetHandler] = [cls() for cls in roster_sheet_handlers()]
     present = [h for h in handlers if h.sheet_name in wb.sheet_names]
     ctx = ImportContext(actor=actor, today=timezone.localdate(), scope_org=scope_org)
     ctx.shared[SHARED_PRESENT_SHEETS] = {h.sheet_name for h in present}
@@ -157,39 +195,34 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
         result.faults.append(Fault("", 0, "", f"工作簿中没有可导入的工作表：工作表名称应为 {expected}"))
         return result
 
-    sheet_rows: dict[str, list[Row]] = {}
+    all_rows: dict[str, list[Row]] = {}
     for h in present:
-        try:
-            titles, rows = read_sheet(wb, h.sheet_name)
-        except Exception as err:
-            logger.info("unreadable sheet %s: %s", h.sheet_name, err)
-            ctx.fault(h.sheet_name, 0, "", "无法读取该工作表")
-            continue
-        sheet_rows[h.sheet_name] = rows
+        titles, rows = sheet_rows(wb.sheets.get(h.sheet_name) or guard.SheetData([], []))
+        all_rows[h.sheet_name] = rows
         result.rows_read[h.sheet_name] = len(rows)
         if rows or titles:
             for title in h.required_titles():
                 if title not in titles:
                     ctx.fault(h.sheet_name, 1, title, f"缺少必填列“{title}”（第1行应为列标题）")
-    wb.close()
-    if not any(sheet_rows.values()) and not ctx.faults:
+    del wb
+    if not any(all_rows.values()) and not ctx.faults:
         result.faults.append(Fault("", 0, "", "工作簿中没有数据：各工作表除标题行外都是空的"))
         return result
 
-    total = sum(len(rows) for rows in sheet_rows.values())
+    total = sum(len(rows) for rows in all_rows.values())
     report("read", 0, total)
     checked = 0
     for h in present:
-        if h.sheet_name in sheet_rows:
-            h.check(sheet_rows[h.sheet_name], ctx)
-            checked += len(sheet_rows[h.sheet_name])
+        if h.sheet_name in all_rows:
+            h.check(all_rows[h.sheet_name], ctx)
+            checked += len(all_rows[h.sheet_name])
             report("checked", checked, total)
     result.warnings = ctx.warnings
     if ctx.faults:
         result.faults = ctx.faults
         return result
 
-    active = [h for h in present if h.sheet_name in sheet_rows]
+    active = [h for h in present if h.sheet_name in all_rows]
     if dry_run:
         for h in active:
             preview = h.preview(ctx)
@@ -203,7 +236,7 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
             for h in active:
                 counts = h.write(ctx) or {}
                 ctx.counts[h.sheet_name] = {k: counts.get(k, 0) for k in COUNT_KEYS}
-                written += len(sheet_rows[h.sheet_name])
+                written += len(all_rows[h.sheet_name])
                 report("written", written, total)
             note = f"导入名册{('“' + filename + '”') if filename else ''}：" + ImportResult(counts=ctx.counts).summary()
             audit.record(actor=actor, action=AuditLog.Action.IMPORTED, object_type=WORKBOOK_OBJECT_TYPE,
@@ -247,7 +280,9 @@ def record_export(actor: Actor, *, scope_org, counts: dict[str, int]) -> AuditLo
     """The ``exported`` audit row: who took which part of the roster out of the platform."""
     scope = scope_org if scope_org is not None else getattr(actor.user, "organization", None)
     label = scope.name if scope is not None else "全部"
-    note = f"导出名册（{label}）：" + "，".join(f"{k}{v}行" for k, v in counts.items())
+    full = actor.user is None or getattr(actor.user, "may_view_full_pii", False)
+    note = (f"导出名册（{label}，{'含完整号码' if full else '号码已遮蔽'}）："
+            + "，".join(f"{k}{v}行" for k, v in counts.items()))
     return audit.record(actor=actor, action=AuditLog.Action.EXPORTED, object_type=WORKBOOK_OBJECT_TYPE,
                         object_repr=f"名册（{label}）"[:255], scope_path=scope.path if scope is not None else "",
                         note=note)
@@ -276,23 +311,20 @@ def faults_workbook(file_or_path: Any, faults: list[Fault]) -> bytes:
     widths = {"错误列表": [12, 8, 14, 80]}
     faulty_sheets = [s for s in dict.fromkeys(f.sheet for f in faults) if s]
     try:
-        wb = _open(file_or_path)
-    except Exception:
+        wb = read_workbook(file_or_path, faulty_sheets)
+    except WorkbookUnreadable:
         wb = None
     if wb is not None:
         for name in faulty_sheets:
-            if name not in wb.sheet_names:
+            sheet = wb.sheets.get(name)
+            if sheet is None or not (sheet.header or sheet.rows):
                 continue
-            data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            if not data:
-                continue
-            header = [trim(v) for v in data[0]]
+            header = [trim(v) for v in sheet.header]
             width = max(len(header), 1)
             out_rows = []
             sheet_faults = by_cell.get((name, 1), []) + by_cell.get((name, 0), [])
-            for number, raw in enumerate(data[1:], start=2):
-                values = [trim(v) if isinstance(v, str) else v for v in raw]
-                values = [None if v == "" else v for v in values][:width] + [None] * max(0, width - len(raw))
+            for number, raw in sheet.rows:
+                values = list(raw[:width]) + [None] * max(0, width - len(raw))
                 if all(v is None for v in values):
                     continue
                 out_rows.append(values + ["；".join(by_cell.get((name, number), []))])
@@ -305,5 +337,4 @@ def faults_workbook(file_or_path: Any, faults: list[Fault]) -> bytes:
                            for c in cls.columns if c.text}
             text_columns[name] = {i for i, t in enumerate(header) if t in text_titles}
             widths[name] = [14] * width + [60]
-        wb.close()
     return excel.write_workbook(sheets, text_columns=text_columns, widths=widths)

@@ -6,7 +6,9 @@ in the session), with the 预检's faults beside it; it is deleted after a succe
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -56,8 +58,37 @@ def import_scope(user):
 
 def _upload_dir() -> Path:
     path = Path(settings.VAR_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def _private_write(path: Path, data_chunks) -> None:
+    """Write a file only its owner may read (0600), whatever the umask; it holds full ID numbers."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        for chunk in data_chunks:
+            out.write(chunk)
+
+
+def purge_expired_uploads(now: float | None = None) -> int:
+    """Delete pending uploads (and their check results) older than the rule setting
+    ``roster.pending_upload_minutes``: a roster that failed its check or was never confirmed does not
+    stay on disk. Runs on every visit of the import pages and from ``purge_pending_uploads``."""
+    from dangjian.core.rules import get_setting
+
+    from .rules import PENDING_MINUTES_KEY
+
+    limit = (now or time.time()) - get_setting(PENDING_MINUTES_KEY) * 60
+    removed = 0
+    for path in _upload_dir().glob("roster-user*"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def _pending_paths(user) -> tuple[Path, Path]:
@@ -67,15 +98,13 @@ def _pending_paths(user) -> tuple[Path, Path]:
 
 def _save_pending(user, uploaded) -> None:
     xlsx, meta = _pending_paths(user)
-    with open(xlsx, "wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
+    _private_write(xlsx, uploaded.chunks())
     meta.unlink(missing_ok=True)
 
 
 def _write_meta(user, **data) -> None:
     _, meta = _pending_paths(user)
-    meta.write_text(json.dumps(data, ensure_ascii=False))
+    _private_write(meta, [json.dumps(data, ensure_ascii=False).encode()])
 
 
 def _read_meta(user) -> dict | None:
@@ -126,6 +155,7 @@ def _fault_context(request, meta: dict) -> dict:
 @require_http_methods(["GET", "POST"])
 def import_page(request):
     scope_org = import_scope(request.user)
+    purge_expired_uploads()
     if request.method == "GET":
         meta = _read_meta(request.user)
         if request.htmx and request.GET.get("page") and meta:
@@ -198,6 +228,7 @@ def _redirect(request):
 @require_GET
 def faults_xlsx(request):
     import_scope(request.user)
+    purge_expired_uploads()
     meta = _read_meta(request.user)
     if not meta or not meta.get("faults"):
         raise Http404("没有待处理的错误清单")
@@ -221,7 +252,9 @@ def export(request):
         scope_org = get_for_user_or_404(scope_model().objects, request.user, pk=pk)
     content = export_workbook(request.user, scope_org, actor=Actor.from_request(request))
     label = scope_org.name if scope_org else (request.user.organization.name if request.user.organization_id else "名册")
-    return xlsx_response(content, f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+    response = xlsx_response(content, f"党建基础信息表-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+    response.audited = True  # export_workbook wrote the exported row
+    return response
 
 
 @login_required

@@ -213,6 +213,11 @@ class FloatingRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member"], condition=Q(ended_on__isnull=True, member__isnull=False),
                                     name="floating_one_active_per_member"),
+            # Coming in, the person is not in the register: one open record per person (name and home
+            # organisation) and local branch, so a double submit cannot create two.
+            models.UniqueConstraint(fields=["organization", "name", "home_org_name"],
+                                    condition=Q(ended_on__isnull=True, direction="in"),
+                                    name="floating_one_open_inflow_per_person"),
         ]
 
     def __str__(self):

@@ -13,7 +13,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from dangjian.core import roles
 from dangjian.core.roles import STAFF_ROLES
@@ -480,12 +480,20 @@ def register_floating_in(*, actor: Actor, organization: Organization, name: str,
     errors["name"] = [] if name.strip() else ["请填写姓名"]
     errors["home_org_name"] = [] if home_org_name.strip() else ["请填写原党组织（组织关系所在党组织）"]
     errors["organization"] = rules.check_can_receive(organization)
+    duplicate = FloatingRecord.objects.filter(direction=Direction.IN, organization=organization, name=name.strip(),
+                                              home_org_name=home_org_name.strip(), ended_on__isnull=True)
+    if name.strip() and duplicate.exists():
+        errors["name"] = [f"{name.strip()}已登记为本党组织的流入党员，请先结束原登记"]
     _raise_if(errors)
     record = FloatingRecord(direction=Direction.IN, organization=organization, name=name.strip(),
                             home_org_name=home_org_name.strip(), place=place.strip(), since=since,
                             certificate_number=certificate_number.strip())
     record.contact = contact.strip()
-    record.save()
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # a concurrent double submit: the constraint keeps one
+        raise ValidationError({"name": [f"{name.strip()}已登记为本党组织的流入党员，请先结束原登记"]}) from None
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=record,
                  changes=audit.diff({}, audit.snapshot(record, FloatingRecord.AUDITED_FIELDS)), note="登记流入党员")
     return record

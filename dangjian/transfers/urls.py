@@ -16,6 +16,7 @@ urlpatterns = [
     path("floating/new/out/", views.floating_new_out, name="floating_new_out"),
     path("floating/new/in/", views.floating_new_in, name="floating_new_in"),
     path("floating/<int:pk>/", views.floating_detail, name="floating_detail"),
+    path("floating/<int:pk>/reveal/", views.floating_reveal, name="floating_reveal"),
     path("floating/<int:pk>/contact/", views.floating_contact, name="floating_contact"),
     path("floating/<int:pk>/end/", views.floating_end, name="floating_end"),
 ]

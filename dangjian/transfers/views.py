@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dangjian.core import pii
 from dangjian.core.roles import STAFF_ROLES
 from dangjian.core.actor import Actor
 from dangjian.core.excel import write_workbook, xlsx_response
@@ -205,7 +206,11 @@ def transfer_letter(request, pk):
     transfer = get_for_user_or_404(Transfer.objects.select_related("member", "from_org", "to_org"), request.user, pk=pk)
     if not transfer.letter_number or transfer.kind == Kind.IN:
         raise Http404("该转接尚未开具介绍信")
-    content = letters.build_letter(transfer, full_id=request.user.may_view_full_pii)
+    full = pii.wants_full(request)
+    if full:
+        pii.reveal(transfer.member.id_number, actor=Actor.from_request(request), obj=transfer.member,
+                   where=f"组织关系介绍信 {transfer.letter_number}")
+    content = letters.build_letter(transfer, full_id=full)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     filename = f"组织关系介绍信_{transfer.member.name}_{transfer.letter_number}.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
@@ -261,11 +266,15 @@ def floating_list(request):
     qs = qs.order_by("-since", "-id")
     today = timezone.localdate()
     if request.GET.get("export") == "xlsx":
+        full = pii.wants_full(request)
+        if full:
+            pii.reveal(None, actor=Actor.from_request(request), field="contact", where="流动党员导出",
+                       object_type="transfers.floatingrecord", object_repr="流动党员导出", count=qs.count())
         rows = []
         for r in qs.iterator(chunk_size=200):
             warning = services.warning_for(r, today)
             rows.append([r.name, r.get_direction_display(), r.organization.name, r.home_org_name, r.place, r.since,
-                         r.certificate_number, r.contact if request.user.may_view_full_pii else r.contact_masked,
+                         r.certificate_number, r.contact if full else r.contact_masked,
                          warning.text if warning else "", r.ended_on])
         content = write_workbook([("流动党员", ["姓名", "流动方向", "管理党组织", "原党组织", "外出地点/流出地", "开始日期",
                                             "活动证编号", "联系电话", "预警", "结束日期"], rows)],
@@ -315,13 +324,22 @@ def _floating_new(request, direction):
 
 
 @login_required
+@require_POST
+def floating_reveal(request, pk):
+    """显示完整号码 of a floating member's contact number (county admin only; audited)."""
+    record = get_for_user_or_404(FloatingRecord.objects.all(), request.user, pk=pk)
+    return pii.reveal_response(request, value=record.contact, obj=record, field="contact", where="流动党员",
+                               back_url=reverse("transfers:floating_detail", args=[record.pk]))
+
+
+@login_required
 def floating_detail(request, pk, contact_form=None, end_form=None, status=200):
     record = get_for_user_or_404(FloatingRecord.objects.select_related("organization", "member"), request.user, pk=pk)
     today = timezone.localdate()
     return render(request, "transfers/floating_detail.html", {
         "r": record, "contacts": record.contacts.select_related("recorded_by"), "warning": services.warning_for(record, today),
         "last": services.last_dates(record),
-        "contact": record.contact if request.user.may_view_full_pii else record.contact_masked,
+        "contact": record.contact_masked,
         "contact_form": contact_form or forms.ContactForm(initial={"on": today, "kind": "contact"}),
         "end_form": end_form or forms.EndFloatingForm(initial={"ended_on": today}),
         "can_change": services.is_staff_over(request.user, record.organization),

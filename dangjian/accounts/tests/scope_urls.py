@@ -10,10 +10,12 @@ def url_cases(world) -> dict[str, dict]:
     target = {"pk": outsider.pk}
     return {
         "accounts:user_list": {},
+        "accounts:password_change": {},
         "accounts:user_export": {},
         "accounts:user_create": {},
         "accounts:user_edit": target,
         "accounts:user_deactivate": target,
         "accounts:user_activate": target,
         "accounts:user_password": target,
+        "accounts:user_unlock": target,
     }

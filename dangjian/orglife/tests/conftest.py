@@ -41,3 +41,28 @@ def set_rule(db):
         RuleSetting.objects.update_or_create(key=key, defaults={"value": value})
         cache.clear()
     return set_
+
+
+def summary_of(report):
+    """What ``compliance.summary`` must give, derived from a ``compliance.compute`` report's slots."""
+    from dangjian.orglife.compliance import ComplianceSummary
+
+    short = [(b.path, b.name, b.required, b.met) for b in report.branches if b.met < b.required]
+    return ComplianceSummary(report.required, report.met, report.late_records, report.by_type(), short)
+
+
+@pytest.fixture(autouse=True)
+def compliance_summary_agrees(monkeypatch):
+    """Every ``compliance.compute`` of the orglife tests (period edges, subtrees, quorum, talks,
+    founding dates, settings) also checks that ``compliance.summary`` (no slot objects) agrees."""
+    from dangjian.orglife import compliance
+
+    original = compliance.compute
+
+    def checked(org, date_from, date_to, branch_ids=None):
+        report = original(org, date_from, date_to, branch_ids)
+        if branch_ids is None:
+            assert compliance.summary(org, date_from, date_to) == summary_of(report)
+        return report
+
+    monkeypatch.setattr(compliance, "compute", checked)

@@ -27,6 +27,7 @@ def url_cases(world) -> dict[str, dict]:
         "recruitment:overrides": {},
         "recruitment:detail": {"pk": r.pk},
         "recruitment:print": {"pk": r.pk},
+        "recruitment:reveal": {"pk": r.pk},
         "recruitment:record_step": {"pk": r.pk},
         "recruitment:record_event": {"pk": r.pk, "kind": "termination"},
         "recruitment:attach": {"pk": r.pk},

@@ -30,11 +30,18 @@ def test_it_exports_the_filtered_list_masked_for_an_organiser(users, county, mak
     assert row.scope_path == county["town_committee"].path
 
 
-def test_it_exports_whole_numbers_for_the_county_admin_as_text(users, county, client_for):
+def test_it_exports_whole_numbers_for_the_county_admin_as_text_only_when_asked(users, county, client_for):
     member = users["member_record"]
-    table = rows(client_for(users["admin"]).get(EXPORT, {"q": member.name}))
+    client = client_for(users["admin"])
+    table = rows(client.get(EXPORT, {"q": member.name}))
+    assert table[1][3] == member.id_number_masked and table[1][11] == member.phone_masked
+    assert not AuditLog.objects.filter(action="viewed_pii").exists()
+    table = rows(client.get(EXPORT, {"q": member.name, "full": "1"}))
     assert table[1][3] == member.id_number and table[1][11] == member.phone
-    assert AuditLog.objects.get(action="exported").note.startswith("完整号码")
+    assert AuditLog.objects.filter(action="exported").latest("id").note.startswith("完整号码")
+    assert AuditLog.objects.filter(action="viewed_pii").count() == 1
+    # Others may not ask.
+    assert client_for(users["organiser"]).get(EXPORT, {"full": "1"}).status_code == 403
 
 
 def test_it_refuses_the_export_to_a_member(users, client_for):

@@ -149,6 +149,9 @@ def test_it_refuses_a_member_of_another_township_for_an_organiser(users, county,
                              scope_org=county["town_committee"])
     assert faults_of(result) == [("党员", 2, "公民身份号码")]
     assert "不在您的管理范围内" in result.faults[0].message
+    # Only that it is registered elsewhere, as the form says: not which branch outside the scope.
+    assert "已登记为其他党员" in result.faults[0].message
+    assert county["community_branch"].name not in result.faults[0].message
     assert Member.objects.get(pk=other.pk).organization == county["community_branch"]
 
 

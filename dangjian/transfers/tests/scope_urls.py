@@ -31,6 +31,7 @@ def url_cases(world) -> dict[str, dict]:
         "transfers:floating_new_out": {},
         "transfers:floating_new_in": {},
         "transfers:floating_detail": {"pk": record.pk},
+        "transfers:floating_reveal": {"pk": record.pk},
         "transfers:floating_contact": {"pk": record.pk},
         "transfers:floating_end": {"pk": record.pk},
     }

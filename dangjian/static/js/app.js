@@ -1,0 +1,50 @@
+/* Behaviours of the whole platform, written once here so that no page needs inline script
+   (Content-Security-Policy: script-src 'self'). Markup opts in with data attributes:
+     data-confirm="问题"          on a form (on submit) or a button/link (on click): ask first
+     data-back                    go back one page
+     data-print                   print the page
+     data-toggle-target="id"      toggle the "show" class of #id (the collapsed menu)
+     data-remove-after-request    remove the element after its htmx request (e.g. 显示完整号码)
+     data-id-number               fill 出生日期 and 性别 from a typed ID number (GB 11643)        */
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.getAttribute("data-confirm"))) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
+  document.addEventListener("click", function (e) {
+    var el = e.target.closest ? e.target.closest("[data-confirm]:not(form), [data-back], [data-print], [data-toggle-target]") : null;
+    if (!el) { return; }
+    if (el.hasAttribute("data-confirm") && el.tagName !== "FORM") {
+      if (!window.confirm(el.getAttribute("data-confirm"))) { e.preventDefault(); e.stopImmediatePropagation(); }
+      return;
+    }
+    if (el.hasAttribute("data-back")) { e.preventDefault(); window.history.back(); return; }
+    if (el.hasAttribute("data-print")) { e.preventDefault(); window.print(); return; }
+    if (el.hasAttribute("data-toggle-target")) {
+      var target = document.getElementById(el.getAttribute("data-toggle-target"));
+      if (target) { target.classList.toggle("show"); }
+    }
+  }, true);
+
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var elt = e.detail && e.detail.elt;
+    var owner = elt && elt.closest ? elt.closest("[data-remove-after-request]") : null;
+    if (owner) { owner.remove(); }
+  });
+
+  // 由公民身份号码带出出生日期和性别（GB 11643：第7-14位为出生日期，第17位奇数为男、偶数为女）。
+  document.addEventListener("input", function (e) {
+    if (!e.target.matches || !e.target.matches("[data-id-number]")) { return; }
+    var v = e.target.value.trim().toUpperCase();
+    if (!/^\d{17}[\dX]$/.test(v)) { return; }
+    var birth = document.getElementById("id_birth_date"), sex = document.getElementById("id_sex");
+    if (birth && !birth.value) { birth.value = v.slice(6, 10) + "-" + v.slice(10, 12) + "-" + v.slice(12, 14); }
+    if (sex && !sex.value) { sex.value = parseInt(v.charAt(16), 10) % 2 ? "男" : "女"; }
+  });
+})();
