@@ -19,7 +19,8 @@ them, and FAILS (exit status 1) on:
 - the statistics page without its ECharts charts (a <canvas> per chart, with something drawn on it),
 - a login that does not get past the login page.
 Visible English words (labels, placeholders) are reported as warnings, not failures.
-It only reads: it never submits a form other than the login.
+It only reads: it never submits a form other than the login and the roster import's 预检 (a dry run), with
+which the importing roles check that their own export comes back with no error and no change (issue 14).
 """
 from __future__ import annotations
 
@@ -159,7 +160,43 @@ def run_role(browser, base: str, user: str, password: str, viewport: dict, paths
             target = next((h for h in links if re.match(FOLLOW[path], h.split("?")[0])), None)
             if target:
                 queue.insert(0, target)
+    if user in ROUND_TRIP_ROLES:
+        round_trip(page, base, user, result)
     context.close()
+
+
+# Issue 14: the roles that import take their own export (masked numbers for an organiser) back through
+# the import page's 预检 (a dry run: nothing is written) and must get no error and no change.
+ROUND_TRIP_ROLES = ("demo_admin", "demo_organiser", "demo_street")
+
+
+def round_trip(page, base: str, user: str, result: Result) -> None:
+    where = f"{user} roster round trip"
+    exported = page.request.get(base + "/roster/export/", timeout=600_000)
+    if exported.status != 200:
+        result.failures.append(f"{where}: export answered HTTP {exported.status}")
+        return
+    page.goto(base + "/roster/import/")
+    page.set_input_files("input[name=file]", files=[{
+        "name": "roundtrip.xlsx", "buffer": exported.body(),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.click("form button.btn-danger")
+    page.wait_for_function("() => /预检通过|处错误/.test(document.body.innerText)", timeout=600_000)
+    text = page.inner_text("body")
+    result.pages += 1
+    if "预检通过" not in text:
+        result.failures.append(f"{where}: the export did not pass its own check")
+        print(f"FAIL {where}")
+        return
+    # The result table: 工作表 | 新增 | 更新 | 未变.
+    rows = page.eval_on_selector_all(
+        "table tbody tr", "trs => trs.map(tr => Array.from(tr.cells).map(td => td.innerText.trim()))")
+    changed = [r for r in rows if len(r) == 4 and (r[1] not in ("0", "") or r[2] not in ("0", ""))]
+    if changed:
+        result.failures.append(f"{where}: re-import would change data: {changed}")
+        print(f"FAIL {where}: {changed}")
+        return
+    print(f"ok   {where}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,12 +1,13 @@
 from django import forms
 
+from dangjian.core.forms import ChineseFormMixin
 from dangjian.core.scope import CHANGE
 from dangjian.register.models import Organization
 
 from .models import ApiKey
 
 
-class ApiKeyForm(forms.Form):
+class ApiKeyForm(ChineseFormMixin, forms.Form):
     name = forms.CharField(label="使用系统", max_length=100,
                            help_text="如：省党员管理信息系统、12371 门户、县财政局经费系统")
     organization = forms.ModelChoiceField(Organization.objects.none(), label="数据范围（含下级）",

@@ -1,6 +1,7 @@
 """Cadres of the 演示县: a team for every organisation (some secretaries linked to their member
 record, 一肩挑 in villages and communities, cross-appointed 两新 secretaries, a few vacancies and
-undersized teams), a reserve pool per community (some short of the target), two pay rises, a year
+undersized teams), full-time deputies and a reserve pool
+within the county's target range in every community, two pay rises, a year
 of community funds (some below the minimum, one category missing) and venue investments, training
 classes with attendance, and one township in the middle of its 两委 elections (candidates under
 联审, one refused under the negative list) next to an election already held (before/after).
@@ -15,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count
 
 from dangjian.core.demo import random_day
+from dangjian.core.rules import get_setting
 from dangjian.core.scope import is_in_subtree, subtree_q
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import DivisionCategory, MemberStatus, OrgType, TWO_NEW_UNIT_TYPES
@@ -43,6 +45,20 @@ def _member_cadre(member, **fields) -> Cadre:
               member=member, **fields)
     c.id_number_encrypted, c.id_number_hash = member.id_number_encrypted, member.id_number_hash
     return c
+
+
+def _community_pool(org, people, rng, today) -> list[Cadre]:
+    """A community's full-time deputies (the county's number, sometimes one more) and its reserve
+    cadres (within the county's X~X target), so that the work report's F39~F41 read sensibly."""
+    def since():
+        return random_day(rng, today - datetime.timedelta(days=1500), today - datetime.timedelta(days=30))
+
+    deputies = max(1, get_setting("cadres.full_time_deputies_per_community")) + (rng.random() < 0.25)
+    low, high = rules.reserve_range()
+    return ([_person_cadre(people, rng, today, organization=org, post=Post.FULL_TIME_DEPUTY, started_on=since())
+             for _ in range(deputies)]
+            + [_person_cadre(people, rng, today, organization=org, post=Post.RESERVE, started_on=since())
+               for _ in range(rng.randint(low, max(low, high)))])
 
 
 def populate(ctx) -> None:
@@ -94,15 +110,15 @@ def populate(ctx) -> None:
             cadres.append(_member_cadre(pool.pop(), **fields) if pool else _person_cadre(people, rng, today, **fields))
         if community and org.division_id not in pooled:
             pooled.add(org.division_id)
-            for _ in range(rng.choice([0, 1, 1, 2])):
-                cadres.append(_person_cadre(people, rng, today, organization=org, post=Post.FULL_TIME_DEPUTY,
-                                            started_on=random_day(rng, today - datetime.timedelta(days=1500), today - datetime.timedelta(days=30))))
-            for _ in range(rng.choice([0, 1, 2, 2, 3, 3, 4, 5, 6])):
-                cadres.append(_person_cadre(people, rng, today, organization=org, post=Post.RESERVE,
-                                            started_on=random_day(rng, today - datetime.timedelta(days=1500), today - datetime.timedelta(days=30))))
+            cadres.extend(_community_pool(org, people, rng, today))
         if village_like:
             cadres.append(_person_cadre(people, rng, today, organization=org, post=Post.PARTY_WORKER,
                                         started_on=random_day(rng, today - datetime.timedelta(days=2000), today - datetime.timedelta(days=30))))
+    # A community whose organisations are none of the above (no 社区 unit) still gets its pool.
+    for org in orgs:
+        if org.division.category in COMMUNITIES and org.division_id not in pooled:
+            pooled.add(org.division_id)
+            cadres.extend(_community_pool(org, people, rng, today))
     Cadre.objects.bulk_create(cadres, batch_size=1000)
 
     # Pay standards: two rises.
@@ -206,7 +222,8 @@ def _elections(ctx, orgs) -> None:
             e = services.create_election(actor=actor, organization=held, planned_on=today - datetime.timedelta(days=30),
                                          plan="社区“两委”换届选举（演示：已完成）")
             elected = []
-            for post in (Post.SECRETARY, Post.DEPUTY, Post.COMMITTEE, Post.COMMITTEE):
+            # The new team keeps its 专职副书记 (the election ends the old team's records).
+            for post in (Post.SECRETARY, Post.DEPUTY, Post.FULL_TIME_DEPUTY, Post.COMMITTEE, Post.COMMITTEE):
                 p = people.person(26, 45, female_share=0.5)
                 c = services.add_candidate(e, actor=actor, name=p.name, post=post, id_number=p.id_number,
                                            education=rng.choice(["大学本科", "大学专科", "硕士研究生"]))

@@ -13,7 +13,7 @@ from dangjian.register.vocab import BRANCH_TYPES, TWO_NEW_UNIT_TYPES, OrgType
 REGION_ORG_TYPES = {OrgType.COMMITTEE, OrgType.WORKING_COMMITTEE}
 REGION_DIVISION_CATEGORIES = {"街道", "城市社区", "村改居社区"}
 
-SOURCE_LOCAL = "domain-rules §7 地方做法（本县规则参数）"
+SOURCE_LOCAL = "本县区域化党建和“两新”党建工作办法（地方做法，本县规则参数）"
 DEFAULT_SCHEME = (
     "组织建设/班子健全/10；组织建设/党员管理/10；组织建设/阵地建设/10；"
     "组织生活/三会一课/10；组织生活/主题党日/10；组织生活/组织生活会/10；"

@@ -10,6 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 DATE_HINT = "请按“2024-07-01”的格式填写"
+# What people type (issue 14): 2012-07-01, 2012/7/1, 2012.7.1, 2012年7月1日, 2012年07月01日, 20120701.
+# (strptime's %m and %d take one or two digits. Django's zh-hans locale lists "%Y年%n月%j日",
+# which strptime reads as a day of the year, so every date field gets these instead.)
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y年%m月%d", "%Y%m%d"]
 
 
 class DateInput(forms.DateInput):
@@ -39,6 +43,8 @@ class ChineseFormMixin:
                 messages["invalid_choice"] = f"“{label}”的取值无效或不在您的管理范围内，请从列表中选择"
                 if field.empty_label == "---------":  # Django's default, shown as the first option
                     field.empty_label = "请选择"
+            if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+                field.input_formats = DATE_INPUT_FORMATS
             if isinstance(field, forms.DateField):
                 messages["invalid"] = f"“{label}”不是有效日期，{DATE_HINT}"
             if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):

@@ -26,8 +26,21 @@ class RuleParameter:
     minimum: Any = None
     maximum: Any = None
     help: str = ""
+    #: ``((value, label), …)``: the value is one of these; the page shows a list of the labels, never
+    #: the stored codes, and any other value is refused.
+    choices: tuple = ()
+
+    def label_of(self, value: Any) -> Any:
+        """The label shown for ``value`` (the value itself when there are no choices)."""
+        return dict(self.choices).get(value, value)
 
     def coerce(self, raw: Any) -> Any:
+        if self.choices:
+            value = str(raw).strip()
+            if value not in dict(self.choices):
+                allowed = "、".join(label for _v, label in self.choices)
+                raise ValidationError(f"{self.label}：取值“{value}”无效，应为 {allowed} 之一")
+            return value
         try:
             if self.type is bool:
                 value = raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "是", "on")

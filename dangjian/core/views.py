@@ -260,7 +260,8 @@ def rule_settings(request):
                 if before == after:
                     messages.info(request, f"“{param.label}”的取值没有变化")
                 else:
-                    messages.success(request, f"已将“{param.label}”由 {display_value(before)} 改为 {display_value(after)}")
+                    messages.success(request, f"已将“{param.label}”由 {display_value(param.label_of(before))} 改为 "
+                                              f"{display_value(param.label_of(after))}")
                 return redirect(f"{reverse('core:rule_settings')}#rule-{key.replace('.', '-')}")
     rows = []
     for key, param in sorted(rules.PARAMETERS.items()):
@@ -268,6 +269,9 @@ def rule_settings(request):
         rows.append({
             "key": key, "anchor": key.replace(".", "-"), "param": param, "current": current,
             "is_bool": param.type is bool, "is_default": current == param.default,
+            "default_text": param.label_of(param.default),
+            # A list kept as text (负面清单, 指标体系 …) is edited in a box wide enough to read it.
+            "is_long": param.type is str and not param.choices and len(str(param.default)) > 20,
             "value": submitted.get(key, current), "error": errors.get(key, ""),
             "history_url": f"{reverse('core:audit_log')}?action=setting_changed&q={param.label}",
         })

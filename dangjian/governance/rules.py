@@ -128,6 +128,81 @@ def template(key: str) -> ProcedureTemplate:
     return TEMPLATES.get(key) or TEMPLATES["yizheng_sanyi"]
 
 
+# --- Procedure templates as data (validation) ---------------------------------------------------
+# A template a county edits is a list of steps, each with its order, kind (StepKind), who meets, and
+# its quorum and vote rule taken from this fixed list of rule kinds (key: label, quorum, majority of due).
+
+VOTE_RULES: dict[str, tuple[str, Optional[Fraction], bool]] = {
+    "none": ("不表决", None, False),
+    "two_thirds_due_majority": ("应到三分之二以上到会，赞成超过应到半数", TWO_THIRDS, True),
+    "half_due_majority": ("应到过半数到会，赞成超过应到半数", Fraction(1, 2), True),
+}
+VOTING_KINDS = (StepKind.REVIEW, StepKind.RESOLVE)
+
+
+def vote_rule_of(spec: StepSpec) -> str:
+    """The rule kind of a step (the shipped templates use these only)."""
+    for key, (_label, quorum, majority) in VOTE_RULES.items():
+        if (spec.quorum, spec.majority_of_due) == (quorum, majority):
+            return key
+    raise ValueError(f"步骤“{spec.label}”的表决规则不在规则种类中")
+
+
+def check_template_steps(steps: list[dict]) -> dict[str, list[str]]:
+    """Faults of a template's steps, field-keyed (``steps``, or ``step<order>``) in Chinese.
+
+    Each step is a dict with ``order`` (int), ``kind`` (a StepKind), ``label``, ``meets`` and
+    ``vote_rule`` (a VOTE_RULES key). Rules: kinds from the list, vote rules from the fixed list (a
+    vote only at 审议/决议 steps, which need one), order numbers unique, at least one 审议-like step
+    before the 决议, and 公开 last.
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(field, msg):
+        errors.setdefault(field, []).append(msg)
+
+    if not steps:
+        add("steps", "议事程序至少应有一个步骤")
+        return errors
+    orders = [s.get("order") for s in steps]
+    for s in steps:
+        order, kind, rule = s.get("order"), s.get("kind"), s.get("vote_rule") or "none"
+        field = f"step{order}"
+        if not isinstance(order, int) or order < 1:
+            add("steps", f"步骤序号“{order}”应为正整数")
+            continue
+        if orders.count(order) > 1 and f"序号{order}重复" not in " ".join(errors.get("steps", [])):
+            add("steps", f"步骤序号{order}重复")
+        if kind not in StepKind.values:
+            add(field, f"第{order}步的步骤类型“{kind}”无效，应为 {'、'.join(StepKind.values)} 之一")
+        if rule not in VOTE_RULES:
+            add(field, f"第{order}步的表决规则“{rule}”无效，应为 {'、'.join(v[0] for v in VOTE_RULES.values())} 之一")
+        elif kind in VOTING_KINDS and rule == "none":
+            add(field, f"第{order}步（{kind}）应有到会和表决规则")
+        elif kind in StepKind.values and kind not in VOTING_KINDS and rule != "none":
+            add(field, f"第{order}步（{kind}）不表决，表决规则应为“不表决”")
+        if not str(s.get("label") or "").strip():
+            add(field, f"第{order}步的步骤名称不能为空")
+    if errors:
+        return errors
+    kinds = [s["kind"] for s in sorted(steps, key=lambda s: s["order"])]
+    if StepKind.RESOLVE not in kinds:
+        add("steps", "议事程序应有“决议”步骤")
+    elif StepKind.REVIEW not in kinds[: kinds.index(StepKind.RESOLVE)]:
+        add("steps", "“决议”之前应至少有一个“审议”步骤")
+    if kinds[-1] != StepKind.PUBLISH:
+        add("steps", "最后一步应为“公开”")
+    elif StepKind.PUBLISH in kinds[: kinds.index(StepKind.RESOLVE) if StepKind.RESOLVE in kinds else 0]:
+        add("steps", "“公开”应在“决议”之后")
+    return errors
+
+
+def template_steps_as_data(tpl: ProcedureTemplate) -> list[dict]:
+    """A shipped template as the rows a county would edit (what a matter's snapshot holds)."""
+    return [{"order": n, "kind": str(s.kind), "label": s.label, "meets": s.meets, "vote_rule": vote_rule_of(s),
+             "mergeable": s.mergeable} for n, s in enumerate(tpl.steps, start=1)]
+
+
 # --- Votes -------------------------------------------------------------------------------------
 
 def quorum_met(due: int, present: int, share: Fraction = TWO_THIRDS) -> bool:

@@ -365,6 +365,10 @@ def log_review(activity: Activity, *, actor: Actor) -> Review | None:
     user = actor.user
     if not is_reviewer(user):
         return None
+    # One 调阅 per reader per record per day, however often the page is reloaded (issue 14).
+    same_day = Review.objects.filter(activity=activity, reviewer=user, reviewed_at__date=timezone.localdate())
+    if same_day.exists():
+        return same_day.first()
     review = Review.objects.create(activity=activity, reviewer=user, reviewer_name=actor.display_name)
     Activity.objects.filter(pk=activity.pk).update(review_count=F("review_count") + 1)
     return review

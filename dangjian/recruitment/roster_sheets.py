@@ -18,7 +18,9 @@ from dangjian.core import audit, crypto
 from dangjian.core.models import AuditLog
 from dangjian.register import rules as register_rules
 from dangjian.register.models import Member, Organization
-from dangjian.register.roster_sheets import PERSON_COLUMNS, read_id_number, read_person
+from dangjian.register.roster_sheets import (
+    PERSON_COLUMNS, masked_cell, read_id_number, read_key, read_person, unmask,
+)
 from dangjian.register.vocab import BRANCH_TYPES
 from dangjian.roster.cells import RowReader, parse_date
 from dangjian.roster.sheets import SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
@@ -28,13 +30,15 @@ from .models import Recruitment, Status
 from .steps import STEPS
 
 SHEET = "发展党员"
+# The file's stable key (issue 14): a masked 公民身份号码 left as exported keeps the stored number.
+KEY_COLUMN = "纪实编号"
 STEP_COLUMNS = [Column(s.title, required=(s.number == 1), width=max(12, len(s.title) * 2)) for s in STEPS.values()]
 
 
 class RecruitmentSheet(SheetHandler):
     sheet_name = SHEET
     order = 40
-    columns = PERSON_COLUMNS + STEP_COLUMNS
+    columns = PERSON_COLUMNS + STEP_COLUMNS + [Column(KEY_COLUMN, width=10, text=True)]
 
     def __init__(self):
         self.items: list[dict] = []
@@ -44,11 +48,25 @@ class RecruitmentSheet(SheetHandler):
 
     def check(self, rows: list[Row], ctx: ImportContext) -> None:
         seen: dict[str, int] = {}
+        keys = set()
+        for row in rows:
+            raw_key = row.values.get(KEY_COLUMN)
+            if masked_cell(row.values.get("公民身份号码")) and raw_key is not None:
+                text = str(raw_key).split(".")[0].strip()
+                if text.isdigit():
+                    keys.add(int(text))
+        stored = {r.pk: r.id_number for r in Recruitment.objects.filter(pk__in=keys).only("pk", "id_number_encrypted")}
         for row in rows:
             r = RowReader(ctx, SHEET, row)
             person = read_person(r)  # the 党员 sheet's person cells, read the same way
             birth = person["birth_date"]
-            id_number, errors = read_id_number(r, birth, person["sex"])
+            masked = masked_cell(row.values.get("公民身份号码"))
+            if masked:
+                key = read_key(r, KEY_COLUMN)
+                id_number = unmask(r, "公民身份号码", masked, stored.get(key), crypto.mask_id_number)
+                errors = register_rules.check_id_number(id_number, birth, person["sex"]) if id_number else []
+            else:
+                id_number, errors = read_id_number(r, birth, person["sex"])
             if id_number is not None:
                 r.faults("公民身份号码", errors)
                 if errors:
@@ -177,7 +195,7 @@ class RecruitmentSheet(SheetHandler):
                 dates = {s.step: s.date for s in r.steps.all()}
                 id_number = r.id_number if full else r.id_number_masked
                 yield ([r.name, r.sex, r.ethnicity, id_number, r.birth_date, r.education, r.occupation,
-                        r.organization.name] + [dates.get(n) for n in STEPS])
+                        r.organization.name] + [dates.get(n) for n in STEPS] + [str(r.pk)])
         return rows()
 
 

@@ -522,8 +522,44 @@ PERSON_COLUMNS = [
 OPTIONAL_MEMBER_COLUMNS = {"转正日期": "full_on", "党籍状态": "status", "是否流动党员": "is_floating", "手机号码": "phone"}
 
 
+KEY_COLUMN = "党员编号"
+
+
+def masked_cell(raw: Any) -> Optional[str]:
+    """The cell's text when it is a masked number (contains *), else None."""
+    if isinstance(raw, str) and "*" in raw:
+        return rules.normalise_id_number(raw)
+    return None
+
+
+def unmask(r: RowReader, column: str, masked: str, stored: Optional[str], mask) -> Optional[str]:
+    """A masked cell (an export for a user who sees masked numbers): the stored number when the cell
+    is exactly the stored number's mask (left unchanged), else a fault; a masked value is never data."""
+    if stored is not None and mask(stored) == masked:
+        return stored
+    if stored is None:
+        r.fault(column, f"{column}“{masked}”是脱敏显示的号码（含*），不能作为数据导入：请填写完整号码，"
+                        f"或保留导出文件中的“{KEY_COLUMN}”列")
+    else:
+        r.fault(column, f"{column}“{masked}”是脱敏显示的号码（含*），且与平台记录的号码不符：修改请填写完整号码，"
+                        "不修改请保留导出时的原样")
+    return None
+
+
+def read_key(r: RowReader, column: str = KEY_COLUMN) -> Optional[int]:
+    raw = r.row.values.get(column)
+    if raw is None:
+        return None
+    text = number_as_text(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) else parse_text(raw)
+    if not text.isdigit():
+        r.fault(column, f"{column}“{text}”应为导出文件中的编号（数字）；新增党员请留空")
+        return None
+    return int(text)
+
+
 class MemberSheet(SheetHandler):
-    """党员 (党员花名册): one row per member, matched by 公民身份号码."""
+    """党员 (党员花名册): one row per member, matched by 党员编号 (the export's stable key) when given,
+    else by 公民身份号码."""
 
     sheet_name = "党员"
     order = 30
@@ -533,6 +569,9 @@ class MemberSheet(SheetHandler):
         Column("党籍状态", width=10),
         Column("手机号码", width=14, text=True),
         Column("是否流动党员", width=12),
+        # The member's stable key (issue 14): rows of an export are matched by it, so a masked number
+        # left as exported keeps the stored one. Empty for a new member.
+        Column(KEY_COLUMN, width=10, text=True),
     ]
 
     def __init__(self) -> None:
@@ -545,10 +584,32 @@ class MemberSheet(SheetHandler):
         present = set(rows[0].values) if rows else set()
         self.present = present
         seen_ids: dict[str, int] = {}
+        seen_keys: dict[int, int] = {}
         items = []
+        # Stored numbers of the keyed rows whose cells are masked (decrypted only for those).
+        masked_keys = set()
+        for row in rows:
+            v = row.values
+            if masked_cell(v.get("公民身份号码")) or masked_cell(v.get("手机号码")):
+                raw_key = v.get(KEY_COLUMN)
+                if raw_key is not None and str(raw_key).split(".")[0].strip().isdigit():
+                    masked_keys.add(int(str(raw_key).split(".")[0].strip()))
+        stored: dict[int, tuple[str, str]] = {}
+        for chunk in _chunks(sorted(masked_keys)):
+            for pk, id_enc, phone_enc in Member.objects.filter(pk__in=chunk).values_list(
+                    "pk", "id_number_encrypted", "phone_encrypted"):
+                stored[pk] = (crypto.decrypt(id_enc), crypto.decrypt(phone_enc) if phone_enc else "")
         for row in rows:
             r = RowReader(ctx, sheet, row)
             v = row.values
+            key = read_key(r)
+            if key is not None:
+                if key in seen_keys:
+                    r.fault(KEY_COLUMN, f"{KEY_COLUMN}与第{seen_keys[key]}行重复")
+                    key = None
+                else:
+                    seen_keys[key] = row.number
+            known = stored.get(key) if key is not None else None
             person = read_person(r)
             sex, birth = person["sex"], person["birth_date"]
             joined = _date(r, "入党日期", v.get("入党日期"), required=True)
@@ -560,12 +621,20 @@ class MemberSheet(SheetHandler):
             floating = False if raw_floating is None else r.get("是否流动党员", parse_yes_no)
             raw_phone = v.get("手机号码")
             phone = ""
-            if raw_phone is not None:
+            if masked_cell(raw_phone):
+                phone = unmask(r, "手机号码", masked_cell(raw_phone), known[1] if known else None,
+                               crypto.mask_phone) or ""
+            elif raw_phone is not None:
                 phone = number_as_text(raw_phone) if isinstance(raw_phone, (int, float)) and not isinstance(
                     raw_phone, bool) else parse_text(raw_phone)
                 r.faults("手机号码", rules.check_mobile(phone))
 
-            id_number, errors = read_id_number(r, birth, sex)
+            if masked_cell(v.get("公民身份号码")):
+                id_number = unmask(r, "公民身份号码", masked_cell(v.get("公民身份号码")),
+                                   known[0] if known else None, crypto.mask_id_number)
+                errors = rules.check_id_number(id_number, birth, sex) if id_number else []
+            else:
+                id_number, errors = read_id_number(r, birth, sex)
             if id_number is not None:
                 if errors:
                     r.faults("公民身份号码", errors)
@@ -584,9 +653,11 @@ class MemberSheet(SheetHandler):
                 r.faults("入党日期", rules.check_joining_age(birth, joined))
             if joined:
                 r.faults("转正日期", rules.check_probation(joined, full))
+                overdue = rules.check_probation_overdue(joined, full, today) if status == MemberStatus.NORMAL.value else []
             items.append({
-                "_row": row.number, **person, "id_number": id_number,
+                "_row": row.number, "_key": key, **person, "id_number": id_number,
                 "joined_on": joined, "full_on": full, "status": status, "is_floating": floating, "phone": phone,
+                "_overdue": overdue if joined else [],
             })
         self.items = items
         self._check_against_database(ctx)
@@ -627,21 +698,44 @@ class MemberSheet(SheetHandler):
                 item["_hash"] = crypto.lookup_hash(item["id_number"])
                 by_hash[item["_hash"]] = item
         existing: dict[str, dict] = {}
+        columns = ("pk", "id_number_hash", "id_number_encrypted", "phone_hash", "phone_encrypted",
+                   "organization_id") + tuple(f for f in MEMBER_FIELDS if f != "organization_id")
         if by_hash and Member.objects.exists():
-            columns = ("pk", "id_number_hash", "phone_hash", "phone_encrypted", "organization_id") + tuple(
-                f for f in MEMBER_FIELDS if f != "organization_id")
             for chunk in _chunks(list(by_hash)):
                 for row in Member.objects.filter(id_number_hash__in=chunk).values(*columns):
                     existing[row["id_number_hash"]] = row
+        by_key: dict[int, dict] = {}
+        keys = sorted({i["_key"] for i in self.items if i.get("_key") is not None})
+        for chunk in _chunks(keys):
+            for row in Member.objects.filter(pk__in=chunk).values(*columns):
+                by_key[row["pk"]] = row
         org_info: dict[int, tuple[str, str]] = {}
-        ids = sorted({row["organization_id"] for row in existing.values()})
+        ids = sorted({row["organization_id"] for row in list(existing.values()) + list(by_key.values())})
         for chunk in _chunks(ids):
             for pk, name, path in Organization.objects.filter(pk__in=chunk).values_list("pk", "name", "path"):
                 org_info[pk] = (name, path)
         self.existing = existing
         self.org_names_by_pk = {pk: name for pk, (name, _) in org_info.items()}
         for item in self.items:
-            row = existing.get(item.get("_hash"))
+            key = item.get("_key")
+            # A key no longer in the database (a member restored from an old export): matched by number.
+            if key is not None and key in by_key:
+                row = by_key[key]
+                other = existing.get(item.get("_hash"))
+                if other is not None and other["pk"] != key:
+                    ctx.fault(sheet, item["_row"], "公民身份号码", "该公民身份号码已登记为另一名党员")
+                    continue
+            else:
+                row = existing.get(item.get("_hash"))
+            if item.get("_overdue"):
+                # A probation over two years (issue 14): an error when this import writes it (a new member,
+                # or 入党/转正日期 changed); a warning for a row the register already holds as it is.
+                if row is None or (row["joined_on"], row["full_on"]) != (item["joined_on"], item["full_on"]):
+                    for message in item["_overdue"]:
+                        ctx.fault(sheet, item["_row"], "转正日期", message)
+                    continue
+                for message in item["_overdue"]:
+                    ctx.warn(sheet, item["_row"], "转正日期", message)
             if row is None:
                 self.plan["created"] += 1
                 continue
@@ -656,6 +750,8 @@ class MemberSheet(SheetHandler):
 
     def _changes(self, row: dict, item: dict, old_org: str) -> dict[str, list]:
         out = {}
+        if item.get("_hash") and item["_hash"] != row["id_number_hash"]:
+            out["id_number"] = ["（原号码）", crypto.mask_id_number(item["id_number"])]
         for f in ("name", "sex", "ethnicity", "birth_date", "education", "occupation", "joined_on"):
             if row[f] != item[f]:
                 out[f] = [_plain(row[f]), _plain(item[f])]
@@ -729,7 +825,7 @@ class MemberSheet(SheetHandler):
 
         if changed:
             fields = ["name", "sex", "ethnicity", "birth_date", "education", "occupation", "organization_id",
-                      "joined_on", "updated_at"]
+                      "joined_on", "updated_at", "id_number_encrypted", "id_number_hash"]
             for column, f in OPTIONAL_MEMBER_COLUMNS.items():
                 if column in self.present:
                     fields += ["phone_encrypted", "phone_hash"] if f == "phone" else [f]
@@ -738,6 +834,11 @@ class MemberSheet(SheetHandler):
                 m.birth_date, m.education, m.occupation = item["birth_date"], item["education"], item["occupation"]
                 m.organization_id, m.joined_on, m.updated_at = org_pk[item["_org"]][0], item["joined_on"], now
                 m.full_on, m.status, m.is_floating = item["full_on"], item["status"], item["is_floating"]
+                if "id_number" in item["_changes"]:
+                    m.id_number = item["id_number"]
+                else:
+                    m.id_number_encrypted = item["_existing"]["id_number_encrypted"]
+                    m.id_number_hash = item["_existing"]["id_number_hash"]
                 if "phone" in item["_changes"]:
                     m.phone = item["phone"]
                 else:
@@ -764,7 +865,7 @@ class MemberSheet(SheetHandler):
                     id_number, phone = crypto.mask_id_number(id_number), crypto.mask_phone(phone)
                 yield [m.name, m.sex, m.ethnicity, id_number, m.birth_date, m.education, m.occupation,
                        m.organization.name, m.joined_on, m.full_on, m.status, phone or None,
-                       "是" if m.is_floating else "否"]
+                       "是" if m.is_floating else "否", str(m.pk)]
         return rows()
 
 

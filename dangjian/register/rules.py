@@ -107,6 +107,20 @@ def check_probation(joined_on: datetime.date, full_on: datetime.date | None) -> 
     return []
 
 
+def check_probation_overdue(joined_on: datetime.date | None, full_on: datetime.date | None,
+                            today: datetime.date) -> list[str]:
+    """党章第七条 (issue 14): a 预备党员 is one for at most two years (one year, extended by at most one).
+    A member whose 入党日期 is more than two years ago with no 转正日期 is an error: either the 转正日期
+    was not entered, or the probation was cancelled (取消预备党员资格) and the person is no member."""
+    if full_on is not None or joined_on is None:
+        return []
+    latest = add_years(joined_on, 2)
+    if today > latest:
+        return [f"入党日期{joined_on:%Y-%m-%d}已超过两年仍未填写转正日期：预备期最长两年（党章第七条，含延长预备期），"
+                f"请填写转正日期；如已取消预备党员资格，该同志不再是党员，请按出党办理"]
+    return []
+
+
 def check_not_future(label: str, day: datetime.date | None, today: datetime.date) -> list[str]:
     if day and day > today:
         return [f"{label}{day:%Y-%m-%d}晚于今天"]

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dangjian.core import audit
+from dangjian.core import audit, roles
 from dangjian.core.actor import Actor
 from dangjian.core.dates import today  # one today(); tests and demos patch services.today
 from dangjian.core.validation import raise_if as _raise_if
@@ -228,7 +228,26 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
 
 @transaction.atomic(durable=True)
 def create_member(*, actor: Actor, **data: Any) -> Member:
+    """A member entered by hand. A branch secretary enters full members only: a 预备党员 comes from the
+    发展党员纪实 (step ⑮, ``create_member_in_transaction``) or is entered by an organiser or the county (the override)."""
+    if actor.user is not None and roles.role_of(actor.user) == roles.SECRETARY:
+        full_on = data.get("full_on")
+        if full_on is None or full_on > today():
+            raise ValidationError({"full_on": [
+                "党支部不能直接登记预备党员：预备党员应经发展党员纪实（⑮支部大会讨论）产生；"
+                "确需补登的，请由乡镇（街道）党（工）委组织员登记"]})
+    _check_overdue(data.get("joined_on"), data.get("full_on"), data.get("status", MemberStatus.NORMAL))
     return create_member_in_transaction(actor=actor, **data)
+
+
+def _check_overdue(joined_on, full_on, status) -> None:
+    """Entered by hand (form, API): a probation over two years is an error (issue 14). The recruitment
+    record's own steps (⑮ adds the member, extension, ㉔ 转正, cancellation) go through the
+    *_in_transaction functions: the record governs the probation there."""
+    if status == MemberStatus.NORMAL and joined_on:
+        errors = rules.check_probation_overdue(joined_on, full_on, today())
+        if errors:
+            raise ValidationError({"full_on": errors})
 
 
 def create_member_in_transaction(*, actor: Actor, **data: Any) -> Member:
@@ -247,6 +266,8 @@ def create_member_in_transaction(*, actor: Actor, **data: Any) -> Member:
 
 @transaction.atomic(durable=True)
 def update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
+    _check_overdue(data.get("joined_on", member.joined_on), data["full_on"] if "full_on" in data else member.full_on,
+                   data.get("status", member.status))
     return _update_member(member, actor=actor, **data)
 
 

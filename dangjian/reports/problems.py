@@ -9,8 +9,8 @@ Keys read (block.key): organisational_life.{branches_short, required_slots, met_
 accountability.{overdue, recurring, open, problems_found, bottom_places_undecided, results_without_decision};
 two_new.{units, units_with_party_organization, coverage_rate}; recruitment.overdue_steps.
 ``bottom_places_undecided`` and ``results_without_decision`` are extra keys of the assessment module
-(末位 without an accountability decision; plans whose results fed no decision): until a block provides
-them, those points say 暂无数据.
+(末位 without an accountability decision; published plans whose results fed no decision); their records
+name the organisations and plans. A block without them (the module not installed) gives 暂无数据.
 """
 from __future__ import annotations
 
@@ -49,6 +49,19 @@ def _plain(value) -> str:
     if isinstance(value, float) and value <= 1:
         return _pct(value)
     return str(value)
+
+
+def _score(value) -> str:
+    """A score without trailing zeros: Decimal("70.50") → "70.5"."""
+    from decimal import Decimal
+
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else _plain(value)
+
+
+def _rank(text) -> str:
+    """"3/3" (rank/group size) → "排第3名（共3个）"."""
+    rank, _, size = str(text).partition("/")
+    return f"排第{rank}名（共{size}个）" if size else f"排第{rank}名"
 
 
 def _pct(rate) -> str:
@@ -116,8 +129,12 @@ def draft(report: CountyReport) -> list[Problem]:
     if a is None or a.get("bottom_places_undecided") is None:
         out.append(_no_data(title, "考核排名末位问责"))
     elif a["bottom_places_undecided"]:
-        out.append(Problem(title, f"考评排序末位的单位中，有{a['bottom_places_undecided']}个尚未记录问责或处理决定，"
-                                  "问责惩处措施没有完全兑现。",
+        # The records: (被考核党组织, 考核方案, 同类组, 名次, 总分, 公布日期).
+        named, _ = _names(report, "accountability", "bottom_places_undecided",
+                          lambda r: f"{r[0]}（在《{r[1]}》{_rank(r[3])}，{_score(r[4])}分）" if len(r) > 4 else str(r[0]))
+        out.append(Problem(title, f"{period}公布的考核结果中，排序末位的单位有{a['bottom_places_undecided']}个"
+                                  "尚未记录问责或处理决定" + (f"，如{named}" if named else "")
+                                  + "，问责惩处措施没有完全兑现。",
                            [("末位未作决定", "accountability.bottom_places_undecided", a["bottom_places_undecided"])]))
     # Rectifications overdue or recurring.
     title = "对党建问题整改抓得不够深入。"
@@ -139,8 +156,13 @@ def draft(report: CountyReport) -> list[Problem]:
     if a is None or a.get("results_without_decision") is None:
         out.append(_no_data(title, "考核结果运用"))
     elif a["results_without_decision"]:
-        out.append(Problem(title, f"有{a['results_without_decision']}项考核结果没有运用到评优评先、提拔任用或教育培训的决定中，"
-                                  "考核“指挥棒”作用没有充分发挥。",
+        # The records: (考核方案, 组织考核的党组织, 考核期间, 公布日期, 被考核党组织数).
+        named, _ = _names(report, "accountability", "results_without_decision",
+                          lambda r: f"{r[1]}《{r[0]}》（{cn_date(r[3])}公布，考核{r[4]}个党组织）"
+                          if len(r) > 4 and r[3] else str(r[0]))
+        out.append(Problem(title, f"{period}公布的考核方案中，有{a['results_without_decision']}项考核结果没有运用到评优评先、"
+                                  "提拔任用或教育培训的决定中" + (f"，如{named}" if named else "")
+                                  + "，考核“指挥棒”作用没有充分发挥。",
                            [("未运用的考核结果", "accountability.results_without_decision", a["results_without_decision"])]))
 
     # Recruitment steps overdue.

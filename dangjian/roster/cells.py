@@ -26,8 +26,9 @@ _DATE_TEXT = [
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),  # 2012年7月1日 (issue 14)
 ]
-DATE_FORMATS_HINT = "日期应为日期格式单元格，或文本 YYYY-MM-DD、YYYY/MM/DD、YYYY.MM.DD、YYYYMMDD"
+DATE_FORMATS_HINT = "日期应为日期格式单元格，或文本 YYYY-MM-DD、YYYY/MM/DD、YYYY.MM.DD、YYYYMMDD、YYYY年M月D日"
 
 
 class CellError(ValueError):

@@ -85,5 +85,7 @@ def flatten(data: Any, prefix: str = "") -> list[tuple[str, Any]]:
             rows += flatten(value, f"{prefix}.{key}" if prefix else str(key))
         return rows
     if isinstance(data, (list, tuple)):
-        return [(prefix, "、".join(str(v) for v in data))]
+        from .labels import value
+
+        return [(prefix, value(data))]
     return [(prefix, data)]

@@ -20,6 +20,7 @@ from dangjian.core.scope import VIEW, get_for_user_or_404
 from dangjian.core.views_helpers import require_role
 from dangjian.register.models import Organization
 
+from .labels import label
 from .service import compute_party_stats, parse_date, report_paragraph
 from .tables import Table, build_tables, flatten
 
@@ -141,7 +142,7 @@ def export(request):
     for block in report.blocks:
         if block.key not in known:
             sheets.append((_sheet_title(block.label, used), ["指标", "数值"],
-                           [list(row) for row in flatten(report.stats[block.key])]))
+                           [[label(block.key, key), value] for key, value in flatten(report.stats[block.key])]))
     widths = {title: [28, 14, 10] for title, _h, _r in sheets}
     widths[sheets[0][0]] = [14, 100]
     filename = f"党内统计_{report.scope_name}_{report.as_of:%Y%m%d}.xlsx"

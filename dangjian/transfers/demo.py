@@ -36,6 +36,7 @@ def _members(branch, exclude, n):
 def populate(ctx) -> None:
     extra, today, actor = ctx.extra, ctx.today, ctx.actor
     days = datetime.timedelta
+    _record_flagged_members(ctx, today)
     home = extra["secretary_branch"]
     keep = {extra["secretary_member"].pk, extra["member_record"].pk}
     branches = [b for b in extra["branches"] if b.is_active and b.pk != home.pk]
@@ -120,3 +121,31 @@ def populate(ctx) -> None:
                                           home_org_name=["外省某县某村党支部", "外市某社区党支部"][i], place=["四川省", "贵州省"][i],
                                           since=today - days(days=30 * (i + 1)), contact=person.phone,
                                           certificate_number=f"外流证{i + 1:03d}")
+
+
+def _record_flagged_members(ctx, today: datetime.date) -> None:
+    """Issue 14: every member the register marks 流动党员 has an open 外出 record (one source of truth:
+    the flag and the record agree), so the list, the 流动党员 page, the statistics and the warnings
+    count the same people. Most were contacted recently; a few are 3 or 5 months overdue."""
+    from .models import FloatingContact, FloatingRecord, Direction
+
+    rng = ctx.rng
+    days = datetime.timedelta
+    places = ["广东省深圳市龙岗区", "浙江省义乌市", "江苏省苏州市昆山市", "广东省东莞市", "福建省厦门市", "上海市浦东新区"]
+    flagged = (Member.objects.filter(is_floating=True, status=MemberStatus.NORMAL)
+               .exclude(pk__in=FloatingRecord.objects.filter(ended_on__isnull=True, member__isnull=False)
+                        .values("member_id"))
+               .select_related("organization").order_by("pk"))
+    records = []
+    for m in flagged.iterator(chunk_size=500):
+        since = max(m.joined_on, today - days(days=rng.randint(30, 600)))
+        r = FloatingRecord(direction=Direction.OUT, member=m, organization=m.organization, name=m.name,
+                           place=rng.choice(places), since=since, certificate_number="")
+        records.append(r)
+    FloatingRecord.objects.bulk_create(records, batch_size=500)
+    contacts = []
+    for r in records:
+        if rng.random() < 0.9:
+            last = max(r.since, today - days(days=rng.randint(3, 80)))
+            contacts += [FloatingContact(record=r, kind=kind, on=last) for kind in ContactKind.values]
+    FloatingContact.objects.bulk_create(contacts, batch_size=1000)

@@ -139,6 +139,13 @@ class Transfer(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def letter_expired(self) -> bool:
+        """An issued letter past its validity: no longer waiting, it must be issued again (issue 14)."""
+        from django.utils import timezone
+
+        return self.status == Status.ISSUED and self.valid_until is not None and timezone.localdate() > self.valid_until
+
+    @property
     def from_display(self) -> str:
         return self.from_org.name if self.from_org_id else self.external_org_name
 

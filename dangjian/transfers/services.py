@@ -550,6 +550,14 @@ def end_floating(record: FloatingRecord, *, actor: Actor, ended_on: datetime.dat
     return record
 
 
+def flagged_without_record(members):
+    """Members of ``members`` the register marks 流动党员 (imported or edited so) with no open 外出
+    record: the 流动党员 page lists them to be registered, so the page counts what the list and the
+    statistics count (issue 14)."""
+    return members.filter(is_floating=True).exclude(
+        pk__in=FloatingRecord.objects.filter(ended_on__isnull=True, member__isnull=False).values("member_id"))
+
+
 def last_dates(record: FloatingRecord) -> dict[str, datetime.date]:
     """The last contact, organisational life and dues of a floating member (the record's start if never).
 

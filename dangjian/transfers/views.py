@@ -24,6 +24,7 @@ from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.scope import get_for_user_or_404
 from dangjian.core.views_helpers import form_action, htmx_redirect, query_without_page, require_role
 from dangjian.register.models import Member
+from dangjian.register.vocab import MemberStatus
 
 from . import forms, letters, services
 from .models import OPEN_STATUSES, FloatingRecord, Kind, Status, Transfer
@@ -282,9 +283,20 @@ def floating_list(request):
         return xlsx_response(content, f"流动党员{today:%Y%m%d}.xlsx")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(r, services.warning_for(r, today)) for r in page.object_list]
+    # Members the register marks 流动党员 without an open 外出 record: listed to be registered.
+    unregistered = Member.objects.none()
+    if direction in ("", "out"):
+        unregistered = services.flagged_without_record(
+            Member.objects.for_user(request.user, "view").filter(status=MemberStatus.NORMAL))
+        if q:
+            unregistered = unregistered.filter(name__contains=q)
+        unregistered = unregistered.select_related("organization").order_by("organization__path", "name")
+    out_total = (FloatingRecord.objects.for_user(request.user, "view").filter(
+        direction="out", ended_on__isnull=True).count() + unregistered.count()) if not q else None
     return render(request, "transfers/floating_list.html", {
         "page": page, "rows": rows, "direction": direction, "q": q, "ended": request.GET.get("ended") == "1",
-        "query": _query_without_page(request)})
+        "query": _query_without_page(request), "unregistered": unregistered[:200],
+        "unregistered_count": unregistered.count(), "out_total": out_total})
 
 
 @login_required

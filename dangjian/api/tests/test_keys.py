@@ -93,3 +93,14 @@ def test_keys_are_rate_limited(users, county, settings):
     statuses = [call(secret).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert ApiKeyUse.objects.filter(status=429).count() == 1
+
+
+def test_the_keys_page_reads_in_chinese_with_styled_fields_and_chinese_errors(users, client_for):
+    client = client_for(users["admin"])
+    html = client.get(reverse("api:keys")).content.decode()
+    assert ">Redoc<" not in html and "分栏版接口文档" in html
+    import re
+    assert "form-control" in re.search(r'<input[^>]*name="name"[^>]*>', html).group(0)
+    assert "form-select" in re.search(r'<select[^>]*name="access"[^>]*>', html).group(0)
+    response = client.post(reverse("api:keys"), {"name": "", "organization": "", "access": "read"})
+    assert "请填写“使用系统”" in response.content.decode() and "请选择“数据范围（含下级）”" in response.content.decode()

@@ -141,9 +141,10 @@ def test_every_accountability_key_against_a_hand_counted_ledger(make_problem, ad
     make_problem(org="community_branch", category="党费", found_on=D(2026, 7, 1), deadline=D(2026, 8, 1))
     county_block = accountability(None, H1[1], *H1)
     assert county_block == {"problems_found": 3, "signed_off": 2, "signed_off_on_time": 1, "recurring": 1,
-                            "open": 2, "overdue": 1}
+                            "open": 2, "overdue": 1, "bottom_places_undecided": 0, "results_without_decision": 0}
     assert accountability(county["town_committee"], H1[1], *H1) == {
-        "problems_found": 2, "signed_off": 2, "signed_off_on_time": 1, "recurring": 1, "open": 1, "overdue": 1}
+        "problems_found": 2, "signed_off": 2, "signed_off_on_time": 1, "recurring": 1, "open": 1, "overdue": 1,
+        "bottom_places_undecided": 0, "results_without_decision": 0}
     assert records(None, H1[1], *H1, "overdue").count() == 1
     assert records(None, H1[1], *H1, "signed_off_on_time").rows()[0][0] == a.number
 

@@ -122,3 +122,22 @@ def test_the_secretary_self_assesses_but_may_not_score(client_for, users, world,
     assert client.post(reverse("assessment:target_score", args=[own.pk]),
                        {"indicator": ind.pk, "score": "10"}).status_code == 403
     assert own.scores.get(indicator=ind).score is None
+
+
+def test_the_app_names_its_audit_rows_and_brings_home_shortcuts(users, client_for):
+    from dangjian.core.extensions import audit_field_labels, audit_object_type_labels, home_shortcuts_for
+    from dangjian.core.views import object_type_label
+
+    labels = audit_object_type_labels()
+    assert labels["assessment.problem"] == "整改问题" and labels["assessment.plantarget"] == "考核评分和问责决定"
+    assert object_type_label("assessment.jointmeeting") == "党建工作联席例会"
+    assert audit_field_labels()[1]["结果运用"] == "考核结果运用"
+    shortcuts = {k: {s["label"]: s["url"] for s in home_shortcuts_for(users[k])} for k in ("admin", "secretary", "member")}
+    assert shortcuts["admin"]["考核评议"] == "/assessment/" and shortcuts["admin"]["登记整改问题"] == "/assessment/problems/new/"
+    assert "整改台账" in shortcuts["secretary"]
+    assert not {"登记整改问题", "考核评议"} & set(shortcuts["secretary"])  # registered by the level above
+    assert not {"登记整改问题", "整改台账", "考核评议"} & set(shortcuts["member"])
+    for role in ("admin", "organiser", "secretary"):  # every button a user is shown opens for them
+        for label, url in ((s["label"], s["url"]) for s in home_shortcuts_for(users[role])):
+            if url.startswith("/assessment/"):
+                assert client_for(users[role]).get(url).status_code == 200, (role, label)

@@ -69,3 +69,34 @@ def test_it_enforces_csrf(users):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["admin"])
     assert client.post(PAGE, {"key": "setup.branch_max_members", "value": "60"}).status_code == 403
+
+
+def test_a_parameter_with_choices_shows_and_takes_their_labels_not_codes(users, client_for):
+    param = rules.RuleParameter("test.template", "议事程序模板（测试）", str, "local", "本县规定",
+                                choices=(("local", "一征三议两公开（本县）"), ("national", "四议两公开（全国）")))
+    rules.PARAMETERS[param.key] = param
+    try:
+        assert param.label_of("national") == "四议两公开（全国）"
+        with pytest.raises(rules.ValidationError, match="应为 一征三议两公开（本县）、四议两公开（全国） 之一"):
+            param.coerce("yizheng")
+        html = client_for(users["admin"]).get(PAGE).content.decode()
+        row = html[html.index('id="rule-test-template"'):]
+        row = row[:row.index("</tr>")]
+        assert '<option value="national">四议两公开（全国）</option>' in row
+        assert ">local<" not in row and 'value="local" style' not in row  # the code is never the visible text
+        assert '<td class="text-center">一征三议两公开（本县）</td>' in row
+    finally:
+        del rules.PARAMETERS[param.key]
+
+
+def test_a_long_text_parameter_is_edited_in_a_text_box(users, client_for):
+    param = rules.RuleParameter("test.negative_list", "负面清单（测试）", str, "受过刑事处罚；涉黑涉恶；被列为失信被执行人；其他不宜提名的情形",
+                                "本县换届工作方案")
+    rules.PARAMETERS[param.key] = param
+    try:
+        html = client_for(users["admin"]).get(PAGE).content.decode()
+        row = html[html.index('id="rule-test-negative_list"'):]
+        row = row[:row.index("</tr>")]
+        assert '<textarea class="form-control" name="value" rows="4"' in row and param.default + "</textarea>" in row
+    finally:
+        del rules.PARAMETERS[param.key]

@@ -7,6 +7,17 @@ from dangjian.core.actor import Actor
 DAY = datetime.date(2026, 3, 2)
 
 
+@pytest.fixture(autouse=True)
+def no_cadre_records(monkeypatch):
+    """The governance app is tested on its own: no app tells it who is 一肩挑 (a matter's own
+    declaration is trusted) unless a test says otherwise. The cadres app's answer through
+    core.extensions is tested in dangjian/stats/tests/test_cross_app_hooks.py."""
+    from dangjian.governance import roster_sheets, services
+
+    monkeypatch.setattr(services, "one_shoulder_org_ids", lambda day: None)
+    monkeypatch.setattr(roster_sheets, "one_shoulder_org_ids", lambda day: None)
+
+
 @pytest.fixture
 def actor(users):
     return Actor(user=users["admin"])

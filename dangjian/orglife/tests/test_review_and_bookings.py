@@ -26,13 +26,20 @@ def activity(county, make_activity):
     return make_activity(county["village_branch"], T.THEME_DAY, D(2025, 6, 1))
 
 
-def test_it_logs_and_counts_every_review_by_an_organiser_or_the_county(activity, users, actor_for):
-    services.log_review(activity, actor=actor_for(users["organiser"]))
-    services.log_review(activity, actor=actor_for(users["organiser"]))
+def test_it_counts_one_review_per_reader_per_record_per_day(activity, users, actor_for):
+    """Issue 14: reloading the page is not another 调阅; the same reader on another day is."""
+    import datetime
+
+    first = services.log_review(activity, actor=actor_for(users["organiser"]))
+    assert services.log_review(activity, actor=actor_for(users["organiser"])) == first  # a reload
     services.log_review(activity, actor=actor_for(users["admin"]))
     activity.refresh_from_db()
+    assert activity.review_count == 2
+    Review.objects.filter(pk=first.pk).update(reviewed_at=first.reviewed_at - datetime.timedelta(days=1))
+    services.log_review(activity, actor=actor_for(users["organiser"]))  # the next day
+    activity.refresh_from_db()
     assert activity.review_count == 3
-    assert list(Review.objects.filter(activity=activity).values_list("reviewer__username", flat=True)) == [
+    assert sorted(Review.objects.filter(activity=activity).values_list("reviewer__username", flat=True)) == [
         "admin", "organiser", "organiser"]
 
 

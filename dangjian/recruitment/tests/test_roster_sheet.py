@@ -37,7 +37,7 @@ def run(content, **kw):
 
 def test_the_sheet_titles_are_the_circled_steps():
     assert "⑮支部大会讨论" in TITLES and "㉓支部大会讨论" in TITLES and "①递交入党申请书" in TITLES
-    assert len(set(TITLES)) == len(TITLES) == 8 + 25
+    assert len(set(TITLES)) == len(TITLES) == 8 + 25 + 1  # + 纪实编号 (issue 14)
 
 
 def test_it_imports_files_at_every_stage_and_the_register_follows(county):

@@ -273,3 +273,16 @@ def test_it_runs_every_apps_demo_module_without_error(db):
     assert "演示账号" in out
     assert Member.objects.count() >= MEMBERS
     assert AuditLog.objects.filter(note="生成演示数据").count() == 1
+    # Issue 14: every member marked 流动党员 has an open 外出 record (the page, list and statistics agree),
+    # and no demo record lies in the future.
+    from dangjian.transfers.models import FloatingContact, FloatingRecord
+    from dangjian.transfers.services import flagged_without_record
+
+    assert Member.objects.filter(is_floating=True).exists()
+    assert not flagged_without_record(Member.objects.filter(status="正常")).exists()
+    assert not FloatingRecord.objects.filter(ended_on__isnull=True, member__is_floating=False).exists()
+    import datetime
+
+    today = datetime.date.today()
+    assert not FloatingRecord.objects.filter(since__gt=today).exists()
+    assert not FloatingContact.objects.filter(on__gt=today).exists()

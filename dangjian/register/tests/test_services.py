@@ -105,3 +105,23 @@ def test_someone_born_on_29_february_comes_of_age_on_1_march_in_a_common_year(bi
     assert age_on(birth, day) == age
     assert birthday_of_age(birth, 18) == datetime.date(2018, 3, 1)
     assert birthday_of_age(birth, 16) == datetime.date(2016, 2, 29)
+
+
+def test_a_probation_over_two_years_is_an_error_in_the_form_path(county):
+    """Issue 14: 入党日期 eleven years ago and no 转正日期 is no 预备党员 (党章第七条)."""
+    with pytest.raises(ValidationError) as err:
+        services.create_member(actor=Actor.command(), **member_data(county["village_branch"], full_on=None))
+    assert "已超过两年仍未填写转正日期" in str(err.value.message_dict["full_on"])
+    recent = datetime.date.today() - datetime.timedelta(days=200)
+    services.create_member(actor=Actor.command(), **member_data(county["village_branch"], full_on=None, joined_on=recent))
+
+
+def test_a_secretary_cannot_enter_a_probationary_member_but_an_organiser_can(users, county):
+    recent = datetime.date.today() - datetime.timedelta(days=200)
+    data = member_data(county["village_branch"], full_on=None, joined_on=recent)
+    with pytest.raises(ValidationError) as err:
+        services.create_member(actor=Actor(user=users["secretary"]), **data)
+    assert "发展党员纪实" in str(err.value.message_dict["full_on"])
+    assert not Member.objects.filter(name="王芳").exists()
+    services.create_member(actor=Actor(user=users["organiser"]), **data)  # the organiser's override
+    assert Member.objects.get(name="王芳").full_on is None

@@ -44,11 +44,15 @@ def rows(titles: list[str], dicts: list[dict]) -> list[list[Any]]:
     return [titles] + [[d.get(t) for t in titles] for d in dicts]
 
 
+# A 预备党员's 入党日期 within the two years of probation (issue 14: more is an error), typed with slashes.
+RECENT_JOINED = (datetime.date.today() - datetime.timedelta(days=300)).strftime("%Y/%m/%d")
+
+
 def new_county_sheets(members: list[dict] | None = None) -> dict[str, list[list[Any]]]:
     """A small county of its own: 新县 → 新镇 → 新村; 县委 → 镇党委 → 村支部 and a 两新 branch."""
     if members is None:
         members = [member(), member(name="李四", sex="女", serial=101, birth=datetime.date(1990, 8, 9),
-                                    joined="2015/06/30", full=None, floating="是", phone=None)]
+                                    joined=RECENT_JOINED, full=None, floating="是", phone=None)]
     return {
         "行政区划": [DIV, ["新县", "县", None], ["新镇", "镇", "新县"], ["新村", "村", "新镇"]],
         "党组织": [ORG,

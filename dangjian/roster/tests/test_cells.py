@@ -14,7 +14,7 @@ def test_it_reads_every_documented_date_form(value):
 
 @pytest.mark.parametrize("value,message", [
     ("1990-13-45", "不存在"), ("2023-02-29", "不存在"), ("19900230", "不存在"),
-    ("1990年1月1日", "无法识别"), ("04/03/2020", "无法识别"), (43831.0, "无法识别"), ("2020-03-04 10:00", "无法识别"),
+    ("1990年13月1日", "不存在"), ("04/03/2020", "无法识别"), (43831.0, "无法识别"), ("2020-03-04 10:00", "无法识别"),
 ])
 def test_it_refuses_impossible_and_unknown_dates(value, message):
     with pytest.raises(CellError) as err:
@@ -53,3 +53,23 @@ def test_it_reads_number_cells_as_the_digits_typed():
     assert parse_text(3.5) == "3.5"
     with pytest.raises(CellError):
         parse_text("很长的名字", max_length=3)
+
+
+@pytest.mark.parametrize("text", ["2012年7月1日", "2012年07月01日", "2012.7.1", "2012/7/1", "2012-07-01", "20120701"])
+def test_it_reads_the_dates_people_type(text):
+    """Issue 14: the ways a county types a date, on import."""
+    assert parse_date(text) == datetime.date(2012, 7, 1)
+
+
+@pytest.mark.parametrize("text", ["2012年7月1日", "2012年07月01日", "2012.7.1", "2012/7/1", "2012-07-01"])
+def test_every_form_date_field_reads_them_too(text):
+    from django import forms
+
+    from dangjian.core.forms import ChineseFormMixin
+
+    class F(ChineseFormMixin, forms.Form):
+        day = forms.DateField(label="入党日期")
+
+    f = F({"day": text})
+    assert f.is_valid(), f.errors
+    assert f.cleaned_data["day"] == datetime.date(2012, 7, 1)

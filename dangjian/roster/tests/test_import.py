@@ -10,7 +10,7 @@ from dangjian.core.models import AuditLog
 from dangjian.register.models import Division, Member, Organization
 from dangjian.roster.engine import export_workbook, import_workbook
 
-from .helpers import MEM, ORG, member, new_county_sheets, xlsx
+from .helpers import MEM, ORG, RECENT_JOINED, member, new_county_sheets, xlsx
 
 # The repository's copy of the shared sample (the statistics tests use the same file).
 SAMPLE = Path(__file__).resolve().parents[2] / "stats" / "tests" / "data" / "sample-county.xlsx"
@@ -71,7 +71,7 @@ def test_it_updates_changed_rows_and_audits_old_and_new_values(db):
     assert run(new_county_sheets()).ok
     sheets = new_county_sheets([member(education="硕士研究生", phone="13700000000"),
                                 member(name="李四", sex="女", serial=101, birth=datetime.date(1990, 8, 9),
-                                       joined="2015/06/30", full=None, floating="是", phone=None)])
+                                       joined=RECENT_JOINED, full=None, floating="是", phone=None)])
     sheets["党组织"][3][ORG.index("书记")] = "周书记"
     result = run(sheets)
     assert result.counts["党员"] == {"created": 0, "updated": 1, "unchanged": 1}
@@ -126,7 +126,8 @@ def _member_facts():
 
 
 def test_it_reimports_an_export_to_the_same_data(county, users, make_member):
-    make_member(county["village_branch"], name="王一", full=None)
+    make_member(county["village_branch"], name="王一", full=None,
+                joined=datetime.date.today() - datetime.timedelta(days=100))
     make_member(county["firm_branch"], name="赵二", sex="女", status="停止党籍", is_floating=True)
     make_member(county["community_branch"], name="钱三")
     facts = _member_facts()

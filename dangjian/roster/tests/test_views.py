@@ -163,7 +163,7 @@ def test_it_offers_a_blank_template_with_the_column_titles(users, client_for):
     response = client_for(users["organiser"]).get(reverse("roster:template"))
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[:3] == ["行政区划", "党组织", "党员"]
-    assert [c.value for c in wb["党员"][1]] == MEM
+    assert [c.value for c in wb["党员"][1]] == MEM + ["党员编号"]
     assert client_for(users["member"]).get(reverse("roster:template")).status_code == 403
 
 

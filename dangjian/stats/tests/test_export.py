@@ -67,8 +67,23 @@ def test_it_exports_other_apps_blocks_as_key_value_sheets(world, users, client_f
 
     wb = workbook(client_for(users["admin"]).get(EXPORT, {"as_of": "2026-06-30"}))
 
-    assert sheet_rows(wb["探针指标"]) == [["applicants", 3], ["by_stage.activist", 2]]
+    # A key no label names falls back to its segments’ labels (dangjian.stats.labels).
+    assert sheet_rows(wb["探针指标"]) == [["applicants", 3], ["by_stage·入党积极分子", 2]]
 
 
 def test_it_answers_only_get(world, users, client_for):
     assert client_for(users["admin"]).post(EXPORT).status_code == 405
+
+
+def test_every_exported_label_is_in_chinese(world, users, client_for):
+    """Issue 14: no internal key (admitted_female, compliance_by_type.theme_day.rate, period.from)."""
+    import re
+
+    wb = workbook(client_for(users["admin"]).get(EXPORT, {"as_of": "2026-06-30"}))
+    internal = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row[:1]:
+                if isinstance(value, str) and re.search(r"[A-Za-z_]{2,}", value):
+                    internal.append((ws.title, value))
+    assert not internal, internal

@@ -137,3 +137,11 @@ def test_the_inbox_shows_my_messages(users, client_for):
     c.post(reverse("notifications:mark_all_read"))
     assert Message.objects.get().read_at is not None
     assert "届满提醒内容" not in client_for(users["organiser"]).get(reverse("notifications:inbox")).content.decode()
+
+
+def test_the_list_shows_an_expired_letter_as_expired_not_waiting(issued, users, client_for):
+    """Issue 14."""
+    Transfer.objects.filter(pk=issued.pk).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    page = client_for(users["organiser"]).get(reverse("transfers:list")).content.decode()
+    assert "介绍信已过期，待重新开具" in page
+    assert "已开具介绍信，待接收</span>" not in page
