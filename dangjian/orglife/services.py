@@ -17,6 +17,8 @@ from dangjian.core import audit, extensions
 from dangjian.core import booking as booking_engine
 from dangjian.core.roles import is_supervisor
 from dangjian.core.actor import Actor
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if as _raise_if
 from dangjian.core.models import AuditLog
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import ACT_FOR, ensure_in_scope
@@ -31,14 +33,6 @@ from .models import (
 from .vocab import HOLDING_STATUSES, ActivityType, AttendanceStatus, BookingStatus, CommentKind, Source
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)
 
 
 def snapshot(obj, fields) -> dict[str, Any]:

@@ -14,12 +14,12 @@ from typing import Any, Iterable, Sequence
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from dangjian.core import roles
 from dangjian.core import audit
 from dangjian.core import files as core_files
 from dangjian.core.actor import Actor
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import CHANGE
 from dangjian.register import rules as register_rules
@@ -39,9 +39,6 @@ UPLOAD_MESSAGES = {
     "size": "附件“{name}”大小为{size_mb:.1f}MB，超过{limit_mb}MB的上限",
     "content": "附件“{name}”的内容与扩展名“.{ext}”不符，请上传真实的PDF、图片或Office文档",
 }
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def attachment_max_bytes() -> int:
@@ -270,7 +267,7 @@ def _apply_step(r: Recruitment, record: StepRecord, actor: Actor, *, save: bool 
         # ⑮ is the 入党日期: the candidate enters the register as a 预备党员 (an import may find
         # them there already, from the workbook's 党员 sheet).
         existing = Member.objects.with_id_number(r.id_number).first()
-        r.member = existing if existing is not None and existing.joined_on == day else register_services._create_member(
+        r.member = existing if existing is not None and existing.joined_on == day else register_services.create_member_in_transaction(
             actor=actor, name=r.name, sex=r.sex, ethnicity=r.ethnicity, id_number=r.id_number,
             birth_date=r.birth_date, education=r.education, occupation=r.occupation, organization=r.organization,
             joined_on=day, full_on=None, is_floating=False, under_party_probation=False,

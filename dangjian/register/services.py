@@ -11,10 +11,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dangjian.core import audit, roles
 from dangjian.core.actor import Actor
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if as _raise_if
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import ensure_in_scope
 
@@ -25,14 +26,6 @@ from .vocab import MemberStatus, OrgType
 DIVISION_FIELDS = ("name", "category", "parent")
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)
 
 
 # --- Divisions -------------------------------------------------------------------------------
@@ -236,7 +229,7 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
 @transaction.atomic(durable=True)
 def create_member(*, actor: Actor, **data: Any) -> Member:
     """A member entered by hand. A branch secretary enters full members only: a 预备党员 comes from the
-    发展党员纪实 (step ⑮, ``_create_member``) or is entered by an organiser or the county (the override)."""
+    发展党员纪实 (step ⑮, ``create_member_in_transaction``) or is entered by an organiser or the county (the override)."""
     if actor.user is not None and roles.role_of(actor.user) == roles.SECRETARY:
         full_on = data.get("full_on")
         if full_on is None or full_on > today():
@@ -244,22 +237,22 @@ def create_member(*, actor: Actor, **data: Any) -> Member:
                 "党支部不能直接登记预备党员：预备党员应经发展党员纪实（⑮支部大会讨论）产生；"
                 "确需补登的，请由乡镇（街道）党（工）委组织员登记"]})
     _check_overdue(data.get("joined_on"), data.get("full_on"), data.get("status", MemberStatus.NORMAL))
-    return _create_member(actor=actor, **data)
+    return create_member_in_transaction(actor=actor, **data)
 
 
 def _check_overdue(joined_on, full_on, status) -> None:
     """Entered by hand (form, API): a probation over two years is an error (issue 14). The recruitment
     record's own steps (⑮ adds the member, extension, ㉔ 转正, cancellation) go through the
-    underscore functions: the record governs the probation there."""
+    *_in_transaction functions: the record governs the probation there."""
     if status == MemberStatus.NORMAL and joined_on:
         errors = rules.check_probation_overdue(joined_on, full_on, today())
         if errors:
             raise ValidationError({"full_on": errors})
 
 
-def _create_member(*, actor: Actor, **data: Any) -> Member:
-    """create_member's body without its own transaction, for services that already hold one
-    (e.g. recruitment step ⑮ 支部大会讨论 adds the new 预备党员 inside its own transaction)."""
+def create_member_in_transaction(*, actor: Actor, **data: Any) -> Member:
+    """create_member inside the caller's transaction (the public door for services that already hold one:
+    e.g. recruitment step ⑮ 支部大会讨论 adds the new 预备党员 inside its own transaction)."""
     check_member(data)
     member = Member(**{k: v for k, v in data.items() if k in MEMBER_EDITABLE})
     member.id_number = rules.normalise_id_number(data["id_number"])
@@ -322,12 +315,12 @@ def _delete_member(member: Member, *, actor: Actor, note: str = "") -> None:
 @transaction.atomic(durable=True)
 def move_member(member: Member, *, actor: Actor, organization: Organization, reason: str = "") -> Member:
     """A correction of the register; a real transfer between organisations is its own procedure."""
-    return _move_member(member, actor=actor, organization=organization, reason=reason)
+    return move_member_in_transaction(member, actor=actor, organization=organization, reason=reason)
 
 
-def _move_member(member: Member, *, actor: Actor, organization: Organization, reason: str = "") -> Member:
-    """move_member's body without its own transaction, for services that already hold one
-    (e.g. transfers: accepting a transfer letter moves the member inside the transfer's transaction)."""
+def move_member_in_transaction(member: Member, *, actor: Actor, organization: Organization, reason: str = "") -> Member:
+    """move_member inside the caller's transaction (the public door for services that already hold one:
+    e.g. transfers: accepting a letter moves the member inside the transfer's transaction)."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     if member.organization_id == organization.pk:
         raise ValidationError({"organization": ["党员已在该党组织"]})

@@ -14,13 +14,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from dangjian.core import roles
 from dangjian.core.roles import STAFF_ROLES
 from dangjian.core.scope import ACT_FOR, CHANGE
 from dangjian.core import audit, extensions
 from dangjian.core.actor import Actor
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if as _raise_if
 from dangjian.core.models import AuditLog
 from dangjian.register import services as register_services
 from dangjian.register.models import Member, Organization
@@ -33,14 +34,6 @@ from .models import (
 )
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)
 
 
 # --- Who may act --------------------------------------------------------------------------------
@@ -292,7 +285,7 @@ def accept_transfer(transfer: Transfer, *, actor: Actor, reported_on: datetime.d
     if member.status != MemberStatus.NORMAL or member.organization_id != transfer.from_org_id:
         raise ValidationError({"member": [f"{member.name}的党籍状态或所在党组织已变化，不能按此介绍信接收，请退回"]})
     before = audit.snapshot(transfer, Transfer.AUDITED_FIELDS)
-    register_services._move_member(member, actor=actor, organization=transfer.to_org,
+    register_services.move_member_in_transaction(member, actor=actor, organization=transfer.to_org,
                                    reason=f"组织关系转接，介绍信{transfer.letter_number}")
     transfer.status, transfer.accepted_on, transfer.reported_on = Status.ACCEPTED, day, reported_on
     transfer.save()
@@ -421,7 +414,7 @@ def record_transfer_in(*, actor: Actor, to_org: Organization, external_org_name:
     if receipt_on is not None and reported_on and (receipt_on > day or receipt_on < reported_on):
         errors["receipt_on"] = ["回执日期应在报到日期与今天之间"]
     _raise_if(errors)
-    member = register_services._create_member(actor=actor, organization=to_org, **member_data)
+    member = register_services.create_member_in_transaction(actor=actor, organization=to_org, **member_data)
     status = Status.COMPLETED if receipt_on else Status.ACCEPTED
     transfer = Transfer.objects.create(
         kind=Kind.IN, member=member, to_org=to_org, external_org_name=external_org_name.strip(),

@@ -1,4 +1,4 @@
-"""Faults found by trying the pages in a browser (scripts/e2e_smoke.py and a manual pass)."""
+"""The record and booking pages: dates shown in the format the date fields accept, who was away."""
 import datetime
 
 from django.urls import reverse

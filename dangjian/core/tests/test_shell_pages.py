@@ -1,5 +1,5 @@
-"""Faults found by trying the product in a browser: error pages in Chinese, one highlighted menu
-item, readable audit values, Chinese empty choice."""
+"""The shared shell: error pages in Chinese, one highlighted menu item, readable audit values,
+the Chinese empty choice."""
 from django import forms
 from django.test import Client
 from django.urls import reverse

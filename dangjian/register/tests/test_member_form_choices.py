@@ -1,4 +1,4 @@
-"""Faults found by trying the register pages in a browser."""
+"""The member form's organisation choice: chosen for a secretary with one branch, left open otherwise."""
 from django.urls import reverse
 
 CREATE = reverse("register:member_create")
