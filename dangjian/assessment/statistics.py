@@ -112,5 +112,7 @@ def _has_data(org, date_to) -> bool:
 
 BLOCKS = [
     StatsBlock(key="accountability", label="整改台账", compute=accountability, order=90,
-               template="assessment/stats_block.html", records=records, has_data=_has_data),
+               template="assessment/stats_block.html", records=records, has_data=_has_data,
+               labels={"bottom_places_undecided": "考核末位未作问责决定（个）",
+                       "results_without_decision": "考核结果未运用的方案（个）"}),
 ]

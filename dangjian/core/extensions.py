@@ -67,6 +67,9 @@ class StatsBlock:
     # at all for the scope (False: the report shows the block's figures as blanks, not as 0).
     records: Optional[Callable[..., Any]] = None
     has_data: Optional[Callable[..., bool]] = None
+    # Optional Chinese labels of the block's dotted keys for the statistics export ({"key": "标签"}),
+    # so that a new block names its own figures without an edit to the stats app.
+    labels: Optional[dict] = None
 
 
 @dataclass(frozen=True)

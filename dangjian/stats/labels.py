@@ -87,10 +87,19 @@ KEYS: dict[str, dict[str, str]] = {
 }
 
 
+def _block_labels(block_key: str) -> dict[str, str]:
+    from dangjian.core.extensions import stats_blocks
+
+    for block in stats_blocks():
+        if block.key == block_key:
+            return block.labels or {}
+    return {}
+
+
 def label(block_key: str, key: str) -> str:
     """The Chinese label of a dotted key of a block: the whole key if listed, else the longest listed
     prefix followed by the labels of the remaining segments."""
-    known = KEYS.get(block_key, {})
+    known = {**KEYS.get(block_key, {}), **_block_labels(block_key)}
     if key in known:
         return known[key]
     parts = key.split(".")
