@@ -23,11 +23,44 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class SearchableSelect(forms.Select):
+    """A single choice among many (issue 14: ~1,000 organisations): the <select> carries
+    ``data-searchable`` and static/js/app.js turns it into a Tom Select box (type any part of the
+    name, arrow keys and Enter to choose; re-applied after htmx swaps). Without JavaScript it
+    stays a plain <select> and the form posts the same value."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-searchable": "", **(attrs or {})}, choices)
+
+
+#: Choices of these models are searchable wherever a form offers them (the register's organisations,
+#: members and divisions run to hundreds or thousands in a county).
+SEARCHABLE_MODELS = {"register.organization", "register.member", "register.division"}
+
+
+def use_searchable_selects(form) -> None:
+    """Give every single model choice of ``SEARCHABLE_MODELS`` the ``SearchableSelect`` widget
+    (also when the queryset is only set later, i.e. still None). Called by ChineseFormMixin; forms
+    that style themselves call it too."""
+    for field in form.fields.values():
+        if (not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField)
+                or type(field.widget) is not forms.Select):
+            continue
+        queryset = field.queryset
+        if queryset is not None and queryset.model._meta.label_lower not in SEARCHABLE_MODELS:
+            continue
+        old = field.widget
+        field.widget = SearchableSelect(attrs=old.attrs)
+        field.widget.is_required = old.is_required
+        field.widget.choices = old.choices
+
+
 class ChineseFormMixin:
     """Field-naming Chinese error messages and Bootstrap classes on every widget."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_searchable_selects(self)
         for name, field in self.fields.items():
             label = str(field.label or name)
             messages = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dangjian.core.forms import use_searchable_selects
 from dangjian.register.models import Member, Organization
 
 from .models import Base, PartyGroup
@@ -24,6 +25,7 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        use_searchable_selects(self)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from dangjian.core.forms import use_searchable_selects
 from dangjian.core.scope import ACT_FOR, CHOOSE
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import BRANCH_TYPES, ETHNIC_CHOICES, Education, MemberStatus, Occupation, Sex
@@ -33,6 +34,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _style(form):
+    use_searchable_selects(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, (forms.CheckboxInput,)):

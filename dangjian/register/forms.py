@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
 
-from dangjian.core.forms import ChineseFormMixin, DateInput
+from dangjian.core.forms import ChineseFormMixin, DateInput, SearchableSelect
 from dangjian.core.scope import CHANGE, CHOOSE, subtree_q
 
 from . import rules, services
@@ -18,7 +18,9 @@ from .vocab import (
 
 
 class OrgChoiceField(forms.ModelChoiceField):
-    """Organisations in tree order, indented by depth below the topmost one offered."""
+    """Organisations in tree order, indented by depth below the topmost one offered; searchable."""
+
+    widget = SearchableSelect
 
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset.order_by("path"), **kwargs)

@@ -5,7 +5,9 @@
      data-print                   print the page
      data-toggle-target="id"      toggle the "show" class of #id (the collapsed menu)
      data-remove-after-request    remove the element after its htmx request (e.g. 显示完整号码)
-     data-id-number               fill 出生日期 and 性别 from a typed ID number (GB 11643)        */
+     data-id-number               fill 出生日期 and 性别 from a typed ID number (GB 11643)
+     data-searchable              on a <select>: Tom Select search box (any part of the name matches),
+                                  applied on load and to content htmx swaps in (htmx:load)          */
 (function () {
   "use strict";
 
@@ -47,4 +49,30 @@
     if (birth && !birth.value) { birth.value = v.slice(6, 10) + "-" + v.slice(10, 12) + "-" + v.slice(12, 14); }
     if (sex && !sex.value) { sex.value = parseInt(v.charAt(16), 10) % 2 ? "男" : "女"; }
   });
+
+  // 可搜索的下拉框（议题14）：输入名称的任意部分即可筛选，方向键选择、回车确认。
+  function searchable(root) {
+    if (typeof window.TomSelect !== "function" || !root || !root.querySelectorAll) { return; }
+    var list = Array.prototype.slice.call(root.querySelectorAll("select[data-searchable]"));
+    if (root.matches && root.matches("select[data-searchable]")) { list.push(root); }
+    list.forEach(function (el) {
+      if (el.tomselect || el.multiple) { return; }
+      new window.TomSelect(el, {
+        create: false,
+        allowEmptyOption: true,
+        maxOptions: null,
+        placeholder: "输入名称中的任意文字筛选",
+        searchField: ["text"],
+        render: {
+          no_results: function () { return '<div class="no-results">没有名称包含该文字的选项</div>'; }
+        }
+      });
+    });
+  }
+  document.addEventListener("htmx:load", function (e) { searchable(e.detail && e.detail.elt); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { searchable(document); });
+  } else {
+    searchable(document);
+  }
 })();
