@@ -34,17 +34,25 @@ def _member_of(user):
     return Member.objects.for_user(user, VIEW).select_related("organization").get(pk=user.member_id)
 
 
+def _activity_item(a, today):
+    return {"date": a.date, "time": a.start_time, "title": f"{a.get_activity_type_display()}：{a.topic}",
+            "place": a.place_display, "upcoming": a.date >= today}
+
+
 def _upcoming_activities(user, today):
-    """The member's branch's activities from today on (组织生活 records and approved base bookings),
-    through the scope rule ``calendar``."""
-    items = []
-    for a in Activity.objects.for_user(user, CALENDAR).filter(date__gte=today).order_by("date", "start_time")[:5]:
-        items.append({"date": a.date, "time": a.start_time, "title": f"{a.get_activity_type_display()}：{a.topic}",
-                      "place": a.place_display})
+    """The member's branch's activities through the scope rule ``calendar``: the coming ones (组织生活 records
+    and approved base bookings, from today on) and the most recent ones already held, each labelled (issue 14:
+    the card showed nothing once the meetings had been held)."""
+    items = [_activity_item(a, today) for a in
+             Activity.objects.for_user(user, CALENDAR).filter(date__gte=today).order_by("date", "start_time")[:5]]
     for b in (Booking.objects.for_user(user, CALENDAR).filter(date__gte=today, status="approved")
               .select_related("base").order_by("date", "start_time")[:5]):
-        items.append({"date": b.date, "time": b.start_time, "title": b.purpose, "place": b.base.name})
-    return sorted(items, key=lambda i: (i["date"], i["time"]))[:6]
+        items.append({"date": b.date, "time": b.start_time, "title": b.purpose, "place": b.base.name,
+                      "upcoming": True})
+    upcoming = sorted(items, key=lambda i: (i["date"], i["time"]))[:6]
+    recent = [_activity_item(a, today) for a in
+              Activity.objects.for_user(user, CALENDAR).filter(date__lt=today).order_by("-date", "-start_time")[:3]]
+    return upcoming + recent
 
 
 @login_required
@@ -58,6 +66,9 @@ def me(request):
             anchor = recruitment.approved_on
     birthday, years = rules.next_political_birthday(anchor, today)
     transfers = list(Transfer.objects.for_user(request.user).select_related("from_org", "to_org").order_by("-id")[:3])
+    open_one = Transfer.objects.for_user(request.user).open().select_related("from_org", "to_org").first()
+    if open_one is not None:
+        transfers = [open_one] + [t for t in transfers if t.pk != open_one.pk]
     current = transfers[0] if transfers else None
     my_messages = Message.objects.addressed_to(request.user).order_by("-day", "-id")[:20]
     return render(request, "portal/me.html", {
@@ -83,8 +94,12 @@ def me_sms(request):
 
 @login_required
 def me_transfer(request):
-    """The member asks for their own transfer; the branch and the committee take it from there."""
+    """The member asks for their own transfer; the branch and the committee take it from there. While one is
+    open the form is not offered: the page says so and points to its progress (issue 14)."""
     member = _member_of(request.user)
+    open_one = Transfer.objects.for_user(request.user).open().filter(member=member).first()
+    if open_one is not None:
+        return render(request, "portal/me_transfer.html", {"m": member, "open_transfer": open_one})
     form = MemberStartForm(request.POST or None)
     return form_action(
         request, form,

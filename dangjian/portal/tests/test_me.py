@@ -78,3 +78,28 @@ def test_the_member_sees_their_own_branch_calendar_and_no_other(users, county, c
     assert not Activity.objects.for_user(users["member"], "view").exists()  # the staff pages stay closed
     html = client_for(users["member"]).get(reverse("portal:me")).content.decode()
     assert "本支部主题党日" in html and "别的支部主题党日" not in html
+
+
+def test_the_transfer_form_is_not_offered_while_a_transfer_is_open(issued, users, client_for):
+    """Issue 14: the member's transfer form was offered while a transfer was open; now the page says so."""
+    html = client_for(users["member"]).get(reverse("portal:me_transfer")).content.decode()
+    assert "未办结" in html and 'name="destination"' not in html and "提交申请" not in html
+
+
+def test_the_member_page_shows_recent_and_upcoming_activities_labelled(users, county, client_for):
+    """Issue 14: "近期组织活动" showed nothing once the meetings had been held."""
+    import datetime
+
+    from dangjian.orglife.models import Activity
+
+    today = timezone.localdate()
+    for days, topic in ((-3, "已开过的主题党日"), (4, "下周的支部党员大会")):
+        day = today + datetime.timedelta(days=days)
+        Activity.objects.create(
+            organization=county["village_branch"], activity_type="theme_day", date=day,
+            start_time=datetime.time(9, 0), end_time=datetime.time(10, 0), host="书记", topic=topic,
+            expected_count=5, present_count=5, recorded_on=min(day, today))
+    html = client_for(users["member"]).get(reverse("portal:me")).content.decode()
+    assert "已开过的主题党日" in html and "下周的支部党员大会" in html
+    assert "已开展" in html and "即将开展" in html
+    assert html.index("下周的支部党员大会") < html.index("已开过的主题党日")
