@@ -27,3 +27,13 @@ def test_pages_carry_a_policy_without_inline_script(users, client_for):
     script = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
     assert "'self'" in script and "unsafe-inline" not in script and "unsafe-eval" not in script
     assert "frame-ancestors 'none'" in policy
+
+
+def test_htmx_indicators_stay_hidden_without_htmx_inline_styles():
+    """With htmx's own (inline) indicator styles switched off, the site's stylesheet must hide the
+    "正在计算……" indicators outside a request, or they show on every page for good."""
+    base = (Path(settings.BASE_DIR) / "dangjian" / "templates" / "base.html").read_text()
+    css = re.sub(r"\s+", " ", (Path(settings.BASE_DIR) / "dangjian" / "static" / "css" / "app.css").read_text())
+    if '"includeIndicatorStyles": false' in base:
+        assert re.search(r"\.htmx-indicator \{[^}]*opacity: 0", css)
+        assert ".htmx-request .htmx-indicator" in css
