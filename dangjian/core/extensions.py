@@ -83,6 +83,10 @@ class Reminder:
     user_id: Optional[int] = None  # an in-app message to a platform user
     member_id: Optional[int] = None  # an SMS/in-app message to a member
     organization_id: Optional[int] = None
+    # A digest's items (issue 14), each {"key", "text", "url"}: the key names the item in its current state.
+    # When given, the notifications job sends only the items whose key the recipient's previous message of
+    # this kind did not carry (nothing at all when none changed), each linked to its page.
+    items: list = field(default_factory=list)
 
 
 @dataclass

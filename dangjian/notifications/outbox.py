@@ -126,17 +126,49 @@ def queue_political_birthdays(day: datetime.date) -> QueueResult:
 
 # --- Reminders of every app (in-app messages) --------------------------------------------------
 
+DIGEST_MAX_LINES = 20
+
+
+def _digest(r: Reminder):
+    """(text, params) of a digest reminder: only the items that changed since the recipient's previous message
+    of this kind, each with its link (issue 14: the digest repeated unchanged items every day); ``None`` when
+    nothing changed."""
+    previous = (Message.objects.filter(channel=Channel.IN_APP, kind=r.kind, day__lt=r.day)
+                .filter(member_id=r.member_id) if r.member_id else
+                Message.objects.filter(channel=Channel.IN_APP, kind=r.kind, day__lt=r.day, user_id=r.user_id))
+    last = previous.order_by("-day", "-id").only("params").first()
+    seen = set(last.params.get("item_keys", [])) if last is not None else set()
+    changed = [i for i in r.items if i["key"] not in seen]
+    if not changed:
+        return None
+    shown = changed[:DIGEST_MAX_LINES]
+    head = r.text + (f"；自上次提醒以来新增或变化{len(changed)}项：" if last is not None else "：")
+    lines = [i["text"] for i in shown]
+    if len(changed) > len(shown):
+        lines.append(f"……另有{len(changed) - len(shown)}项，请登录平台查看")
+    params = {"item_keys": [i["key"] for i in r.items], "head": head,
+              "links": [{"text": i["text"], "url": i.get("url", "")} for i in shown]}
+    return head + "\n" + "\n".join(lines), params
+
+
 def queue_reminders(reminders) -> int:
-    """In-app messages for ``Reminder``s (delivered by being stored); returns how many were new."""
+    """In-app messages for ``Reminder``s (delivered by being stored); returns how many were new.
+    A reminder with ``items`` is a digest: see ``_digest``."""
     now = timezone.now()
     rows = []
     for r in reminders:
         if r.user_id is None and r.member_id is None:
             continue
+        text, params = r.text, {}
+        if r.items:
+            digest = _digest(r)
+            if digest is None:
+                continue
+            text, params = digest
         rows.append(Message(
             channel=Channel.IN_APP, kind=r.kind, day=r.day, ref=r.key[:100], user_id=None if r.member_id else r.user_id,
-            member_id=r.member_id, organization_id=r.organization_id, text=r.text, status=MessageStatus.SENT,
-            sent_at=now,
+            member_id=r.member_id, organization_id=r.organization_id, text=text, params=params,
+            status=MessageStatus.SENT, sent_at=now,
         ))
     if not rows:
         return 0

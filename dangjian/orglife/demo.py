@@ -293,10 +293,12 @@ def _reviews(rng, today, users, secretary_branch=None) -> None:
         reviewer = rng.choice(reviewers)
         reviews.append(Review(activity_id=pk, reviewer=reviewer, reviewer_name=reviewer.display_name))
     Review.objects.bulk_create(reviews)
-    # Reviews happen some days after the meeting.
+    # Reviews happen some days after the meeting, never later than now (issue 14: a review dated today at
+    # 10:xx showed a time in the future when the demo was loaded in the morning).
+    now = timezone.now()
     for review, (pk, day) in zip(reviews, sample):
         when = datetime.datetime.combine(min(day + datetime.timedelta(days=rng.randint(1, 20)), today), datetime.time(10, rng.randint(0, 59)))
-        Review.objects.filter(pk=review.pk).update(reviewed_at=timezone.make_aware(when))
+        Review.objects.filter(pk=review.pk).update(reviewed_at=min(timezone.make_aware(when), now))
     for pk, _ in sample:
         Activity.objects.filter(pk=pk).update(review_count=F("review_count") + 1)
     comments = []

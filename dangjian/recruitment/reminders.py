@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime
 from typing import Iterable
 
+from django.urls import reverse
+
 from dangjian.core.extensions import Reminder
 from dangjian.core.scope import is_in_subtree
 
 from .models import Recruitment
 from .todo import todo_items
 
-MAX_LINES = 20
 
 
 def daily_reminders(day: datetime.date) -> Iterable[Reminder]:
@@ -27,10 +28,10 @@ def daily_reminders(day: datetime.date) -> Iterable[Reminder]:
         if not mine:
             continue
         overdue = sum(1 for i in mine if i.overdue)
-        head = f"发展党员待办{len(mine)}项" + (f"，其中逾期{overdue}项" if overdue else "") + "："
-        lines = [f"{'【逾期】' if i.overdue else ''}{i.name}（{i.organization}）{i.label}：{i.text}" for i in mine[:MAX_LINES]]
-        if len(mine) > MAX_LINES:
-            lines.append(f"……另有{len(mine) - MAX_LINES}项，请登录平台查看")
+        head = f"发展党员待办{len(mine)}项" + (f"，其中逾期{overdue}项" if overdue else "")
+        # Each item in its current state: it is sent again only when it changes (e.g. becomes overdue).
+        digest = [{"key": f"{i.kind}:{i.recruitment_id}:{i.due.isoformat()}:{int(i.overdue)}",
+                  "text": f"{'【逾期】' if i.overdue else ''}{i.name}（{i.organization}）{i.label}：{i.text}",
+                  "url": reverse("recruitment:detail", args=[i.recruitment_id])} for i in mine]
         yield Reminder(kind="recruitment_due", key=f"recruitment_due:{user.pk}:{day.isoformat()}",
-                       text=head + "\n" + "\n".join(lines), day=day, user_id=user.pk,
-                       organization_id=user.organization_id)
+                       text=head, day=day, user_id=user.pk, organization_id=user.organization_id, items=digest)

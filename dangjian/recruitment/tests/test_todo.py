@@ -65,8 +65,20 @@ def test_the_daily_digest_goes_to_the_secretary_and_organiser_in_scope(new_recru
     new_recruitment(applied_on=D(2025, 1, 10))
     got = list(reminders.daily_reminders(D(2025, 2, 1)))
     assert {r.user_id for r in got} == {users["secretary"].pk, users["organiser"].pk}
-    assert all(r.kind == "recruitment_due" and "张申请" in r.text for r in got)
+    assert all(r.kind == "recruitment_due" and "张申请" in r.items[0]["text"] for r in got)
     assert len({r.key for r in got}) == 2
+
+
+def test_each_digest_item_links_to_its_candidate_and_changes_key_when_overdue(new_recruitment, users):
+    """Issue 14: digest items link to their record; an item is keyed by its state, so it is sent again only
+    when that changes (the notifications job drops keys the previous digest already carried)."""
+    r = new_recruitment(applied_on=D(2025, 1, 10))
+    before = [x for x in reminders.daily_reminders(D(2025, 2, 1)) if x.user_id == users["secretary"].pk][0]
+    again = [x for x in reminders.daily_reminders(D(2025, 2, 2)) if x.user_id == users["secretary"].pk][0]
+    later = [x for x in reminders.daily_reminders(D(2025, 3, 1)) if x.user_id == users["secretary"].pk][0]
+    assert before.items[0]["url"] == f"/recruitment/{r.pk}/" or before.items[0]["url"].endswith(f"/{r.pk}/")
+    assert before.items[0]["key"] == again.items[0]["key"]
+    assert later.items[0]["key"] != before.items[0]["key"] and later.items[0]["text"].startswith("【逾期】")
 
 
 def test_the_todo_of_a_user_is_scoped(new_recruitment, users):

@@ -16,7 +16,8 @@
         color: ["#c62828", "#90a4ae"],
         tooltip: { trigger: "axis" },
         legend: { top: 0 },
-        grid: { left: 150, right: 30, top: 30, bottom: 20 },
+        // Room for the value labels right of the bars (issue 14: 17,992 was drawn as "17").
+        grid: { containLabel: true, left: 10, right: 70, top: 30, bottom: 10 },
         xAxis: { type: "value" },
         yAxis: { type: "category", data: c.labels, inverse: true, axisLabel: { interval: 0 } },
         series: [

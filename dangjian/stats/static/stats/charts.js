@@ -19,7 +19,9 @@
       axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
     var values = { type: "value", minInterval: 1 };
     base.tooltip = { trigger: "axis" };
-    base.grid = { left: horizontal ? 130 : 50, right: 20, top: 20, bottom: horizontal ? 30 : 80 };
+    // Leave room for the value labels (issue 14: 991 was drawn as "99", 17,992 as "17"): the axis labels are
+    // contained in the grid, and the side the value labels stand on gets its own padding.
+    base.grid = { containLabel: true, left: 10, right: horizontal ? 70 : 20, top: horizontal ? 20 : 30, bottom: 10 };
     base.xAxis = horizontal ? values : categories;
     base.yAxis = horizontal ? categories : values;
     base.series = [{ type: "bar", data: c.values, label: { show: true, position: horizontal ? "right" : "top" },
