@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock
+from dangjian.core.scope import subtree_q
 from dangjian.register.rules import age_on
 from dangjian.register.vocab import COLLEGE_OR_ABOVE, TWO_NEW_UNIT_TYPES, Sex
 
-from .models import Recruitment, Status
+from .models import Recruitment, Status, StepRecord
 from .steps import STAGE_RANGES
 
 
@@ -49,8 +50,28 @@ def recruitment(org, as_of: datetime.date, date_from: datetime.date, date_to: da
         # Extra key for the work report's 存在问题: steps overdue on ``date_to`` (the to-do list's rules).
         "overdue_steps": len(_overdue(org, date_to)),
         "full_in_period": full_in_period,
+        # Extra keys for the 党内统计 annual tables, where the approving body counts: files whose ⑰ (or ㉔)
+        # was approved in the period by a committee in the subtree.
+        "admitted_by_approving_body": approved_by_body(org, APPROVAL_STEP, "approved_on", date_from, date_to),
+        "full_by_approving_body": approved_by_body(org, FULL_APPROVAL_STEP, "full_on", date_from, date_to),
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
     }
+
+
+APPROVAL_STEP, FULL_APPROVAL_STEP = 17, 24  # ⑰ 上级党委审批 (admission), ㉔ 上级党委审批 (full membership)
+
+
+def approved_by_body(org, step: int, date_field: str, date_from, date_to) -> int:
+    """Files whose ``date_field`` lies in the period, counted where the approving committee of ``step`` lies
+    in ``org``'s subtree. A file whose step names no committee (history imported from a ledger) counts at
+    its own branch, the only place the platform knows it by."""
+    qs = Recruitment.objects.filter(**{f"{date_field}__gte": date_from, f"{date_field}__lte": date_to})
+    if org is None:
+        return qs.count()
+    steps = StepRecord.objects.filter(recruitment=OuterRef("pk"), step=step)
+    here = Exists(steps.filter(subtree_q(org, via="committee")))
+    named = Exists(steps.filter(committee__isnull=False))
+    return qs.filter(here | (~named & subtree_q(org, via="organization"))).count()
 
 
 def _overdue(org, day: datetime.date):

@@ -70,9 +70,9 @@ def build(org, year: int) -> list[AnnualTable]:
         tables.append(AnnualTable("发展党员与转正", "项目", [("发展党员模块未安装", "暂无数据")]))
     else:
         tables.append(AnnualTable("发展党员与转正", "项目", [
-            ("本年发展党员（上级党委审批）", r["admitted"]), ("其中：女性", r["admitted_female"]),
+            ("本年发展党员（按审批党委统计）", r.get("admitted_by_approving_body", r["admitted"])), ("其中：女性", r["admitted_female"]),
             ("35岁及以下", r["admitted_35_and_under"]), ("大专及以上学历", r["admitted_college_or_above"]),
-            ("“两新”组织", r["admitted_two_new"]), ("本年预备党员转正", r.get("full_in_period", "暂无数据"))]))
+            ("“两新”组织", r["admitted_two_new"]), ("本年预备党员转正（按审批党委统计）", r.get("full_by_approving_body", r.get("full_in_period", "暂无数据")))]))
     return tables
 
 

@@ -36,6 +36,8 @@ KEYS: dict[str, dict[str, str]] = {
         "admitted_two_new": "其中“两新”组织（人）", "stage_counts": "各阶段人数",
         "average_days_to_admission": "从递交入党申请书到上级党委审批平均用时（天）",
         "overdue_steps": "逾期未办步骤（个）", "full_in_period": "期间内转正（人）",
+        "admitted_by_approving_body": "发展党员（按审批党委统计，人）",
+        "full_by_approving_body": "预备党员转正（按审批党委统计，人）",
         "period": "统计期间",
     },
     "organisational_life": {

@@ -73,3 +73,30 @@ def test_party_stats_prints_the_block_for_the_period(county, files):
 def test_the_statistics_page_shows_the_block(county, files, users, client_for):
     page = client_for(users["admin"]).get("/stats/", {"as_of": "2025-12-31"}).content.decode()
     assert "审批发展党员" in page and "平均用时" in page
+
+
+def test_the_annual_tables_count_by_the_approving_committee(county, files):
+    """党内统计 counts a new member where the committee that approved ⑰ (㉔ for full membership) stands; a
+    file whose step names no committee (imported history) counts at its own branch."""
+    from dangjian.recruitment.models import StepRecord
+
+    period = (D(2025, 12, 31), D(2025, 1, 1), D(2025, 12, 31))
+    village_file = Recruitment.objects.get(organization=county["village_branch"], approved_on=D(2025, 3, 1))
+    # The village branch's file was approved by the 街道党工委 (say, after the village was re-attached).
+    StepRecord.objects.create(recruitment=village_file, step=17, date=D(2025, 3, 1),
+                              committee=county["street_committee"])
+    town = block(county["town_committee"], *period)
+    street = block(county["street_committee"], *period)
+    branch = block(county["village_branch"], *period)
+    assert (town["admitted"], town["admitted_by_approving_body"]) == (3, 2)  # the two firm files have no ⑰ row
+    assert (street["admitted"], street["admitted_by_approving_body"]) == (0, 1)
+    assert branch["admitted_by_approving_body"] == 0  # a branch approves nobody
+    assert block(None, *period)["admitted_by_approving_body"] == 3
+    # ㉔: full membership counted by its approving committee, on the day before / of the period's end.
+    village_file.full_on = D(2025, 12, 31)
+    village_file.save()
+    StepRecord.objects.create(recruitment=village_file, step=24, date=D(2025, 12, 31),
+                              committee=county["town_committee"])
+    assert block(county["town_committee"], *period)["full_by_approving_body"] == 1
+    assert block(county["street_committee"], *period)["full_by_approving_body"] == 0
+    assert block(county["town_committee"], D(2026, 1, 1), D(2026, 1, 1), D(2026, 12, 31))["full_by_approving_body"] == 0
