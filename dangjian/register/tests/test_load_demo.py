@@ -286,3 +286,9 @@ def test_it_runs_every_apps_demo_module_without_error(db):
     today = datetime.date.today()
     assert not FloatingRecord.objects.filter(since__gt=today).exists()
     assert not FloatingContact.objects.filter(on__gt=today).exists()
+    # Issue 13: the demo county's work report for the demo year has no blank figure.
+    from dangjian.register.models import Organization
+    from dangjian.reports.report import compute_report
+
+    report = compute_report(Organization.objects.get(name=DEMO_ROOT_ORG_NAME), datetime.date(today.year, 1, 1), today)
+    assert report.missing == []
