@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dangjian.core.scope import ScopedQuerySet
+from dangjian.core import roles
+from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
 from dangjian.register.models import Organization
 
 from .vocab import (
@@ -14,25 +15,17 @@ from .vocab import (
     UseKind, Verdict,
 )
 
-STAFF_ROLES = ("county_admin", "organiser", "secretary")
-SUPERIOR_ROLES = ("county_admin", "organiser")
+STAFF_ROLES = roles.STAFF_ROLES
+SUPERIOR_ROLES = roles.SUPERVISOR_ROLES
 
 
 class SubtreeQuerySet(ScopedQuerySet):
-    """Rows of an organisation (``org_field``): staff see their subtree; ``change_roles`` may change it."""
+    """Rows of an organisation (``subtree_field``): staff see their subtree; ``change_roles`` may change it."""
 
-    org_field = "organization"
     change_roles = STAFF_ROLES
 
     def scope_filter(self, user, action):
-        path = user.scope_path
-        roles = STAFF_ROLES if action == "view" else self.change_roles
-        if path is None or user.role not in roles:
-            return self.none()
-        return self.filter(**{f"{self.org_field}__path__startswith": path})
-
-    def in_subtree(self, org):
-        return self if org is None else self.filter(**{f"{self.org_field}__path__startswith": org.path})
+        return self.in_user_subtree(user, STAFF_ROLES if action == VIEW else self.change_roles)
 
 
 # --- 整改台账 ----------------------------------------------------------------------------------
@@ -43,7 +36,7 @@ class ProblemQuerySet(SubtreeQuerySet):
         if path is None or user.role not in STAFF_ROLES:
             return self.none()
         # An overdue problem escalated to a level is also that level's business.
-        return self.filter(Q(organization__path__startswith=path) | Q(escalated_to__path__startswith=path))
+        return self.filter(subtree_q(path, "organization") | subtree_q(path, "escalated_to"))
 
     def open_on(self, day):
         return self.filter(found_on__lte=day).filter(Q(signed_off_on__isnull=True) | Q(signed_off_on__gt=day))
@@ -136,7 +129,7 @@ class Problem(models.Model):
 
 
 class ProblemProgressQuerySet(SubtreeQuerySet):
-    org_field = "problem__organization"
+    subtree_field = "problem__organization"
 
 
 class ProblemProgress(models.Model):
@@ -166,10 +159,10 @@ class PlanQuerySet(ScopedQuerySet):
         path = user.scope_path
         if path is None or user.role not in STAFF_ROLES:
             return self.none()
-        own = Q(owner__path__startswith=path)
+        own = subtree_q(path, "owner")
         if action != "view":
             return self.filter(own) if user.role in SUPERIOR_ROLES else self.none()
-        assessed = Q(pk__in=PlanTarget.objects.filter(organization__path__startswith=path).values("plan_id"))
+        assessed = Q(pk__in=PlanTarget.objects.filter(subtree_q(path, "organization")).values("plan_id"))
         return self.filter(own | assessed)
 
 
@@ -227,10 +220,10 @@ class PlanTargetQuerySet(SubtreeQuerySet):
         path = user.scope_path
         if path is None or user.role not in STAFF_ROLES:
             return self.none()
-        owner = Q(plan__owner__path__startswith=path)
+        owner = subtree_q(path, "plan__owner")
         if action != "view":
-            return self.filter(owner) if user.role in SUPERIOR_ROLES else self.filter(organization__path__startswith=path)
-        return self.filter(owner | Q(organization__path__startswith=path))
+            return self.filter(owner) if user.role in SUPERIOR_ROLES else self.filter(subtree_q(path, "organization"))
+        return self.filter(owner | subtree_q(path, "organization"))
 
 
 class PlanTarget(models.Model):
@@ -277,13 +270,13 @@ class Score(models.Model):
 
 
 class DecisionQuerySet(SubtreeQuerySet):
-    org_field = "target__organization"
+    subtree_field = "target__organization"
 
     def scope_filter(self, user, action):
         path = user.scope_path
         if path is None or user.role not in STAFF_ROLES:
             return self.none()
-        return self.filter(Q(target__plan__owner__path__startswith=path) | Q(target__organization__path__startswith=path))
+        return self.filter(subtree_q(path, "target__plan__owner") | subtree_q(path, "target__organization"))
 
 
 class Decision(models.Model):
@@ -422,7 +415,7 @@ class JointMeeting(models.Model):
 
 
 class MeetingTaskQuerySet(SubtreeQuerySet):
-    org_field = "meeting__organization"
+    subtree_field = "meeting__organization"
     change_roles = SUPERIOR_ROLES
 
 
