@@ -50,6 +50,7 @@ def url_cases(world) -> dict[str, dict]:
         "cobuilding:dual_list": {}, "cobuilding:dual_create": {}, "cobuilding:dual_detail": {"pk": dual.pk},
         "cobuilding:service_create": {"pk": dual.pk},
         "cobuilding:twonew": {}, "cobuilding:unit_create": {}, "cobuilding:unit_edit": {"pk": unit.pk},
+        "api:cobuilding-unit-list": {}, "api:cobuilding-unit-detail": {"pk": unit.pk},
         "cobuilding:coverage": {},
         "cobuilding:ratings": {}, "cobuilding:rating_create": {}, "cobuilding:rating_detail": {"pk": rating.pk},
         "cobuilding:rating_review": {"pk": rating.pk}, "cobuilding:rating_publish": {"pk": rating.pk},
