@@ -145,7 +145,8 @@ def _region(ctx, region, partners, name):
 
 def _dual_reports(ctx, orgs):
     rng, today, actor = ctx.rng, ctx.today, ctx.actor
-    communities = [o for o in orgs if o.division.category in ("城市社区", "村改居社区") and o.org_type == OrgType.BRANCH]
+    # Members report to the community's Party organisation: its 社区党委 (the host of the 社区大党委).
+    communities = [o for o in orgs if o.division.category in ("城市社区", "村改居社区") and o.org_type in rules.REGION_ORG_TYPES]
     agencies = [o.pk for o in orgs if o.unit_type in ("机关", "事业单位")]
     if not communities or not agencies:
         return
