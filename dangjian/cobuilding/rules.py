@@ -22,7 +22,11 @@ DEFAULT_SCHEME = (
 )
 DEFAULT_VETOES = "出资人或书记违法违纪；重大安全生产或环境污染事故；刑事案件或群体性事件；严重失信或偷逃税款"
 
+DEFAULT_DUAL_POSTS = "文明劝导岗；政策宣讲岗；环境整治岗；帮老助困岗；平安巡逻岗；志愿服务岗"
+
 declare(
+    RuleParameter("cobuilding.dual_posts", "双报到服务岗位（用“；”分隔）", str, DEFAULT_DUAL_POSTS,
+                  SOURCE_LOCAL + "：在职党员到居住地社区认领服务岗位"),
     RuleParameter("cobuilding.agenda_days_ahead", "联席会议议程提前送达天数", int, 15, SOURCE_LOCAL,
                   minimum=0, maximum=60),
     RuleParameter("twonew.star5_min", "五星级最低得分", float, 90.0, SOURCE_LOCAL + "：90分以上五星", minimum=0, maximum=100),
@@ -235,6 +239,16 @@ def scheme() -> list[tuple[str, str, int]]:
 
 def veto_list() -> list[str]:
     return [v.strip() for v in str(get_setting("twonew.veto_list")).replace(";", "；").split("；") if v.strip()]
+
+
+def dual_posts() -> list[str]:
+    """The service posts a member reporting to a community may claim (setting cobuilding.dual_posts)."""
+    return [p.strip() for p in str(get_setting("cobuilding.dual_posts")).replace(";", "；").split("；") if p.strip()]
+
+
+def post_list(posts: str) -> list[str]:
+    """A report slip's claimed posts (stored joined by “、”)."""
+    return [p.strip() for p in (posts or "").replace("，", "、").replace(",", "、").split("、") if p.strip()]
 
 
 def branch_like(org) -> bool:

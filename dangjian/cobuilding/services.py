@@ -18,7 +18,7 @@ from dangjian.core import audit, extensions, roles
 from dangjian.core import booking as booking_engine
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
-from dangjian.core.scope import CHANGE, ensure_in_scope, is_in_subtree
+from dangjian.core.scope import CHANGE, VIEW, ensure_in_scope, is_in_subtree
 from dangjian.register.models import Organization
 from dangjian.register.vocab import BRANCH_TYPES, TWO_NEW_UNIT_TYPES
 
@@ -499,9 +499,52 @@ def save_dual_report(*, actor: Actor, member, community: Organization, reported_
     return report
 
 
+def _report_in_reach(report: DualReport, actor: Actor) -> None:
+    """Staff act on the slips they may change; a member on their own slip only (the member's view scope of
+    双报到 is exactly their own slips)."""
+    user = actor.user
+    if user is None:
+        return
+    action = VIEW if roles.is_member(user) else CHANGE
+    if not DualReport.objects.for_user(user, action).filter(pk=report.pk).exists():
+        raise PermissionDenied("只能办理本人（或管理范围内党员）的双报到")
+
+
+@transaction.atomic(durable=True)
+def claim_post(report: DualReport, *, actor: Actor, post: str) -> DualReport:
+    """The member claims a service post of the community (setting cobuilding.dual_posts)."""
+    report = DualReport.objects.select_for_update().get(pk=report.pk)
+    _report_in_reach(report, actor)
+    post = (post or "").strip()
+    claimed = rules.post_list(report.posts)
+    errors: dict[str, list[str]] = {"post": []}
+    if not post:
+        errors["post"].append("请选择服务岗位")
+    elif post not in rules.dual_posts():
+        errors["post"].append(f"服务岗位“{post}”不在本县设定的岗位中：{'、'.join(rules.dual_posts())}")
+    elif post in claimed:
+        errors["post"].append(f"已认领“{post}”")
+    if report.ended_on and report.ended_on <= today():
+        errors["post"].append("报到已结束，不能再认领岗位")
+    posts = "、".join(claimed + [post])
+    if len(posts) > 200:
+        errors["post"].append("认领的岗位过多（合计不超过200字）")
+    raise_if(errors)
+    before = snapshot(report, report.AUDITED_FIELDS)
+    report.posts = posts
+    report.save(update_fields=["posts"])
+    _changed(report, before, actor, note="认领服务岗位")
+    return report
+
+
 @transaction.atomic(durable=True)
 def record_service(report: DualReport, *, actor: Actor, date, post: str, hours, note: str = "") -> ServiceRecord:
+    """Hours served on a post, by the community's or the branch's staff, or by the member (on a post they
+    claimed)."""
+    _report_in_reach(report, actor)
     errors: dict[str, list[str]] = {"date": [], "post": [], "hours": []}
+    if actor.user is not None and roles.is_member(actor.user) and (post or "").strip() not in rules.post_list(report.posts):
+        errors["post"].append("请先认领该服务岗位，再登记服务时长")
     if not date:
         errors["date"].append("服务日期不能为空")
     else:
@@ -521,6 +564,18 @@ def record_service(report: DualReport, *, actor: Actor, date, post: str, hours, 
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=rec, object_repr=f"{report}：{rec}",
                  changes={"date": [None, date.isoformat()], "post": [None, rec.post], "hours": [None, str(hours)]})
     return rec
+
+
+def quarterly_card(report: DualReport) -> list[dict]:
+    """The quarterly card back to the member's own branch: services and hours per quarter, latest first."""
+    cards: dict[tuple, dict] = {}
+    for s in report.services.all():
+        key = (s.date.year, (s.date.month - 1) // 3 + 1)
+        card = cards.setdefault(key, {"label": f"{key[0]}年第{key[1]}季度", "count": 0, "hours": Decimal("0"), "posts": set()})
+        card["count"] += 1
+        card["hours"] += s.hours
+        card["posts"].add(s.post)
+    return [{**c, "posts": "、".join(sorted(c["posts"]))} for _, c in sorted(cards.items(), reverse=True)]
 
 
 # --- "两新" units ----------------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any, Callable, Optional
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -478,24 +479,12 @@ def dual_create(request):
                                                                   "member_search": True, "subnav": "cob"})
 
 
-def quarterly_card(report: DualReport) -> list[dict]:
-    """The quarterly card back to the member's own branch: services and hours per quarter."""
-    cards: dict[tuple, dict] = {}
-    for s in report.services.all():
-        key = (s.date.year, (s.date.month - 1) // 3 + 1)
-        card = cards.setdefault(key, {"label": f"{key[0]}年第{key[1]}季度", "count": 0, "hours": Decimal("0"), "posts": set()})
-        card["count"] += 1
-        card["hours"] += s.hours
-        card["posts"].add(s.post)
-    return [{**c, "posts": "、".join(sorted(c["posts"]))} for _, c in sorted(cards.items(), reverse=True)]
-
-
 @login_required
 def dual_detail(request, pk):
     report = get_for_user_or_404(DualReport.objects.select_related("member__organization", "community"), request.user, pk=pk)
     may_change = DualReport.objects.for_user(request.user, CHANGE).filter(pk=pk).exists() and request.user.role != "member"
     return render(request, "cobuilding/dual_detail.html", {
-        "report": report, "services": report.services.all(), "cards": quarterly_card(report), "may_change": may_change,
+        "report": report, "services": report.services.all(), "cards": services.quarterly_card(report), "may_change": may_change,
         "form": F.ServiceForm() if may_change else None, "subnav": "cob"})
 
 
@@ -509,6 +498,39 @@ def service_create(request, pk):
     return form_action(request, form, perform, success=lambda s: ("服务记录已登记。", reverse("cobuilding:dual_detail", args=[pk])),
                        template="cobuilding/form.html", context={"title": f"登记服务：{report}", "subnav": "cob",
                                                                   "back": reverse("cobuilding:dual_detail", args=[pk])})
+
+
+def _back_to_me():
+    try:
+        return reverse("portal:me")
+    except NoReverseMatch:  # the portal app is not installed
+        return reverse("cobuilding:dual_list")
+
+
+@login_required
+@require_POST
+def me_claim_post(request, pk):
+    """From the member's 我的 card: claim a service post on their own report slip."""
+    report = get_for_user_or_404(DualReport.objects.all(), request.user, pk=pk)
+    flash_service_result(request, lambda: services.claim_post(report, actor=Actor.from_request(request),
+                                                              post=request.POST.get("post", "")),
+                         f"已认领服务岗位“{request.POST.get('post', '')}”。")
+    return redirect(_back_to_me())
+
+
+@login_required
+@require_POST
+def me_record_hours(request, pk):
+    """From the member's 我的 card: hours served on a claimed post."""
+    report = get_for_user_or_404(DualReport.objects.all(), request.user, pk=pk)
+    form = F.ServiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{'；'.join(v)}" for k, v in form.errors.items()))
+        return redirect(_back_to_me())
+    flash_service_result(request, lambda: services.record_service(report, actor=Actor.from_request(request),
+                                                                  **form.cleaned_data),
+                         f"已登记服务{form.cleaned_data['hours']}小时。")
+    return redirect(_back_to_me())
 
 
 # --- "两新" units ---------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def url_cases(world) -> dict[str, dict]:
         "cobuilding:booking_cancel": {"pk": booking.pk},
         "cobuilding:dual_list": {}, "cobuilding:dual_create": {}, "cobuilding:dual_detail": {"pk": dual.pk},
         "cobuilding:service_create": {"pk": dual.pk},
+        "cobuilding:me_claim_post": {"pk": dual.pk}, "cobuilding:me_record_hours": {"pk": dual.pk},
         "cobuilding:twonew": {}, "cobuilding:unit_create": {}, "cobuilding:unit_edit": {"pk": unit.pk},
         "cobuilding:coverage": {},
         "cobuilding:ratings": {}, "cobuilding:rating_create": {}, "cobuilding:rating_detail": {"pk": rating.pk},
