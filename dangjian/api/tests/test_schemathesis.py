@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_schema_conformance, status_code_conformance,
 )
 
-EXAMPLES = 4
+EXAMPLES = 3
 FEWER = 2
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -113,13 +113,14 @@ def test_every_operation_answers_within_its_schema(api_world):
         except Exception as exc:  # noqa: BLE001 - collect every operation's failure, then report all
             failures.append(f"{operation.label}: {str(exc)[:1500]}")
         timings.append((time.perf_counter() - started, operation.label))
-    # Timings are printed (``-s``), never asserted.
-    print("\nslowest operations:", ", ".join(f"{label} {seconds:.2f}s" for seconds, label in sorted(timings)[-5:]))
-    writes = [op for op in operations if op.method.lower() in ("post", "patch", "delete")]
-    assert len(operations) >= 40 and len(writes) >= 20
     from dangjian.api.models import ApiKeyUse
 
     calls = ApiKeyUse.objects.exclude(path__startswith="/api/v1/schema/")
+    # Counts and timings are printed (``-s``), never asserted.
+    print(f"\n{len(operations)} operations, {calls.count()} generated requests; slowest:",
+          ", ".join(f"{label} {seconds:.2f}s" for seconds, label in sorted(timings)[-5:]))
+    writes = [op for op in operations if op.method.lower() in ("post", "patch", "delete")]
+    assert len(operations) >= 40 and len(writes) >= 20
     assert calls.count() >= 2 * len(operations)  # the generated requests did reach the server
     assert calls.filter(method__in=["POST", "PATCH", "DELETE"], status__lt=300).exists()  # some writes went through
     assert not calls.filter(status__gte=500).exists()
