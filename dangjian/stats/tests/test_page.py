@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.extensions import StatsBlock, stats_blocks
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 from .conftest import AS_OF
 
