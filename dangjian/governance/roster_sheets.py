@@ -132,14 +132,14 @@ class _KeyedSheet(SheetHandler):
         entries = [audit.audit_entry(
             actor=ctx.actor, action=AuditLog.Action.CREATED, object_type=self.model._meta.label_lower,
             object_id=str(o.pk or ""), object_repr=str(o)[:255], note="台账导入",
-            changes={f: [None, audit._plain(getattr(o, f))] for f in self.compared if getattr(o, f) not in (None, "")})
+            changes={f: [None, audit.plain(getattr(o, f))] for f in self.compared if getattr(o, f) not in (None, "")})
             for o in objs]
         changed = []
         for obj, item in update:
             changes = {}
             for f in self.compared:
                 if self.current(obj, f) != item[f]:
-                    changes[f] = [audit._plain(self.current(obj, f)), audit._plain(item[f])]
+                    changes[f] = [audit.plain(self.current(obj, f)), audit.plain(item[f])]
                     setattr(obj, f, item[f])
             self.on_update(obj, item)
             changed.append(obj)
