@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from . import roles
 from .demo import demo_loaded
 from .extensions import nav_items_for
 
@@ -26,5 +27,6 @@ def navigation(request):
         # The "演示数据" badge: set explicitly, or whenever the database holds the demo county.
         "DEMO_MODE": getattr(settings, "DANGJIAN_DEMO_BANNER", False) or demo_loaded(),
         "nav_menu": menu,
+        "role_is": roles.flags(user),
         "nav_user_role": user.get_role_display() if user is not None and user.is_authenticated and hasattr(user, "get_role_display") else "",
     }
