@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import TWO_NEW_UNIT_TYPES, OrgType
 
@@ -46,7 +47,7 @@ def populate(ctx) -> None:
     rng, today, actor = ctx.rng, ctx.today, ctx.actor
     root = ctx.root
     people = ctx.extra.get("people")
-    orgs = list(Organization.objects.filter(path__startswith=root.path).select_related("division"))
+    orgs = list(Organization.objects.filter(subtree_q(root)).select_related("division"))
     partners = [o for o in orgs if o.unit_type in ("机关", "事业单位", "国有企业") and o.org_type != OrgType.COUNTY_COMMITTEE]
 
     def name():
@@ -70,7 +71,7 @@ def _region(ctx, region, partners, name):
     own = []
     if region.kind == "street":
         own = [o.name for o in Organization.objects.filter(
-            path__startswith=region.organization.path, depth=region.organization.depth + 1,
+            subtree_q(region.organization), depth=region.organization.depth + 1,
             division__category__in=("城市社区", "村改居社区")).order_by("path")]
     for org_name in own + [o.name for o in picks] + rng.sample(OUTSIDE_UNITS, k=rng.randint(2, 4)):
         joined = _ago(today, rng.randint(60, 1800))
@@ -128,7 +129,7 @@ def _region(ctx, region, partners, name):
                            category="设施", registered_on=_ago(today, rng.randint(100, 900)),
                            stopped_on=_ago(today, 10) if rng.random() < 0.3 else None)
     # Bookings on the next weekdays by the region's own branches.
-    branch = Organization.objects.filter(path__startswith=region.organization.path, org_type=OrgType.BRANCH).first()
+    branch = Organization.objects.filter(subtree_q(region.organization), org_type=OrgType.BRANCH).first()
     if branch is not None:
         day = today + datetime.timedelta(days=1)
         made = 0
@@ -184,7 +185,7 @@ def _two_new(ctx, orgs, name):
         category = "社会组织" if org.unit_type == "社会组织" else "非公有制企业"
         for _ in range(rng.randint(2, 4) if org.org_type == OrgType.JOINT_BRANCH else 1):
             unit(org, org.division, category, rng.randint(1, 2) if org.org_type == OrgType.JOINT_BRANCH else rng.randint(3, 25))
-    townships = Division.objects.filter(category__in=("乡", "镇", "街道"), path__startswith=ctx.root.division.path)
+    townships = Division.objects.filter(subtree_q(ctx.root.division), category__in=("乡", "镇", "街道"))
     for town in townships:
         for _ in range(rng.randint(2, 4)):
             unit(None, town, rng.choice(["非公有制企业", "社会组织"]), rng.choice([0, 1, 2]))

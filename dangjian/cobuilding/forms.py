@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 
 from dangjian.core.forms import ChineseFormMixin, DateInput
+from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import TWO_NEW_UNIT_TYPES
 
@@ -158,8 +159,8 @@ class DualReportForm(Form):
         self.fields["community"].queryset = communities
         # Any community of the county is accepted (members live anywhere); the list shows the user's own
         # communities, or those found by name (cq) — names outside the scope only when searched for.
-        shown = communities.filter(name__contains=cq) if cq else communities.filter(
-            path__startswith=user.scope_path or "\0")
+        shown = communities.filter(name__contains=cq) if cq else (
+            communities.filter(subtree_q(user.scope_path)) if user.scope_path else communities.none())
         self.fields["community"].widget.choices = [("", "请选择")] + [(o.pk, o.name) for o in shown[:200]]
 
 
@@ -186,7 +187,7 @@ class UnitForm(Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         root = user.organization.division if user.organization_id else None
-        self.fields["division"].queryset = (Division.objects.filter(path__startswith=root.path) if root else
+        self.fields["division"].queryset = (Division.objects.filter(subtree_q(root)) if root else
                                             Division.objects.all()).order_by("path")
         self.fields["organization"].queryset = Organization.objects.for_user(user).filter(
             models_q_two_new()).order_by("path")

@@ -19,7 +19,7 @@ from django.db import models
 
 from dangjian.core.booking import open_days_display
 from dangjian.core import roles
-from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
+from dangjian.core.scope import VIEW, OrganisationScopedQuerySet, ScopedQuerySet, subtree_q
 from dangjian.register.models import Division, Member, Organization
 
 from .vocab import (
@@ -30,27 +30,16 @@ STAFF_ROLES = roles.SUPERVISOR_ROLES  # the county department and the township (
 _role = roles.role_of
 
 
-class OrgPathScoped(ScopedQuerySet):
-    """Rows whose ``org_field`` organisation lies in the user's subtree; ``secretary_action``: what a
-    branch secretary may do with their own organisation's rows (None: nothing)."""
+class OrgPathScoped(OrganisationScopedQuerySet):
+    """Rows whose organisation (``subtree_field``) lies in the user's subtree: the county admin and
+    organisers see and change them; a branch secretary nothing unless the model says so."""
 
-    org_field = "region__organization"
-    secretary_may: tuple[str, ...] = ()
-
-    def scope_filter(self, user, action):
-        path = user.scope_path
-        role = _role(user)
-        if path is None:
-            return self.none()
-        if role in STAFF_ROLES:
-            return self.filter(subtree_q(path, self.org_field))
-        if role == roles.SECRETARY and action in self.secretary_may:
-            return self.filter(subtree_q(path, self.org_field))
-        return self.none()
+    subtree_field = "region__organization"
+    view_roles = change_roles = STAFF_ROLES
 
 
 class RegionQuerySet(OrgPathScoped):
-    org_field = "organization"
+    subtree_field = "organization"
 
 
 class Region(models.Model):
@@ -79,7 +68,7 @@ class Region(models.Model):
 
 
 class RegionRowQuerySet(OrgPathScoped):
-    org_field = "region__organization"
+    subtree_field = "region__organization"
 
 
 class RegionRow(models.Model):
@@ -407,8 +396,9 @@ class TwoNewUnit(models.Model):
 
 
 class RatingQuerySet(OrgPathScoped):
-    org_field = "organization"
-    secretary_may = (VIEW, "change")
+    # A secretary sees and changes their own organisation's (self-assessment, brand milestones).
+    subtree_field = "organization"
+    view_roles = change_roles = roles.STAFF_ROLES
 
 
 class StarRating(models.Model):
@@ -453,8 +443,9 @@ class StarRating(models.Model):
 # --- Brands ---------------------------------------------------------------------------------------
 
 class BrandQuerySet(OrgPathScoped):
-    org_field = "organization"
-    secretary_may = (VIEW, "change")
+    # A secretary sees and changes their own organisation's (self-assessment, brand milestones).
+    subtree_field = "organization"
+    view_roles = change_roles = roles.STAFF_ROLES
 
 
 class Brand(models.Model):

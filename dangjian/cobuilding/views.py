@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import excel
 from dangjian.core.actor import Actor
-from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404
+from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404, is_in_subtree
 from dangjian.core.views_helpers import flash_service_result, form_action, has_role, paginate, query_without_page, require_role
 from dangjian.register.models import Organization
 
@@ -370,10 +370,10 @@ def resource_book(request, pk):
 
 def _venue_for_secretary(user, pk):
     """A branch secretary may book the shared venues of the regions above their branch."""
-    path = user.scope_path or "\0"
+    path = user.scope_path
     venues = SharedResource.objects.filter(opens_at__isnull=False).select_related("region__organization")
     venue = venues.filter(pk=pk).first()
-    if venue is None or not path.startswith(venue.region.organization.path):
+    if venue is None or not is_in_subtree(path, venue.region.organization):
         from django.http import Http404
 
         raise Http404("共享场地不存在或不在本区域")
