@@ -109,8 +109,8 @@ class ListItemForm(RegionChildForm):
 class MeetingForm(RegionChildForm):
     date = forms.DateField(label="会议日期", widget=DateInput())
     topic = forms.CharField(label="议题", max_length=200)
-    agenda = forms.CharField(label="议程", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    agenda_sent_on = forms.DateField(label="议程送达日期", required=False, widget=DateInput())
+    agenda = forms.CharField(label="议程（保存后在“议程送达”中送达各共建单位）", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
     minutes = forms.CharField(label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     attendees = forms.ModelMultipleChoiceField(MemberUnit.objects.none(), label="出席单位（不选则为会议当天全部共建单位）",
                                                required=False, widget=forms.CheckboxSelectMultiple)
@@ -122,6 +122,20 @@ class MeetingForm(RegionChildForm):
         self.fields["attendees"].queryset = units.filter(region_id=region) if str(region or "").isdigit() or \
             isinstance(region, int) else units.none()
         self.fields["attendees"].widget.attrs["class"] = "form-check-input"
+
+
+class AgendaSendForm(Form):
+    sent_on = forms.DateField(label="送达日期", widget=DateInput())
+    units = forms.ModelMultipleChoiceField(MemberUnit.objects.none(), label="送达单位（会议当天参与共建的单位）",
+                                           widget=forms.CheckboxSelectMultiple)
+    agenda = forms.CharField(label="送达的议程", widget=forms.Textarea(attrs={"rows": 4}))
+    method = forms.CharField(label="送达方式（如纸质、电子邮件、工作群）", max_length=50, required=False)
+
+    def __init__(self, *args, due_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = MemberUnit.objects.filter(pk__in=[u.pk for u in due_units]).order_by(
+            "joined_on", "unit_name")
+        self.fields["units"].widget.attrs["class"] = "form-check-input"
 
 
 class BookingForm(Form):

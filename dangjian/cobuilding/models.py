@@ -130,12 +130,14 @@ class PartTimeMember(RegionRow):
 
 
 class Meeting(RegionRow):
-    """党建联席会议: agenda sent ahead (setting cobuilding.agenda_days_ahead), attendance and minutes."""
+    """党建联席会议: agenda sent ahead to the member units (``AgendaSending``; setting
+    cobuilding.agenda_days_ahead), attendance and minutes. ``agenda_sent_on``: the day the agenda had reached
+    every unit participating on the meeting day (set by the sending step; empty while one is missing)."""
 
     date = models.DateField("会议日期")
     topic = models.CharField("议题", max_length=200)
     agenda = models.TextField("议程", blank=True)
-    agenda_sent_on = models.DateField("议程送达日期", null=True, blank=True)
+    agenda_sent_on = models.DateField("议程全部送达日期", null=True, blank=True)
     attendees = models.ManyToManyField(MemberUnit, verbose_name="出席单位", blank=True, related_name="meetings")
     minutes = models.TextField("会议纪要", blank=True)
 
@@ -148,6 +150,29 @@ class Meeting(RegionRow):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.topic}"
+
+
+class AgendaSending(models.Model):
+    """议程送达: what agenda was sent to which member units on which day (one step of a joint meeting)."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="联席会议", on_delete=models.CASCADE, related_name="sendings")
+    sent_on = models.DateField("送达日期")
+    agenda = models.TextField("送达的议程")
+    units = models.ManyToManyField(MemberUnit, verbose_name="送达单位", related_name="agenda_sendings")
+    method = models.CharField("送达方式", max_length=50, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "议程送达"
+        verbose_name_plural = "议程送达"
+        ordering = ["sent_on", "id"]
+
+    def __str__(self):
+        return f"{self.meeting}：{self.sent_on:%Y-%m-%d}送达议程"
+
+    @property
+    def audit_scope_path(self):
+        return self.meeting.region.organization.path
 
 
 class ListItem(RegionRow):
