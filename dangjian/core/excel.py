@@ -92,6 +92,12 @@ def write_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[
             if limit is not None and written > limit:
                 for sheet in wb.worksheets:
                     sheet.close()  # the write-only sheets' temporary files
+                # Close the rows' generator now, inside this request: a queryset ``.iterator()`` in it
+                # then closes its database cursor here, not whenever garbage collection gets to it
+                # (on PostgreSQL, in some later transaction where that cursor no longer exists).
+                close = getattr(rows, "close", None)
+                if close is not None:
+                    close()
                 raise TooManyRows(limit)
             if on_rows is not None and written % ROWS_PER_REPORT == 0:
                 on_rows(written)
