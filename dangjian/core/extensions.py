@@ -70,6 +70,15 @@ class StatsBlock:
     # Optional Chinese labels of the block's dotted keys for the statistics export ({"key": "标签"}),
     # so that a new block names its own figures without an edit to the stats app.
     labels: Optional[dict] = None
+    # Optional, both or neither (issue 15: a township of a city whose other modules hold nothing there
+    # should not pay a dozen queries per block): ``probe(org) -> list[QuerySet]`` lists the scoped rows
+    # the block counts; when none of them has a row (one SQL statement for all blocks' probes,
+    # ``stats_probe``), ``party_stats`` takes ``empty(org, as_of, date_from, date_to)`` — the block's
+    # figures over no rows, asking the database only for what does not come from those rows (e.g.
+    # required slots, a county-wide catalogue) — instead of ``compute``. Tests hold ``empty`` equal
+    # to ``compute`` wherever the probe finds nothing.
+    probe: Optional[Callable[..., list]] = None
+    empty: Optional[Callable[..., dict]] = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +125,26 @@ def stats_blocks() -> list[StatsBlock]:
     """Every app's blocks in ``order``, each with the parts other apps add to it (``StatsPart``)."""
     blocks = [_with_parts(b) for m in app_modules("statistics") for b in getattr(m, "BLOCKS", [])]
     return sorted(blocks, key=lambda b: b.order)
+
+
+def stats_probe(blocks: list[StatsBlock], org) -> set[str]:
+    """The keys of the blocks (with ``probe`` and ``empty``) that hold no row in ``org``'s subtree,
+    found in one statement: ``SELECT EXISTS(<probe 1>), EXISTS(<probe 2>), …``."""
+    from django.db import connection
+
+    probed = [(b.key, qs) for b in blocks if b.probe is not None and b.empty is not None for qs in b.probe(org)]
+    if not probed:
+        return set()
+    parts, params = [], []
+    for _key, qs in probed:
+        sql, qs_params = qs.order_by().values("pk")[:1].query.sql_with_params()
+        parts.append(f"EXISTS({sql})")
+        params.extend(qs_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        found = cursor.fetchone()
+    keys = {b.key for b in blocks if b.probe is not None and b.empty is not None}
+    return keys - {key for (key, _qs), hit in zip(probed, found) if hit}
 
 
 def roster_sheet_handlers() -> list[type]:
@@ -522,6 +551,10 @@ class StatsPart:
     compute: Callable[..., Any]
     records: Optional[Callable[..., Any]] = None
     has_data: Optional[Callable[..., bool]] = None
+    # As StatsBlock's: the part's scoped rows, and its value over none of them. A block with a part
+    # lacking either is always computed.
+    probe: Optional[Callable[..., list]] = None
+    empty: Optional[Callable[..., Any]] = None
 
 
 def stats_parts(block_key: str) -> list[StatsPart]:
@@ -551,7 +584,20 @@ def _with_parts(block: "StatsBlock") -> "StatsBlock":
         own = block.has_data(org, date_to) if block.has_data is not None else False
         return own or any(p.has_data(org, date_to) for p in parts if p.has_data is not None)
 
+    def probe(org):
+        return [qs for p in (block, *parts) for qs in p.probe(org)]
+
+    def empty(org, as_of, date_from, date_to):
+        data = block.empty(org, as_of, date_from, date_to)
+        for part in parts:
+            data[part.key] = part.empty(org, as_of, date_from, date_to)
+        return data
+
     changes = {"compute": compute}
+    if all(p.probe is not None and p.empty is not None for p in (block, *parts)):
+        changes.update(probe=probe, empty=empty)
+    else:
+        changes.update(probe=None, empty=None)
     if block.records is not None or any(p.records for p in parts):
         changes["records"] = records
     if block.has_data is not None or any(p.has_data for p in parts):

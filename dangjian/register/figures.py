@@ -20,8 +20,10 @@ import datetime
 from typing import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
+
+from dangjian.core.scope import subtree_q
 
 from .models import FIGURE_COLUMNS, Member, MemberFigures, MemberFiguresDay
 from .rules import add_years
@@ -92,9 +94,10 @@ def _rows(day: datetime.date, organization_ids: Iterable[int] | None):
     members = Member.objects.filter(status__in=COUNTED_STATUSES)
     if organization_ids is not None:
         members = members.filter(organization_id__in=list(organization_ids))
-    for row in (members.values("organization_id", "status", "ethnicity").annotate(**count_aggregates(day))
-                .order_by().iterator(chunk_size=5000)):
-        yield MemberFigures(day=day, organization_id=row["organization_id"], status=row["status"],
+    for row in (members.values("organization_id", "organization__path", "status", "ethnicity")
+                .annotate(**count_aggregates(day)).order_by().iterator(chunk_size=5000)):
+        yield MemberFigures(day=day, organization_id=row["organization_id"], path=row["organization__path"],
+                            status=row["status"],
                             ethnicity=row["ethnicity"], **{column: row[key] for key, column in FIGURE_COLUMNS.items()})
 
 
@@ -134,17 +137,24 @@ def organizations_changed(organization_ids: Iterable[int]) -> None:
     transaction.on_commit(lambda: refresh(ids))
 
 
-def summed_rows(organizations_in_subtree, day: datetime.date, extra: dict) -> list[dict]:
+def subtree_moved(old_path: str, new_path: str) -> None:
+    """Inside an organisation move's transaction: the kept rows of the moved subtree take their new
+    paths (one UPDATE, as ``TreeNode.move_subtree`` does for the organisations)."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Concat, Substr
+
+    MemberFigures.objects.filter(subtree_q(old_path)).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()))
+
+
+def summed_rows(org, day: datetime.date, extra: dict) -> list[dict]:
     """The kept rows of ``day`` summed per (党籍状态, 民族) over the subtree — the same rows the member
     scan gives (``extra``: further sums, e.g. the 两新 organisations' ``n``). Built on demand for
     the day when missing (the "summary" source forced on a day the job has not built)."""
-    from django.db.models import Sum
-
-    if not is_built(day):
-        build(day) if day == timezone.localdate() else _build_past(day)
+    _ensure_built(day)
     qs = MemberFigures.objects.filter(day=day)
-    if organizations_in_subtree is not None:
-        qs = qs.filter(organization_id__in=organizations_in_subtree)
+    if org is not None:
+        qs = qs.filter(subtree_q(org))
     # Aliases of their own: an alias named like a column ("n") would hide the column from the other sums.
     sums = {f"sum_{i}": Sum(column) for i, column in enumerate(FIGURE_COLUMNS.values())}
     sums.update({f"sum_{len(FIGURE_COLUMNS) + i}": value for i, value in enumerate(extra.values())})
@@ -152,6 +162,28 @@ def summed_rows(organizations_in_subtree, day: datetime.date, extra: dict) -> li
     return [{"status": row["status"], "ethnicity": row["ethnicity"],
              **{key: row[f"sum_{i}"] or 0 for i, key in enumerate(keys)}}
             for row in qs.values("status", "ethnicity").annotate(**sums).order_by()]
+
+
+def good_standing_counts(org, day: datetime.date) -> dict[int, tuple[int, int]]:
+    """{organisation id: (members in good standing, of them full members on ``day``)} for the
+    organisations of ``org``'s subtree (None: all) that have any: from the kept figures for a built
+    today (or when forced), else from the members (an index-only scan of (status, organization, full_on))."""
+    if source_for(day) == SUMMARY:
+        _ensure_built(day)
+        qs = MemberFigures.objects.filter(day=day, status=MemberStatus.NORMAL)
+        rows = ((qs if org is None else qs.filter(subtree_q(org)))
+                .values_list("organization_id").annotate(members=Sum("n"), full_members=Sum("full")).order_by())
+    else:
+        rows = (Member.objects.in_subtree(org).filter(status=MemberStatus.NORMAL)
+                .values_list("organization_id")
+                .annotate(members=Count("pk"), full_members=Count("pk", filter=Q(full_on__isnull=False, full_on__lte=day)))
+                .order_by())
+    return {pk: (n, full) for pk, n, full in rows if n}
+
+
+def _ensure_built(day: datetime.date) -> None:
+    if not is_built(day):
+        build(day) if day == timezone.localdate() else _build_past(day)
 
 
 def _build_past(day: datetime.date) -> None:

@@ -245,6 +245,9 @@ class MemberFigures(models.Model):
 
     day = models.DateField("日期")
     organization = models.ForeignKey(Organization, verbose_name="党组织", on_delete=models.CASCADE, related_name="+")
+    # A copy of the organisation's path when the row was written (a move rewrites the moved rows): the
+    # subtree's rows are one prefix range of (day, path), without a join to the organisations.
+    path = models.CharField("党组织路径", max_length=255)
     status = models.CharField("党籍状态", max_length=10, choices=MemberStatus.choices)
     ethnicity = models.CharField("民族", max_length=10)
 
@@ -253,7 +256,8 @@ class MemberFigures(models.Model):
         verbose_name_plural = verbose_name
         constraints = [models.UniqueConstraint(fields=["day", "organization", "status", "ethnicity"],
                                                name="member_figures_unique")]
-        indexes = [models.Index(fields=["day", "organization"], name="member_figures_day_org")]
+        indexes = [models.Index(fields=["day", "path"], name="member_figures_day_path",
+                                opclasses=["date_ops", "varchar_pattern_ops"])]
 
 
 for _column in FIGURE_COLUMNS.values():

@@ -134,9 +134,10 @@ def move_organization(org: Organization, *, actor: Actor, new_parent: Organizati
     if org.parent_id == new_parent.pk:
         return org
     check_organization(name=org.name, org_type=org.org_type, parent=new_parent, instance=org)
-    old_parent = org.parent
+    old_parent, old_path = org.parent, org.path
     org.move_subtree(new_parent)
     org.refresh_from_db()
+    figures.subtree_moved(old_path, org.path)
     if actor.user is not None:
         ensure_in_scope(org, actor.user)
     audit.record(actor=actor, action=AuditLog.Action.MOVED, obj=org,

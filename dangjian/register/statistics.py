@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 
 from dangjian.core.extensions import KeyRecords, StatsBlock
-from dangjian.core.scope import subtree_q
 
 from . import figures
 from .figures import born_by  # noqa: F401  (the bench's floor and older callers)
@@ -42,17 +41,15 @@ def organizations(org, as_of, date_from=None, date_to=None) -> dict:
     qs = Organization.objects.grassroots().filter(is_active=True)
     if org is not None:
         qs = qs.in_subtree(org)
-    aggregates = {key: Count("pk", filter=Q(org_type=org_type)) for org_type, key in ORG_STAT_KEYS.items()}
-    aggregates["two_new"] = Count("pk", filter=Q(unit_type__in=TWO_NEW_UNIT_TYPES))
-    counts = qs.aggregate(**aggregates)
-    result = {key: counts[key] for key in ORG_STAT_KEYS.values()}
+    # One query: the organisations grouped by (组织类别, 单位类别), every figure summed from those groups.
+    groups = list(qs.values_list("org_type", "unit_type").annotate(n=Count("pk")).order_by())
+    result = {key: sum(n for t, _u, n in groups if t == org_type) for org_type, key in ORG_STAT_KEYS.items()}
     result["total"] = sum(result.values())
     # Extra keys: 党（工）委 as the work report writes it, and the "两新" organisations.
     result["committee_or_working_committee"] = result["committee"] + result["working_committee"]
-    result["two_new"] = counts["two_new"]
+    result["two_new"] = sum(n for _t, u, n in groups if u in TWO_NEW_UNIT_TYPES)
     # Extra key for the annual 党内统计 tables: the organisations by 单位类别 (sector), every category listed.
-    by_unit = dict(qs.values_list("unit_type").annotate(n=Count("pk")).order_by())
-    result["by_unit_type"] = {value: by_unit.get(value, 0) for value in UnitType.values}
+    result["by_unit_type"] = {value: sum(n for _t, u, n in groups if u == value) for value in UnitType.values}
     return result
 
 
@@ -83,9 +80,8 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     groups come from the per-organisation daily figures summed over the subtree (``figures``).
     """
     if figures.source_for(as_of) == figures.SUMMARY:
-        organizations = None if org is None else Organization.objects.filter(subtree_q(org)).order_by().values("pk")
         two_new = two_new_organizations(org)
-        rows = figures.summed_rows(organizations, as_of,
+        rows = figures.summed_rows(org, as_of,
                                    {"in_two_new": Sum("n", filter=Q(organization_id__in=two_new))})
     else:
         counts = {**figures.count_aggregates(as_of),
