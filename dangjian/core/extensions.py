@@ -127,24 +127,46 @@ def stats_blocks() -> list[StatsBlock]:
     return sorted(blocks, key=lambda b: b.order)
 
 
-def stats_probe(blocks: list[StatsBlock], org) -> set[str]:
-    """The keys of the blocks (with ``probe`` and ``empty``) that hold no row in ``org``'s subtree,
-    found in one statement: ``SELECT EXISTS(<probe 1>), EXISTS(<probe 2>), …``."""
+#: Tables seen holding a row (so never asked again whether they hold any; a table emptied since is
+#: still probed in scope, which answers correctly). Process-wide: only ever grows.
+_tables_with_rows: set[str] = set()
+
+
+def _exists_each(querysets: list) -> list[bool]:
+    """Whether each queryset has a row, in one statement: ``SELECT EXISTS(…), EXISTS(…), …``."""
     from django.db import connection
 
-    probed = [(b.key, qs) for b in blocks if b.probe is not None and b.empty is not None for qs in b.probe(org)]
-    if not probed:
-        return set()
+    if not querysets:
+        return []
     parts, params = [], []
-    for _key, qs in probed:
+    for qs in querysets:
         sql, qs_params = qs.order_by().values("pk")[:1].query.sql_with_params()
         parts.append(f"EXISTS({sql})")
         params.extend(qs_params)
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
-        found = cursor.fetchone()
-    keys = {b.key for b in blocks if b.probe is not None and b.empty is not None}
-    return keys - {key for (key, _qs), hit in zip(probed, found) if hit}
+        return [bool(hit) for hit in cursor.fetchone()]
+
+
+def stats_probe(blocks: list[StatsBlock], org) -> set[str]:
+    """The keys of the blocks (with ``probe`` and ``empty``) that hold no row in ``org``'s subtree.
+
+    At most two statements for every block together: first whether the tables not yet seen holding
+    a row hold any at all (a module nobody uses: no scoped probe), then ``SELECT EXISTS(<probe 1>),
+    EXISTS(<probe 2>), …`` for the probes of the tables that do (issue 15: the scoped probes' joins
+    cost more to plan than to run)."""
+    probing = [b for b in blocks if b.probe is not None and b.empty is not None]
+    probed = [(b.key, qs) for b in probing for qs in b.probe(org)]
+    unknown = sorted({qs.model._meta.db_table for _key, qs in probed} - _tables_with_rows)
+    if unknown:
+        from django.apps import apps
+
+        models = {m._meta.db_table: m for m in apps.get_models()}
+        found = _exists_each([models[table]._base_manager.all() for table in unknown])
+        _tables_with_rows.update(table for table, hit in zip(unknown, found) if hit)
+    probed = [(key, qs) for key, qs in probed if qs.model._meta.db_table in _tables_with_rows]
+    found = _exists_each([qs for _key, qs in probed])
+    return {b.key for b in probing} - {key for (key, _qs), hit in zip(probed, found) if hit}
 
 
 def roster_sheet_handlers() -> list[type]:
