@@ -208,8 +208,18 @@ def searchable_choice(page, base: str, user: str, result: Result, shots: str | N
         result.failures.append(f"{where}: fewer than 3 organisations to choose from")
         return
     label, initials = options[min(3, len(options) - 1)]
+
+    def matches(query):
+        # Tom Select shows an option when the typed text is in its name or in its initials.
+        return [t for t, i in options if query.lower() in t.lower() or query.lower() in i.lower()]
+
+    def distinctive(text, sizes=(2, 3, 4)):
+        """The piece of ``text`` that the fewest options share (so that typing it must narrow the list)."""
+        pieces = [text[i:i + n] for n in sizes for i in range(len(text) - n + 1)]
+        return min(pieces, key=lambda q: (len(matches(q)), -len(q)), default="")
+
     failures = []
-    for kind, query in (("part of the name", label[2:5]), ("pinyin initials", initials[:5])):
+    for kind, query in (("part of the name", distinctive(label)), ("pinyin initials", distinctive(initials, (3, 4)))):
         if not query:
             failures.append(f"{kind}: nothing to type (no data-initials?)")
             continue
@@ -222,8 +232,9 @@ def searchable_choice(page, base: str, user: str, result: Result, shots: str | N
             "select[name=org] + .ts-wrapper .ts-dropdown .option", "os => os.map(o => o.textContent.trim())")
         if shots:
             page.screenshot(path=f"{shots}/{user}_search_{'initials' if 'pinyin' in kind else 'name'}.png")
-        if label not in shown or len(shown) >= len(options):
-            failures.append(f"{kind} “{query}”: {len(shown)} of {len(options)} shown, "
+        expected = matches(query)
+        if label not in shown or len(shown) != len(expected) or len(shown) >= len(options):
+            failures.append(f"{kind} “{query}”: {len(shown)} of {len(options)} shown (expected {len(expected)}), "
                             f"{'with' if label in shown else 'without'} “{label}”")
         else:
             print(f"ok   {where}: {kind} “{query}” → {len(shown)} of {len(options)}")

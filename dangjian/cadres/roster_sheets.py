@@ -360,6 +360,14 @@ class CadreSheet(_KeyedSheet):
             self._audit(ctx, entries, AuditLog.Action.CREATED, c, c.organization.path,
                         {"post": [None, c.post], "started_on": [None, c.started_on.isoformat()]})
         AuditLog.objects.bulk_create(entries, batch_size=2000)
+        # Accounts follow the secretary posts (issue 14): reconciled once the import has committed.
+        secretary_orgs = {c.organization_id for c in changed + new if c.post == Post.SECRETARY}
+        if secretary_orgs:
+            from django.db import transaction
+
+            from dangjian.core import extensions
+
+            transaction.on_commit(lambda: extensions.posts_changed(secretary_orgs, actor=ctx.actor))
         return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
 
     def export_rows(self, user, scope_org, **options) -> Optional[Iterable[list[Any]]]:
