@@ -12,6 +12,7 @@ from typing import Any, Iterable, Optional
 
 from dangjian.core import audit
 from dangjian.core.models import AuditLog
+from dangjian.core.scope import is_in_subtree, subtree_q
 from dangjian.register.models import Division, Organization
 from dangjian.register.vocab import TWO_NEW_UNIT_TYPES, OrgType
 from dangjian.roster.cells import CellError, RowReader, number_as_text, parse_choice, parse_date, parse_text, parse_yes_no
@@ -122,7 +123,7 @@ class LedgerSheet(SheetHandler):
             elif name in db:
                 org = db[name]
                 org_type, active = org.org_type, org.is_active
-                in_scope = ctx.scope_org is None or org.path.startswith(ctx.scope_org.path)
+                in_scope = ctx.scope_org is None or is_in_subtree(org, ctx.scope_org)
             else:
                 self._fault(ctx, item, self.org_column, f"党组织“{name}”在本工作簿和系统中都不存在")
                 continue
@@ -207,10 +208,10 @@ class LedgerSheet(SheetHandler):
     def base_queryset(self, user, scope_org):
         qs = self.model.objects.all() if user is None else self.model.objects.for_user(user)
         if scope_org is not None:
-            qs = qs.filter(**{f"{self.scope_path_field}__startswith": scope_org.path})
+            qs = qs.filter(subtree_q(scope_org, self.scope_field))
         return qs
 
-    scope_path_field = "region__organization__path"
+    scope_field = "region__organization"  # the organisation that places a row in the exporting scope
 
     def export_rows(self, user, scope_org: Optional[Any], **options: Any) -> Optional[Iterable[list[Any]]]:
         if user is not None and not (user.is_superuser or user.role in ("county_admin", "organiser")):
@@ -406,7 +407,6 @@ class UnitSheet(LedgerSheet):
     compared = ("category", "division", "staff_count", "member_count", "organization", "instructor", "surveyed_on")
     org_column, org_field = "党组织", "org_name"
     sheet_key_column, key_titles = "单位名称", ("单位名称",)
-    scope_path_field = "division__path"
 
     def parse(self, reader, ctx):
         item = {"name": reader.get("单位名称", parse_text, required=True, max_length=200),
@@ -442,14 +442,14 @@ class UnitSheet(LedgerSheet):
             if not name:
                 continue
             if name in db:
-                if scope_div and not db[name].path.startswith(scope_div):
+                if scope_div and not is_in_subtree(db[name], scope_div):
                     self._fault(ctx, item, "所在行政区划", f"行政区划“{name}”不在您的管理范围内")
             elif name not in workbook:
                 self._fault(ctx, item, "所在行政区划", f"行政区划“{name}”在本工作簿和系统中都不存在")
         if ctx.scope_org is not None:
             # A unit already registered elsewhere is not the importing user's to change.
             outside = set(TwoNewUnit.objects.filter(name__in={i["name"] for i in parsed if i.get("name")})
-                          .exclude(division__path__startswith=scope_div).values_list("name", flat=True))
+                          .exclude(subtree_q(scope_div, "division")).values_list("name", flat=True))
             for item in parsed:
                 if item.get("name") in outside:
                     self._fault(ctx, item, "单位名称", f"单位“{item['name']}”已由其他乡镇（街道）登记")
@@ -485,7 +485,7 @@ class UnitSheet(LedgerSheet):
     def base_queryset(self, user, scope_org):
         qs = TwoNewUnit.objects.all() if user is None else TwoNewUnit.objects.for_user(user)
         if scope_org is not None:
-            qs = qs.filter(division__path__startswith=scope_org.division.path)
+            qs = qs.filter(subtree_q(scope_org.division, "division"))
         return qs.select_related("division", "organization").order_by("name")
 
 
@@ -496,7 +496,7 @@ class RatingSheet(LedgerSheet):
     compared = ("score", "veto", "stars", "status")
     org_column, org_field = "党组织", "org_name"
     sheet_key_column, key_titles = "评定年度", ("党组织", "评定年度")
-    scope_path_field = "organization__path"
+    scope_field = "organization"
 
     def parse(self, reader, ctx):
         year = reader.get("评定年度", parse_year, required=True)
@@ -546,7 +546,7 @@ class BrandSheet(LedgerSheet):
     compared = ("applied_on", "recognised_on", "revoked_on")
     org_column, org_field = "所在党组织", "org_name"
     sheet_key_column, key_titles = "品牌名称", ("所在党组织", "品牌名称")
-    scope_path_field = "organization__path"
+    scope_field = "organization"
 
     def parse(self, reader, ctx):
         applied = reader.get("立项日期", parse_date, required=True)

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 from dangjian.core import audit
 from dangjian.core.extensions import one_shoulder_org_ids
 from dangjian.core.models import AuditLog
+from dangjian.core.scope import is_in_subtree, subtree_q
 from dangjian.register.models import Division, Organization
 from dangjian.roster.cells import CellError, RowReader, number_as_text, parse_choice, parse_date, parse_text
 from dangjian.roster.sheets import (
@@ -60,7 +61,7 @@ class _DivisionLookup:
         """A stand-in with name, category and parent_id, or None after recording the fault."""
         if name in self.db:
             d = self.db[name]
-            if self.scope_path is not None and not d.path.startswith(self.scope_path):
+            if self.scope_path is not None and not is_in_subtree(d, self.scope_path):
                 reader.fault(column, f"行政区划“{name}”不在您的管理范围内")
                 return None
             return SimpleNamespace(name=name, category=d.category, parent_id=d.parent_id)
@@ -173,7 +174,7 @@ def _division_rows(qs, user, scope_org):
     if user is not None:
         qs = qs.for_user(user)
     if scope_org is not None:
-        qs = qs.filter(division__path__startswith=scope_org.division.path)
+        qs = qs.filter(subtree_q(scope_org.division, "division"))
     return qs
 
 
@@ -230,7 +231,7 @@ class DisputeSheet(_KeyedSheet):
             return
         path = ctx.scope_org.division.path
         outside = set(self.model.objects.filter(**{f"{self.key_field}__in": [self.key_of(i) for i in self.items]})
-                      .exclude(division__path__startswith=path).values_list(self.key_field, flat=True))
+                      .exclude(subtree_q(path, "division")).values_list(self.key_field, flat=True))
         for item in self.items:
             if self.key_of(item) in outside:
                 ctx.fault(self.sheet_name, item["_row"], self.COLUMNS[self.key_field],
@@ -463,7 +464,7 @@ class RequestSheet(_KeyedSheet):
         if user is not None:
             qs = qs.for_user(user)
         if scope_org is not None:
-            qs = qs.filter(division__path__startswith=scope_org.division.path)
+            qs = qs.filter(subtree_q(scope_org.division, "division"))
         qs = qs.select_related("division", "item").order_by("number")
         return ([r.number, r.level, r.division.name, r.item.name, r.accepted_on, r.closed_on]
                 for r in qs.iterator(chunk_size=2000))
@@ -525,7 +526,7 @@ class MatterSheet(_KeyedSheet):
     def _org(self, name, db, workbook, reader, ctx):
         if name in db:
             org = db[name]
-            if ctx.scope_org is not None and not org.path.startswith(ctx.scope_org.path):
+            if ctx.scope_org is not None and not is_in_subtree(org, ctx.scope_org):
                 reader.fault("所在党组织", f"党组织“{name}”不在您的管理范围内")
                 return None
             reader.faults("所在党组织", services.check_matter_org(org))
@@ -682,7 +683,7 @@ class MatterSheet(_KeyedSheet):
             return None
         qs = Matter.objects.all() if user is None else Matter.objects.for_user(user)
         if scope_org is not None:
-            qs = qs.filter(organization__path__startswith=scope_org.path)
+            qs = qs.filter(subtree_q(scope_org, "organization"))
         qs = qs.select_related("organization").prefetch_related("steps").order_by("organization__path", "opened_on", "id")
         return self._rows(qs)
 

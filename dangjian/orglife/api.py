@@ -8,7 +8,7 @@ from rest_framework import mixins, serializers
 
 from dangjian.core.extensions import ApiRoute
 from dangjian.core.restapi import ScopedReadOnlyViewSet, actor_for, created
-from dangjian.core.scope import CHANGE, VIEW
+from dangjian.core.scope import CHANGE, VIEW, subtree_q
 from dangjian.register.models import Member, Organization
 
 from . import services
@@ -81,7 +81,7 @@ class ActivityViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         p = self.request.query_params
         if p.get("org"):
             org = Organization.objects.for_user(self.request.user, VIEW).filter(pk=_int(p["org"])).first()
-            qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            qs = qs.filter(subtree_q(org, "organization")) if org else qs.none()
         if p.get("type"):
             qs = qs.filter(activity_type=p["type"])
         for param, lookup in (("from", "date__gte"), ("to", "date__lte")):
