@@ -8,8 +8,9 @@ cadres service's commit). Only organisations the post records speak for are touc
 secretary record at all keeps its accounts as they are), and only secretary and member accounts.
 
 On ``day`` (a post ending on ``ended_on`` serves up to the day before):
-- a secretary account whose holder does not serve its organisation's 书记 post loses the scope that day:
-  with a register record it becomes that member's own account (党员), without one it is 停用;
+- a secretary account whose holder's post there has ended, or whose organisation has another 书记 serving,
+  loses the scope that day: with a register record it becomes that member's own account (党员), without one
+  it is 停用 (an account the records say nothing against — no post of its holder, nobody serving — is kept);
 - a member account whose member serves as 书记 of a branch gets that branch's scope from the first day.
 Each change is one audit row, inside one transaction.
 """
@@ -72,15 +73,22 @@ def reconcile_post_accounts(*, actor: Actor, day: Optional[datetime.date] = None
     orgs = {o.pk: o for o in orgs}
     if not orgs:
         return result
-    serving = defaultdict(list)
+    serving, recorded = defaultdict(list), defaultdict(list)
     for p in posts:
-        if p.organization_id in orgs and p.serves_on(day):
-            serving[p.organization_id].append(p)
+        if p.organization_id in orgs:
+            recorded[p.organization_id].append(p)
+            if p.serves_on(day):
+                serving[p.organization_id].append(p)
 
-    # Secretaries whose post has ended (or who never held it): the branch's scope goes today.
+    # Secretaries whose post has ended, or who were replaced: the branch's scope goes today. An account the
+    # records say nothing against (no post of theirs ended, nobody else serving) keeps it.
     for user in (User.objects.select_for_update(of=("self",)).select_related("organization", "member")
                  .filter(role=User.Role.SECRETARY, is_active=True, organization_id__in=list(orgs)).order_by("pk")):
         if any(_same_person(user, p) for p in serving[user.organization_id]):
+            continue
+        ended = any(_same_person(user, p) and p.ended_on is not None and p.ended_on <= day
+                    for p in recorded[user.organization_id])
+        if not ended and not serving[user.organization_id]:
             continue
         org = user.organization
         before = _snapshot(user)

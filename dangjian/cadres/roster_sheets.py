@@ -367,7 +367,7 @@ class CadreSheet(_KeyedSheet):
 
             from dangjian.core import extensions
 
-            transaction.on_commit(lambda: extensions.posts_changed(secretary_orgs, actor=ctx.actor))
+            transaction.on_commit(lambda: extensions.posts_changed(secretary_orgs, actor=ctx.actor), robust=True)
         return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
 
     def export_rows(self, user, scope_org, **options) -> Optional[Iterable[list[Any]]]:

@@ -159,7 +159,8 @@ def _secretary_posts_changed(actor: Actor, *cadres_or_org_ids) -> None:
     ids = {c if isinstance(c, int) else c.organization_id for c in cadres_or_org_ids
            if isinstance(c, int) or getattr(c, "post", None) == Post.SECRETARY}
     if ids:
-        transaction.on_commit(lambda: extensions.posts_changed(ids, actor=actor))
+        # robust: the posts are saved; a failing reconcile is logged and the daily command catches up.
+        transaction.on_commit(lambda: extensions.posts_changed(ids, actor=actor), robust=True)
 
 
 @transaction.atomic(durable=True)

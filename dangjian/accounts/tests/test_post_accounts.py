@@ -73,6 +73,15 @@ def test_a_secretary_account_without_a_member_is_suspended_when_replaced(county)
     assert not old.is_active and new.is_active and new.role == "secretary"
 
 
+def test_a_vacancy_after_someone_elses_term_keeps_the_account(users, county):
+    """Only history of another person and nobody serving: nothing says this secretary's post ended."""
+    cadre_services.create_cadre(actor=SYSTEM, organization=county["village_branch"], name="前任", post="书记",
+                                started_on=D(2015, 1, 1), ended_on=D(2020, 1, 1))
+    assert reconcile_post_accounts(actor=SYSTEM, day=D(2026, 3, 1)).changed == 0
+    users["secretary"].refresh_from_db()
+    assert users["secretary"].role == "secretary"
+
+
 def test_an_organisation_without_post_records_keeps_its_accounts(users):
     # users["secretary"] is the village branch's secretary; no cadre record names anyone there.
     assert reconcile_post_accounts(actor=SYSTEM, day=D(2026, 3, 1)).changed == 0
