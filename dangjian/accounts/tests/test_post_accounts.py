@@ -125,3 +125,27 @@ def test_the_daily_command(holder):
     out = io.StringIO()
     call_command("reconcile_post_accounts", date="2026-03-01", stdout=out)
     assert "0个账号不再具有管理范围，0个账号取得管理范围" in out.getvalue()
+
+
+def test_the_cadres_sheet_import_moves_the_accounts_after_its_commit(holder, county, monkeypatch,
+                                                                     django_capture_on_commit_callbacks):
+    """The 干部 sheet ends 张书记's post on 2026-03-01 and names a successor: on that day the account follows."""
+    from openpyxl import Workbook
+
+    from dangjian.accounts import posts
+    from dangjian.roster.engine import import_workbook
+
+    monkeypatch.setattr(posts, "today", lambda: D(2026, 3, 1))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "干部"
+    ws.append(["姓名", "公民身份号码", "所在党组织", "职务", "任职日期", "离任日期"])
+    ws.append(["张书记", holder.member.id_number, "中共一村支部委员会", "书记", D(2024, 1, 1), D(2026, 3, 1)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_workbook(buf, actor=SYSTEM)
+    assert result.ok, result.faults
+    holder.refresh_from_db()
+    assert holder.role == "member"
