@@ -119,7 +119,7 @@ def matters(request):
     return render(request, "governance/matters.html", {
         "page": _page(request, qs), "filters": request.GET, "statuses": MatterStatus.choices,
         "categories": MatterCategory.values, "query": request.GET.urlencode(),
-        "stalled_days": get_setting("governance.stalled_days"), "template": rules.current_template(),
+        "stalled_days": get_setting("governance.stalled_days"), "template": services.active_procedure(),
     })
 
 
@@ -130,7 +130,7 @@ def matter_create(request):
         request, form,
         lambda d: services.open_matter(actor=_actor(request), **d),
         success=lambda m: (f"已登记议事事项“{m.name}”", reverse("governance:matter_detail", args=[m.pk])),
-        template="governance/matter_form.html", context={"template": rules.current_template()},
+        template="governance/matter_form.html", context={"template": services.active_procedure()},
     )
 
 
