@@ -193,6 +193,10 @@ declare(
         "本平台：距上一步骤超过该天数仍未进行下一步的事项列为“停滞”", minimum=1, maximum=365,
     ),
     RuleParameter(
+        "governance.attachment_max_mb", "议事步骤附件大小上限（MB）", int, 20,
+        "本平台：附件一律非必需（会议记录、签到表、公开栏照片等）", minimum=1, maximum=100,
+    ),
+    RuleParameter(
         "governance.dispute_overdue_days", "纠纷调处超期天数", int, 30,
         "本县：受理后超过该天数仍未办结的纠纷标为超期", minimum=1, maximum=365,
     ),

@@ -246,7 +246,7 @@ def attach_to_step(step: MatterStep, *, actor: Actor, upload) -> StepAttachment:
 
     step = MatterStep.objects.select_related("matter__organization").get(pk=step.pk)
     _may_change(step.matter, actor)
-    problems = upload_errors(upload, max_bytes=20 * MB, messages={
+    problems = upload_errors(upload, max_bytes=rules.get_setting("governance.attachment_max_mb") * MB, messages={
         "type": "附件类型“{ext}”不允许：只能上传 PDF、JPG、PNG、doc/docx、xls/xlsx",
         "size": "附件{size_mb:.1f}MB，超过上限{limit_mb}MB",
         "empty": "附件是空文件",
