@@ -161,7 +161,7 @@ class Matter(models.Model):
     name = models.CharField("事项名称", max_length=200)
     category = models.CharField("事项类别", max_length=20, choices=MatterCategory.choices)
     origin = models.CharField("提议来源", max_length=30, choices=MotionOrigin.choices, blank=True)
-    template = models.CharField("议事程序", max_length=30)
+    template = models.CharField("议事程序", max_length=30, default="一征三议两公开")
     # The steps of the template when the matter was opened (rules.StepSpec.as_data each): every step
     # rule of the matter reads these, so that editing or switching the template never changes it.
     procedure_steps = models.JSONField("议事程序步骤", default=list)
@@ -200,9 +200,13 @@ class Matter(models.Model):
         """The matter's own procedure (its snapshot), cached on the instance."""
         cached = self.__dict__.get("_procedure")
         if cached is None or cached[0] is not self.procedure_steps:
-            from .rules import procedure_from_data
+            from .rules import DEFAULT_TEMPLATE, SHIPPED_TEMPLATES, procedure_from_data
 
-            cached = (self.procedure_steps, procedure_from_data(self.template, self.procedure_steps))
+            if self.procedure_steps:
+                procedure = procedure_from_data(self.template, self.procedure_steps)
+            else:  # a row written without its snapshot (bench data): the shipped template of its name
+                procedure = SHIPPED_TEMPLATES.get(self.template, SHIPPED_TEMPLATES[DEFAULT_TEMPLATE])[1]
+            cached = (self.procedure_steps, procedure)
             self.__dict__["_procedure"] = cached
         return cached[1]
 

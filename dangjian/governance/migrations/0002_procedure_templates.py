@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='matter',
             name='template',
-            field=models.CharField(max_length=30, verbose_name='议事程序'),
+            field=models.CharField(default='一征三议两公开', max_length=30, verbose_name='议事程序'),
         ),
         migrations.CreateModel(
             name='ProcedureStep',
