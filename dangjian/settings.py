@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "dangjian.core.middleware.SuperuserOnlyAdminMiddleware",
     "dangjian.api.auth.ApiKeyUseMiddleware",
     "dangjian.core.middleware.AuditExportsMiddleware",
+    "dangjian.jobs.exports.BackgroundExportMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -254,9 +254,8 @@ def attach_to_step(step: MatterStep, *, actor: Actor, upload) -> StepAttachment:
     })
     if problems:
         raise ValidationError({"file": problems})
-    att = StepAttachment(step=step, original_name=upload.name[:255], size=upload.size,
-                         content_type=ALLOWED[extension(upload.name)], uploaded_by=actor.user)
-    att.file.save(upload.name, upload, save=False)
+    att = StepAttachment.from_upload(upload, uploaded_by=actor.user, step=step,
+                                     content_type=ALLOWED[extension(upload.name)])
     att.save()
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=att, object_repr=f"{step}：{att.original_name}",
                  scope_path=step.matter.organization.path, changes={"attachments": [None, att.original_name]})

@@ -74,9 +74,8 @@ def _check_uploads(files: Iterable) -> None:
 def _attach(recruitment: Recruitment, files: Iterable, actor: Actor, *, step_record=None, event=None) -> list[Attachment]:
     out = []
     for upload in files:
-        a = Attachment(recruitment=recruitment, step_record=step_record, event=event, original_name=upload.name[:255],
-                       size=upload.size, uploaded_by=actor.user)
-        a.file.save(upload.name, upload, save=False)
+        a = Attachment.from_upload(upload, uploaded_by=actor.user, recruitment=recruitment, step_record=step_record,
+                                   event=event)
         a.save()
         out.append(a)
     return out

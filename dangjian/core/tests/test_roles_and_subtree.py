@@ -74,3 +74,14 @@ def test_home_shortcuts_follow_the_role(users):
     assert f"本组织 — {users['secretary'].organization.name}" in labels["secretary"]
     assert labels["member"][:2] == ["我的政治生日、组织活动和转接", "查看我的党员信息"]  # in order, first
     assert "操作日志" not in labels["member"] and "新增党员" not in labels["member"]
+
+
+def test_subtree_ids_q_agrees_with_the_join(county):
+    from dangjian.register.models import Division, Organization
+
+    from dangjian.core.scope import subtree_ids_q
+
+    town = county["town_committee"]
+    by_ids = set(Organization.objects.filter(subtree_ids_q(town.division, "division", Division)))
+    assert by_ids == set(Organization.objects.filter(subtree_q(town.division, "division")))
+    assert town in by_ids and county["street_committee"] not in by_ids
