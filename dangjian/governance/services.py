@@ -11,13 +11,14 @@ from typing import Any, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.actor import Actor
 from dangjian.core.extensions import one_shoulder_org_ids
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import ensure_in_scope
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if as _raise_if
 from dangjian.register.models import Division, Organization
 
 from . import rules
@@ -31,16 +32,6 @@ from .vocab import (
 )
 
 Errors = dict[str, list[str]]
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _raise_if(errors: Errors) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)
 
 
 def _add(errors: Errors, field: str, message: str) -> None:

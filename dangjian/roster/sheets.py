@@ -317,12 +317,12 @@ class KeyedSheet(SheetHandler):
 
     def audit_created(self, ctx: ImportContext, record, item):
         return self.audit_entry(ctx, AuditLog.Action.CREATED, record, {
-            name: [None, audit._plain(getattr(record, name))] for name in self.compared
+            name: [None, audit.plain(getattr(record, name))] for name in self.compared
             if getattr(record, name) not in (None, "")})
 
     def audit_changed(self, ctx: ImportContext, record, item, changes, before):
         return self.audit_entry(ctx, AuditLog.Action.CHANGED, record, {
-            name: [audit._plain(old), audit._plain(new)] for name, (old, new) in changes.items()})
+            name: [audit.plain(old), audit.plain(new)] for name, (old, new) in changes.items()})
 
     def before_write(self, ctx: ImportContext, plan: Plan) -> None:
         """Load what ``build`` and ``apply`` need for the whole plan (records named by the items)."""
