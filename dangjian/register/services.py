@@ -175,7 +175,14 @@ def delete_organization(org: Organization, *, actor: Actor) -> None:
         raise ValidationError({"__all__": errors})
     audit.record(actor=actor, action=AuditLog.Action.DELETED, obj=org,
                  changes=audit.diff(audit.snapshot(org, Organization.AUDITED_FIELDS), {}))
-    org.delete()
+    from django.db.models import ProtectedError
+
+    try:
+        org.delete()
+    except ProtectedError as exc:
+        # Other records (a transfer, a ledger row, a cadre) still name it: it stays, and may be suspended.
+        kinds = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
+        raise ValidationError({"__all__": [f"该组织仍被其他业务记录引用（{'、'.join(kinds)}），不能删除；可改为停用"]}) from None
 
 
 # --- Members ---------------------------------------------------------------------------------

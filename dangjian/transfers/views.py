@@ -164,6 +164,25 @@ def transfer_detail(request, pk, bound=None, status=200):
     return render(request, "transfers/detail.html", context, status=status)
 
 
+def perform_step(transfer, step: str, *, actor, data: dict):
+    """One step of the procedure by its service (the page and the API both act through this)."""
+    if step == "approve":
+        return services.approve_transfer(transfer, actor=actor, note=data["note"], to_org=data.get("to_org"))
+    if step == "reject":
+        return services.reject_transfer(transfer, actor=actor, note=data["note"])
+    if step == "cancel":
+        return services.cancel_transfer(transfer, actor=actor, note=data["note"])
+    if step == "accept":
+        return services.accept_transfer(transfer, actor=actor, reported_on=data["reported_on"])
+    if step == "return":
+        return services.return_transfer(transfer, actor=actor, reason=data["return_reason"])
+    if step == "receipt":
+        return services.record_receipt(transfer, actor=actor, receipt_on=data["receipt_on"])
+    if step == "reissue":
+        return services.reissue_letter(transfer, actor=actor)
+    raise Http404("未知的操作")
+
+
 @login_required
 @require_POST
 def transfer_step(request, pk, step):
@@ -177,20 +196,7 @@ def transfer_step(request, pk, step):
         return transfer_detail(request, pk, bound=(step, form), status=400)
     data = form.cleaned_data if form is not None else {}
     try:
-        if step == "approve":
-            services.approve_transfer(transfer, actor=actor, note=data["note"], to_org=data.get("to_org"))
-        elif step == "reject":
-            services.reject_transfer(transfer, actor=actor, note=data["note"])
-        elif step == "cancel":
-            services.cancel_transfer(transfer, actor=actor, note=data["note"])
-        elif step == "accept":
-            services.accept_transfer(transfer, actor=actor, reported_on=data["reported_on"])
-        elif step == "return":
-            services.return_transfer(transfer, actor=actor, reason=data["return_reason"])
-        elif step == "receipt":
-            services.record_receipt(transfer, actor=actor, receipt_on=data["receipt_on"])
-        elif step == "reissue":
-            services.reissue_letter(transfer, actor=actor)
+        perform_step(transfer, step, actor=actor, data=data)
     except ValidationError as exc:
         if form is None:
             for message in exc.messages:

@@ -51,6 +51,7 @@ def url_cases(world) -> dict[str, dict]:
         "cobuilding:service_create": {"pk": dual.pk},
         "cobuilding:me_claim_post": {"pk": dual.pk}, "cobuilding:me_record_hours": {"pk": dual.pk},
         "cobuilding:twonew": {}, "cobuilding:unit_create": {}, "cobuilding:unit_edit": {"pk": unit.pk},
+        "api:cobuilding-unit-list": {}, "api:cobuilding-unit-detail": {"pk": unit.pk},
         "cobuilding:coverage": {},
         "cobuilding:ratings": {}, "cobuilding:rating_create": {}, "cobuilding:rating_detail": {"pk": rating.pk},
         "cobuilding:rating_review": {"pk": rating.pk}, "cobuilding:rating_publish": {"pk": rating.pk},
