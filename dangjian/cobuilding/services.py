@@ -12,13 +12,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dangjian.core import audit, extensions, roles
 from dangjian.core import booking as booking_engine
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import CHANGE, VIEW, ensure_in_scope, is_in_subtree
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if
 from dangjian.register.models import Organization
 from dangjian.register.vocab import BRANCH_TYPES, TWO_NEW_UNIT_TYPES
 
@@ -30,14 +31,6 @@ from .models import (
 from .vocab import (
     HOLDING_STATUSES, BookingStatus, ListKind, MatterCategory, RatingStatus, RegionKind, ResourceCategory, UnitCategory,
 )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def raise_if(errors: dict[str, list[str]]) -> None:
-    booking_engine.raise_if(errors)
 
 
 def snapshot(obj, fields) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dangjian.core.files import AttachmentBase
+from dangjian.core.files import TypedAttachmentBase, stored_name
 from dangjian.core import roles, scope
 from dangjian.core.scope import VIEW, ScopedQuerySet
 from dangjian.register.models import Division, Organization
@@ -165,21 +165,18 @@ class MatterStep(models.Model):
 
 
 def step_attachment_path(instance, filename):
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"governance/{instance.step.date:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return stored_name("governance", filename, instance.step.date)
 
 
 class StepAttachmentQuerySet(OrgScopedQuerySet):
     subtree_field = "step__matter__organization"
 
 
-class StepAttachment(AttachmentBase):
+class StepAttachment(TypedAttachmentBase):
+    """(original_name, size, content_type, uploaded_by, uploaded_at, Meta: core.files.TypedAttachmentBase.)"""
+
     step = models.ForeignKey(MatterStep, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to=step_attachment_path)
-    content_type = models.CharField("类型", max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = StepAttachmentQuerySet.as_manager()
 

@@ -32,7 +32,6 @@ from .models import OPEN_STATUSES, FloatingRecord, Kind, Status, Transfer
 PAGE_SIZE = 30
 
 
-_redirect = htmx_redirect
 _query_without_page = query_without_page
 
 
@@ -201,11 +200,11 @@ def transfer_step(request, pk, step):
         if form is None:
             for message in exc.messages:
                 messages.error(request, message)
-            return _redirect(request, reverse("transfers:detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:detail", args=[pk]))
         form.add_service_errors(exc)
         return transfer_detail(request, pk, bound=(step, form), status=400)
     messages.success(request, f"已{STEP_LABELS[step]}")
-    return _redirect(request, reverse("transfers:detail", args=[pk]))
+    return htmx_redirect(request, reverse("transfers:detail", args=[pk]))
 
 
 @login_required
@@ -376,7 +375,7 @@ def floating_contact(request, pk):
             form.add_service_errors(exc)
         else:
             messages.success(request, "已记录")
-            return _redirect(request, reverse("transfers:floating_detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:floating_detail", args=[pk]))
     return floating_detail(request, pk, contact_form=form, status=400)
 
 
@@ -393,5 +392,5 @@ def floating_end(request, pk):
             form.add_service_errors(exc)
         else:
             messages.success(request, f"已结束{record.name}的流动登记")
-            return _redirect(request, reverse("transfers:floating_detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:floating_detail", args=[pk]))
     return floating_detail(request, pk, end_form=form, status=400)

@@ -23,9 +23,8 @@ def add_attachment(activity: Activity, *, actor: Actor, upload) -> Attachment:
     are never required: 整治形式主义为基层减负."""
     activity = Activity.objects.select_related("organization").get(pk=activity.pk)
     content_type, is_photo = check_upload(upload)
-    attachment = Attachment(activity=activity, original_name=upload.name[:255], size=upload.size,
-                            content_type=content_type, is_photo=is_photo, uploaded_by=actor.user)
-    attachment.file.save(upload.name, upload, save=False)
+    attachment = Attachment.from_upload(upload, uploaded_by=actor.user, activity=activity,
+                                        content_type=content_type, is_photo=is_photo)
     saved_name = attachment.file.name
     try:
         attachment.save()
