@@ -53,7 +53,7 @@ STAFF_PAGES = [
 ]
 ORGANISER_PAGES = STAFF_PAGES + ["/orglife/reviews/", "/recruitment/overrides/", "/roster/import/",
                                  "/notifications/outbox/"]
-ADMIN_PAGES = ORGANISER_PAGES + ["/governance/cases/", "/governance/catalogue/new/", "/register/divisions/", "/accounts/users/", "/accounts/users/bulk/", "/audit/", "/settings/rules/",
+ADMIN_PAGES = ORGANISER_PAGES + ["/governance/cases/", "/governance/catalogue/new/", "/governance/templates/", "/register/divisions/", "/accounts/users/", "/accounts/users/bulk/", "/audit/", "/settings/rules/",
                                  "/notifications/templates/"]
 ROLES = {
     "demo_admin": (DESKTOP, ADMIN_PAGES),
