@@ -193,6 +193,17 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_CLIENT_IP_CALLABLE = "dangjian.core.actor.client_address"
 AXES_VERBOSE = False
 
+# Django's default hashers, plus one for the random one-time passwords of accounts opened in bulk
+# (dangjian.accounts.hashers: fewer rounds for a ~95-bit random secret; upgraded at the first login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "dangjian.accounts.hashers.OneTimePasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "dangjian.accounts.passwords.DengbaoPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -270,6 +281,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The Redis-backed queue (django-tasks-rq, on django-rq): DANGJIAN_TASKS_BACKEND=django_tasks_rq.RQBackend and
+# DANGJIAN_REDIS_URL; workers on any machine run `manage.py rqworker default`.
+RQ_QUEUES = {"default": {"URL": os.environ.get("DANGJIAN_REDIS_URL", "redis://127.0.0.1:6379/0")}}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS.append("django_rq")
 # Live progress files, uploaded inputs and results of jobs (shared storage when workers run elsewhere).
 DANGJIAN_JOBS_DIR = Path(os.environ.get("DANGJIAN_JOBS_DIR", VAR_DIR / "jobs"))
 # A running job refreshes its heartbeat this often; one silent for the lease has lost its worker.

@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
     audit_labels = AuditLabels(object_types={"accounts.user": "用户账号"},
                                field_overrides={"password": "密码", "full_name": "姓名"})
     home_shortcuts = [HomeShortcut("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=90, style="secondary")]
-    nav_items: list = [NavItem("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=91)]
+    nav_items: list = [NavItem("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=91, group="系统")]
 
     def ready(self):
         from axes.signals import user_locked_out
@@ -23,6 +23,13 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         user_logged_in.connect(_start_idle_clock, dispatch_uid="dangjian-idle-clock")
+
+        # Accounts follow the secretary post (issue 14): reconcile at once when the posts change.
+        from dangjian.core.extensions import register_posts_changed_receiver
+
+        from .posts import reconcile_after_posts_changed
+
+        register_posts_changed_receiver(reconcile_after_posts_changed)
 
 
 def _start_idle_clock(sender, request=None, **kwargs):

@@ -155,7 +155,7 @@ class ProblemSheet(SheetHandler):
         changed = []
         for p, values in update:
             pairs.add((p.organization_id, p.category))
-            changes = {k: [audit._plain(getattr(p, k)), audit._plain(v)] for k, v in values.items() if getattr(p, k) != v}
+            changes = {k: [audit.plain(getattr(p, k)), audit.plain(v)] for k, v in values.items() if getattr(p, k) != v}
             for k, v in values.items():
                 setattr(p, k, v)
             changed.append(p)

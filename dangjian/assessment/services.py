@@ -10,7 +10,6 @@ from typing import Any, Iterable, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dangjian.core import audit, extensions
 from dangjian.core.actor import Actor
@@ -18,6 +17,8 @@ from dangjian.core.models import AuditLog
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import is_in_subtree
 from dangjian.core.tree import STEP
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if as _raise_if
 from dangjian.register.models import Organization
 
 from . import rules, scoring
@@ -28,16 +29,6 @@ from .models import (
 from .vocab import DecisionKind, IndicatorKind, ListKind, PlanKind, PlanStatus, ProblemSource, UseKind, Verdict
 
 A = AuditLog.Action
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)
 
 
 def _require_org(org: Organization, actor: Actor, roles=STAFF_ROLES, what="操作") -> None:

@@ -15,10 +15,10 @@ class CobuildingConfig(AppConfig):
     label = "cobuilding"
     verbose_name = "区域化党建与两新党建"
     nav_items = [
-        NavItem("区域化党建", "cobuilding:index", roles=SUPERVISOR_ROLES, order=60),
-        NavItem("两新党建", "cobuilding:twonew", roles=SUPERVISOR_ROLES + (SECRETARY,), order=61),
-        NavItem("党建品牌", "cobuilding:brands", roles=(SECRETARY,), order=62),
-        NavItem("双报到", "cobuilding:dual_list", roles=(SECRETARY, MEMBER), order=63),
+        NavItem("区域化党建", "cobuilding:index", roles=SUPERVISOR_ROLES, order=60, group="共建与两新"),
+        NavItem("两新党建", "cobuilding:twonew", roles=SUPERVISOR_ROLES + (SECRETARY,), order=61, group="共建与两新"),
+        NavItem("党建品牌", "cobuilding:brands", roles=(SECRETARY,), order=62, group="共建与两新"),
+        NavItem("双报到", "cobuilding:dual_list", roles=(SECRETARY, MEMBER), order=63, group="共建与两新"),
     ]
     audit_labels = AuditLabels(
         object_types={"cobuilding.region": "区域党建组织", "cobuilding.resourcebooking": "共享场地预约",

@@ -15,7 +15,8 @@ Each app under ``dangjian`` may provide, by convention, any of these modules:
 
 and on its AppConfig:
 
-- ``nav_items: list[NavItem]``: its entries of the top menu (``nav_items_for(user)``).
+- ``nav_items: list[NavItem]``: its entries of the top menu (``nav_items_for(user)``); items that name the
+  same ``group`` share one dropdown of the menu (``nav_menu_for(user)``).
 - ``audit_labels: AuditLabels``: how its object types and change keys read in the audit log
   (``audit_object_type_labels()``, ``audit_field_labels()``).
 - ``home_shortcuts: list[HomeShortcut]``: its buttons on the home page (``home_shortcuts_for(user)``).
@@ -41,10 +42,15 @@ from .roles import ALL_ROLES, STAFF_ROLES, role_of
 
 @dataclass(frozen=True)
 class NavItem:
+    """An entry of the top menu. ``group`` (a Chinese heading such as "组织与党员") puts it in that
+    dropdown with the other apps' items of the same group, ordered by ``order``; the dropdown stands
+    where its first item would. A group with one item for the user, or no group, is a plain link."""
+
     label: str
     url_name: str
     roles: tuple[str, ...] = ALL_ROLES
     order: int = 50
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,6 +185,22 @@ def nav_items_for(user) -> list[NavItem]:
     role = role_of(user)
     items = [i for cfg in domain_apps() for i in getattr(cfg, "nav_items", []) if role in i.roles]
     return sorted(items, key=lambda i: i.order)
+
+
+def nav_menu_for(user) -> list[tuple[str, list[NavItem]]]:
+    """The user's top menu as ``(heading, items)`` entries in menu order: a group's items in one entry
+    (heading: the group), a lone item in its own entry (heading: its label)."""
+    entries: list[tuple[str, list[NavItem]]] = []
+    by_group: dict[str, list[NavItem]] = {}
+    for item in nav_items_for(user):
+        if item.group and item.group in by_group:
+            by_group[item.group].append(item)
+            continue
+        members = [item]
+        if item.group:
+            by_group[item.group] = members
+        entries.append((item.group or item.label, members))
+    return [(heading if len(items) > 1 else items[0].label, items) for heading, items in entries]
 
 
 # --- Audit-log labels and home-page shortcuts (issue 8) ---------------------------------------
@@ -638,3 +660,52 @@ def _with_parts(block: "StatsBlock") -> "StatsBlock":
     if block.has_data is not None or any(p.has_data for p in parts):
         changes["has_data"] = has_data
     return dataclasses.replace(block, **changes)
+
+
+# --- Who holds an organisation's secretary post (issue 14: accounts follow the post) ------------
+#
+# A secretary's account carries the branch's scope only while its holder serves as the branch's
+# 书记. The cadre records know who serves when, but the accounts app sits below the domain apps and
+# must not import them. An app that knows provides ``<app>/post_holders.py`` with
+# ``secretary_posts() -> Iterable[PostHolder]`` (every secretary post it records, past and present);
+# ``secretary_posts()`` here returns their union, or None when no app provides them (then accounts
+# are not touched: nothing says who serves). After a change of posts the provider calls
+# ``posts_changed(organization_ids, actor=...)`` (after its commit); receivers registered with
+# ``register_posts_changed_receiver`` (the accounts app, from its AppConfig.ready) reconcile at once.
+
+
+@dataclass(frozen=True)
+class PostHolder:
+    """One person in the 书记 post of one organisation from ``started_on``, serving up to the day before
+    ``ended_on`` (None: still serving). ``member_id``: the person's register record when known."""
+
+    organization_id: int
+    name: str
+    started_on: datetime.date
+    ended_on: Optional[datetime.date] = None
+    member_id: Optional[int] = None
+
+    def serves_on(self, day: datetime.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
+
+
+def secretary_posts() -> Optional[list[PostHolder]]:
+    providers = [m for m in app_modules("post_holders") if hasattr(m, "secretary_posts")]
+    if not providers:
+        return None
+    return [p for m in providers for p in m.secretary_posts()]
+
+
+_posts_changed_receivers: list[Callable[..., Any]] = []
+
+
+def register_posts_changed_receiver(receiver: Callable[..., Any]) -> None:
+    if receiver not in _posts_changed_receivers:
+        _posts_changed_receivers.append(receiver)
+
+
+def posts_changed(organization_ids, *, actor) -> None:
+    """Tell the receivers that the secretary posts of ``organization_ids`` changed (call after commit)."""
+    ids = sorted({i for i in organization_ids if i is not None})
+    for receiver in list(_posts_changed_receivers):
+        receiver(ids, actor=actor)

@@ -58,6 +58,9 @@ from .cells import (  # noqa: F401  (re-exported for sheet handlers)
 SHARED_WORKBOOK_ORGS = "workbook_orgs"
 # {名称: 类别} of the 行政区划 sheet's rows.
 SHARED_WORKBOOK_DIVISIONS = "workbook_divisions"
+# {公民身份号码摘要: 所在党组织} of the 党员 sheet's rows with a full ID number (issue 14: the 账号 sheet
+# links accounts to members created by the same import).
+SHARED_WORKBOOK_MEMBERS = "workbook_members"
 # The sheet names present in the workbook (set of str).
 SHARED_PRESENT_SHEETS = "present_sheets"
 
@@ -317,12 +320,12 @@ class KeyedSheet(SheetHandler):
 
     def audit_created(self, ctx: ImportContext, record, item):
         return self.audit_entry(ctx, AuditLog.Action.CREATED, record, {
-            name: [None, audit._plain(getattr(record, name))] for name in self.compared
+            name: [None, audit.plain(getattr(record, name))] for name in self.compared
             if getattr(record, name) not in (None, "")})
 
     def audit_changed(self, ctx: ImportContext, record, item, changes, before):
         return self.audit_entry(ctx, AuditLog.Action.CHANGED, record, {
-            name: [audit._plain(old), audit._plain(new)] for name, (old, new) in changes.items()})
+            name: [audit.plain(old), audit.plain(new)] for name, (old, new) in changes.items()})
 
     def before_write(self, ctx: ImportContext, plan: Plan) -> None:
         """Load what ``build`` and ``apply`` need for the whole plan (records named by the items)."""

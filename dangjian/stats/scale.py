@@ -25,7 +25,7 @@ from dangjian.register import figures
 from dangjian.register import statistics as register_statistics
 from dangjian.register.vocab import AGE_BANDS, COLLEGE_OR_ABOVE, TWO_NEW_UNIT_TYPES, Education, Occupation
 
-from .service import compute_party_stats
+from .services import compute_party_stats
 
 PREFIX = "演算"
 

@@ -32,7 +32,6 @@ from .models import OPEN_STATUSES, FloatingRecord, Kind, Status, Transfer
 PAGE_SIZE = 30
 
 
-_redirect = htmx_redirect
 _query_without_page = query_without_page
 
 
@@ -201,11 +200,11 @@ def transfer_step(request, pk, step):
         if form is None:
             for message in exc.messages:
                 messages.error(request, message)
-            return _redirect(request, reverse("transfers:detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:detail", args=[pk]))
         form.add_service_errors(exc)
         return transfer_detail(request, pk, bound=(step, form), status=400)
     messages.success(request, f"已{STEP_LABELS[step]}")
-    return _redirect(request, reverse("transfers:detail", args=[pk]))
+    return htmx_redirect(request, reverse("transfers:detail", args=[pk]))
 
 
 @login_required
@@ -271,7 +270,7 @@ def floating_list(request):
     if q:
         qs = qs.filter(name__contains=q)
     qs = qs.order_by("-since", "-id")
-    today = timezone.localdate()
+    today = services.today()  # the services' day (tests fix it)
     if request.GET.get("export") == "xlsx":
         full = pii.wants_full(request)
         if full:
@@ -299,9 +298,11 @@ def floating_list(request):
         unregistered = unregistered.select_related("organization").order_by("organization__path", "name")
     out_total = (FloatingRecord.objects.for_user(request.user, "view").filter(
         direction="out", ended_on__isnull=True).count() + unregistered.count()) if not q else None
+    unregistered_rows = services.unregistered_warnings(unregistered[:200], today)
     return render(request, "transfers/floating_list.html", {
         "page": page, "rows": rows, "direction": direction, "q": q, "ended": request.GET.get("ended") == "1",
-        "query": _query_without_page(request), "unregistered": unregistered[:200],
+        "query": _query_without_page(request), "unregistered": [m for m, _w in unregistered_rows],
+        "unregistered_rows": unregistered_rows,
         "unregistered_count": unregistered.count(), "out_total": out_total})
 
 
@@ -353,7 +354,7 @@ def floating_reveal(request, pk):
 @login_required
 def floating_detail(request, pk, contact_form=None, end_form=None, status=200):
     record = get_for_user_or_404(FloatingRecord.objects.select_related("organization", "member"), request.user, pk=pk)
-    today = timezone.localdate()
+    today = services.today()
     return render(request, "transfers/floating_detail.html", {
         "r": record, "contacts": record.contacts.select_related("recorded_by"), "warning": services.warning_for(record, today),
         "last": services.last_dates(record),
@@ -376,7 +377,7 @@ def floating_contact(request, pk):
             form.add_service_errors(exc)
         else:
             messages.success(request, "已记录")
-            return _redirect(request, reverse("transfers:floating_detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:floating_detail", args=[pk]))
     return floating_detail(request, pk, contact_form=form, status=400)
 
 
@@ -393,5 +394,5 @@ def floating_end(request, pk):
             form.add_service_errors(exc)
         else:
             messages.success(request, f"已结束{record.name}的流动登记")
-            return _redirect(request, reverse("transfers:floating_detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:floating_detail", args=[pk]))
     return floating_detail(request, pk, end_form=form, status=400)

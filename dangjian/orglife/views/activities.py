@@ -14,7 +14,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.files import file_response
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404
-from dangjian.core.views_helpers import flash_service_result
+from dangjian.core.views_helpers import flash_service_result, htmx_redirect
 from dangjian.register.models import Member
 from dangjian.register.vocab import MemberStatus
 
@@ -22,7 +22,7 @@ from .. import services
 from ..forms import ActivityForm, AnswerForm, CommentForm, UploadForm, apply_errors
 from ..models import Activity, Attachment, PartyGroup, ReviewComment
 from ..vocab import ActivityType, AttendanceStatus
-from .common import _branch_for_create, _branches, _date, _done, _page, _scope_org, is_reviewer, staff_required
+from .common import _branch_for_create, _branches, _date, _page, _scope_org, is_reviewer, staff_required
 
 
 # --- Activity records ------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def activity_create(request):
             apply_errors(form, err)
         else:
             messages.success(request, "活动记录已保存。照片和文件可在记录页面上传（非必需）。")
-            return _done(request, reverse("orglife:activity_detail", args=[activity.pk]))
+            return htmx_redirect(request, reverse("orglife:activity_detail", args=[activity.pk]))
     rows = _attendance_rows(branch, activity_type, group, data=request.POST if request.method == "POST" else None)
     return render(request, "orglife/activity_form.html", {
         "form": form, "branch": branch, "attendance_rows": rows, "statuses": AttendanceStatus.choices,
@@ -211,7 +211,7 @@ def activity_edit(request, pk):
             apply_errors(form, err)
         else:
             messages.success(request, "更正已保存并留痕。" if locked else "修改已保存。")
-            return _done(request, reverse("orglife:activity_detail", args=[activity.pk]))
+            return htmx_redirect(request, reverse("orglife:activity_detail", args=[activity.pk]))
     rows = _attendance_rows(branch, activity_type, group, activity=activity,
                             data=request.POST if request.method == "POST" else None) if has_list else []
     return render(request, "orglife/activity_form.html", {
@@ -226,7 +226,7 @@ def activity_delete(request, pk):
     activity = get_for_user_or_403(Activity.objects, request.user, "change", pk=pk)
     deleted = flash_service_result(
         request, lambda: services.delete_activity(activity, actor=Actor.from_request(request)), "活动记录已删除。")
-    return _done(request, reverse("orglife:index") if deleted else reverse("orglife:activity_detail", args=[pk]))
+    return htmx_redirect(request, reverse("orglife:index") if deleted else reverse("orglife:activity_detail", args=[pk]))
 
 
 @staff_required
@@ -242,7 +242,7 @@ def attachment_upload(request, pk):
         )
     else:
         messages.error(request, "请选择要上传的文件")
-    return _done(request, reverse("orglife:activity_detail", args=[pk]))
+    return htmx_redirect(request, reverse("orglife:activity_detail", args=[pk]))
 
 
 @staff_required
@@ -261,7 +261,7 @@ def attachment_delete(request, pk):
         lambda: services.remove_attachment(attachment, actor=Actor.from_request(request)),
         "附件已删除。",
     )
-    return _done(request, reverse("orglife:activity_detail", args=[attachment.activity_id]))
+    return htmx_redirect(request, reverse("orglife:activity_detail", args=[attachment.activity_id]))
 
 
 @staff_required
@@ -279,7 +279,7 @@ def comment_create(request, pk):
         )
     else:
         messages.error(request, "请填写意见内容")
-    return _done(request, reverse("orglife:activity_detail", args=[pk]))
+    return htmx_redirect(request, reverse("orglife:activity_detail", args=[pk]))
 
 
 @staff_required
@@ -295,4 +295,4 @@ def comment_answer(request, pk):
         )
     else:
         messages.error(request, "请填写答复内容")
-    return _done(request, reverse("orglife:activity_detail", args=[comment.activity_id]))
+    return htmx_redirect(request, reverse("orglife:activity_detail", args=[comment.activity_id]))

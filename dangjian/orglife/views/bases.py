@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 from dangjian.core import excel
 from dangjian.core.actor import Actor
 from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404
-from dangjian.core.views_helpers import flash_service_result
+from dangjian.core.views_helpers import flash_service_result, htmx_redirect
 from dangjian.register.models import Organization
 
 from .. import services
 from ..forms import BaseForm, BookingForm, apply_errors
 from ..models import Activity, Base, Booking
 from ..vocab import SIX_HAVES, BookingStatus
-from .common import _branches, _done, _page, is_reviewer, staff_required
+from .common import _branches, _page, is_reviewer, staff_required
 
 
 # --- Bases and bookings ----------------------------------------------------------------------
@@ -73,7 +73,7 @@ def base_create(request):
             apply_errors(form, err)
         else:
             messages.success(request, "基地已登记。")
-            return _done(request, reverse("orglife:base_detail", args=[base.pk]))
+            return htmx_redirect(request, reverse("orglife:base_detail", args=[base.pk]))
     return render(request, "orglife/base_form.html", {"form": form})
 
 
@@ -95,7 +95,7 @@ def base_edit(request, pk):
             apply_errors(form, err)
         else:
             messages.success(request, "基地信息已更新。")
-            return _done(request, reverse("orglife:base_detail", args=[base.pk]))
+            return htmx_redirect(request, reverse("orglife:base_detail", args=[base.pk]))
     return render(request, "orglife/base_form.html", {"form": form, "base": base})
 
 
@@ -114,7 +114,7 @@ def base_detail(request, pk):
             apply_errors(form, err)
         else:
             messages.success(request, f"预约已提交（{booking}），等待基地管理人审核。")
-            return _done(request, reverse("orglife:bookings"))
+            return htmx_redirect(request, reverse("orglife:bookings"))
     upcoming = base.bookings.filter(date__gte=today, status__in=["pending", "approved"]).select_related("organization")
     visits = base.bookings.filter(status=BookingStatus.HELD)
     return render(request, "orglife/base_detail.html", {
@@ -164,7 +164,7 @@ def booking_decide(request, pk):
                                         approve=request.POST.get("approve") == "1", note=request.POST.get("note", "")),
         "审核结果已保存。",
     )
-    return _done(request, reverse("orglife:bookings"))
+    return htmx_redirect(request, reverse("orglife:bookings"))
 
 
 @staff_required
@@ -176,7 +176,7 @@ def booking_cancel(request, pk):
         lambda: services.cancel_booking(booking, actor=Actor.from_request(request), reason=request.POST.get("reason", "")),
         "预约已取消。",
     )
-    return _done(request, reverse("orglife:bookings"))
+    return htmx_redirect(request, reverse("orglife:bookings"))
 
 
 @staff_required
@@ -197,4 +197,4 @@ def booking_complete(request, pk):
         lambda: services.complete_booking(booking, actor=Actor.from_request(request), visitors=visitors, activity=activity),
         "到馆情况已登记。",
     )
-    return _done(request, reverse("orglife:bookings"))
+    return htmx_redirect(request, reverse("orglife:bookings"))

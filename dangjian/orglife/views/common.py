@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dangjian.core.roles import STAFF_ROLES, SUPERVISOR_ROLES
 from dangjian.core.scope import get_for_user_or_404
-from dangjian.core.views_helpers import has_role, htmx_redirect, paginate, query_without_page, require_role
+from dangjian.core.views_helpers import has_role, paginate, query_without_page, require_role
 from dangjian.register.models import Organization
 from dangjian.register.vocab import BRANCH_TYPES
 
@@ -31,9 +31,6 @@ def staff_required(view):
 
 def is_reviewer(user) -> bool:
     return has_role(user, SUPERVISOR_ROLES)
-
-
-_done = htmx_redirect  # after a successful POST: a redirect, or HX-Location for htmx
 
 
 def _page(request, qs, size=PAGE_SIZE):

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.actor import Actor
 from dangjian.core.scope import get_for_user_or_403
-from dangjian.core.views_helpers import flash_service_result
+from dangjian.core.views_helpers import flash_service_result, htmx_redirect
 
 from .. import services
 from ..forms import PartyGroupForm, apply_errors
 from ..models import PartyGroup
-from .common import _branch_for_create, _done, _page, staff_required
+from .common import _branch_for_create, _page, staff_required
 
 
 # --- Party groups ----------------------------------------------------------------------------
@@ -42,7 +42,7 @@ def group_create(request):
             apply_errors(form, err)
         else:
             messages.success(request, "党小组已建立。")
-            return _done(request, reverse("orglife:groups"))
+            return htmx_redirect(request, reverse("orglife:groups"))
     return render(request, "orglife/group_form.html", {"form": form, "branch": branch})
 
 
@@ -58,7 +58,7 @@ def group_edit(request, pk):
             apply_errors(form, err)
         else:
             messages.success(request, "党小组已更新。")
-            return _done(request, reverse("orglife:groups"))
+            return htmx_redirect(request, reverse("orglife:groups"))
     return render(request, "orglife/group_form.html", {"form": form, "branch": group.branch, "group": group})
 
 
@@ -71,4 +71,4 @@ def group_delete(request, pk):
         lambda: services.delete_party_group(group, actor=Actor.from_request(request)),
         "党小组已删除。",
     )
-    return _done(request, reverse("orglife:groups"))
+    return htmx_redirect(request, reverse("orglife:groups"))
