@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from dangjian.core import demo as core_demo
 from dangjian.core.extensions import stats_blocks, stats_probe
 from dangjian.register.models import Division, Organization
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 
 

@@ -13,7 +13,7 @@ from dangjian.register import figures, services
 from dangjian.register import statistics as register_statistics
 from dangjian.register.models import MemberFigures, Organization
 from dangjian.register.vocab import MemberStatus
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 from .conftest import AS_OF
 
