@@ -20,7 +20,9 @@ from dangjian.core.extensions import roster_sheet_handlers
 MEMBERS = 100_000
 TOWNS = 20
 BRANCHES_PER_TOWN = 100  # 2,000 branches of 50 members
-FILE_NAME = f"roster-{MEMBERS}-v1.xlsx"
+# v2: the probationers joined within the last year (a probation over two years is refused, issue 14);
+# the file is generated again each year so that they stay within it.
+FILE_NAME = f"roster-{MEMBERS}-v2-{datetime.date.today().year}.xlsx"
 # A region code of no real county, and not the demo county's (419999) nor the tests' (419901).
 REGION = "419998"
 
@@ -72,8 +74,11 @@ def generate(path: Path) -> None:
     for i in range(MEMBERS):
         birth = start + datetime.timedelta(days=i % span)
         male = rng.random() < 0.6
-        joined = add_years(birth, 18 + i % 8) + datetime.timedelta(days=i % 200)
-        full = add_years(joined, 1) if i % 10 else None
+        if i % 10:
+            joined = add_years(birth, 18 + i % 8) + datetime.timedelta(days=i % 200)
+            full = add_years(joined, 1)
+        else:  # one in ten is a 预备党员 who joined within the last year (January at the latest)
+            joined, full = datetime.date(datetime.date.today().year, 1, 1) - datetime.timedelta(days=i % 300), None
         members.append([
             rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(_GIVEN), "男" if male else "女",
             rng.choice(_ETHNIC), _id_number(birth, male, i // span), birth, rng.choice(_EDUCATION),
