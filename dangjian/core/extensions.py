@@ -19,7 +19,8 @@ and on its AppConfig:
 - ``audit_labels: AuditLabels``: how its object types and change keys read in the audit log
   (``audit_object_type_labels()``, ``audit_field_labels()``).
 - ``home_shortcuts: list[HomeShortcut]``: its buttons on the home page (``home_shortcuts_for(user)``).
-- ``home_panels: list[HomePanel]``: its blocks of the home page (``home_panels_for(user, today)``).
+- ``home_panels: list[HomePanel]``: its blocks of the home page (``home_panels_for(user, today)``), and with
+  ``placement="me"`` its cards on the member's own 我的 page (``me_panels_for(user, today)``).
 
 Role names and sets come from ``dangjian.core.roles``; "in the subtree of" from ``dangjian.core.scope``.
 """
@@ -179,7 +180,9 @@ class HomePanel:
 
     ``template`` is included in the page; ``context(user, today) -> dict | None`` adds its keys to the
     page's context (None or no callable: nothing added; keys must not clash across panels).
-    ``placement``: "top" (full width, above the shortcuts) or "side" (beside the 常用功能 card).
+    ``placement``: "top" (full width, above the shortcuts) or "side" (beside the 常用功能 card) of the home page,
+    or "me": a card of the member's own 我的 page (the portal app shows it, the home page does not; give it
+    ``roles=MEMBER_ROLES``; the template is built for a phone).
     ``owns_shortcuts``: the panel shows the shortcuts itself (the member's card), so the page does not.
     """
 
@@ -214,16 +217,26 @@ def audit_field_labels() -> tuple[dict[str, str], dict[str, str]]:
     return overrides, extra
 
 
-def home_panels_for(user, today: datetime.date) -> tuple[list[HomePanel], dict]:
-    """The user's home-page panels in ``order``, and the context they add to the page."""
+HOME_PLACEMENTS = ("top", "side")
+ME_PLACEMENTS = ("me",)
+
+
+def home_panels_for(user, today: datetime.date, placements: tuple = HOME_PLACEMENTS) -> tuple[list[HomePanel], dict]:
+    """The user's panels of ``placements`` (default: the home page's) in ``order``, and the context they add
+    to the page. Only the panels shown are asked for their context."""
     role = role_of(user)
-    panels = sorted((p for _cfg, panels in _app_attr("home_panels") for p in panels if role in p.roles),
-                    key=lambda p: p.order)
+    panels = sorted((p for _cfg, panels in _app_attr("home_panels") for p in panels
+                     if role in p.roles and p.placement in placements), key=lambda p: p.order)
     context: dict = {}
     for p in panels:
         if p.context is not None:
             context.update(p.context(user, today) or {})
     return panels, context
+
+
+def me_panels_for(user, today: datetime.date) -> tuple[list[HomePanel], dict]:
+    """The cards other apps add to the member's 我的 page (``HomePanel(placement="me")``), and their context."""
+    return home_panels_for(user, today, ME_PLACEMENTS)
 
 
 def home_shortcuts_for(user) -> list[dict]:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import roles
 from dangjian.core.actor import Actor
+from dangjian.core.extensions import me_panels_for
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import CALENDAR, VIEW
 from dangjian.core.views_helpers import form_action, htmx_redirect
@@ -71,7 +72,9 @@ def me(request):
         transfers = [open_one] + [t for t in transfers if t.pk != open_one.pk]
     current = transfers[0] if transfers else None
     my_messages = Message.objects.addressed_to(request.user).order_by("-day", "-id")[:20]
+    panels, panel_context = me_panels_for(request.user, today)
     return render(request, "portal/me.html", {
+        **panel_context, "panels": panels,
         "m": member, "today": today, "birthday": birthday, "birthday_years": years, "anchor": anchor,
         "is_today": birthday == today, "standing": rules.party_standing_years(member.full_on, today),
         "is_full": member.is_full_on(today), "activities": _upcoming_activities(request.user, today),

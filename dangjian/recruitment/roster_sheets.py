@@ -1,6 +1,6 @@
 """The roster workbook's sheet 发展党员: recruitments under way (or completed), one row each.
 
-Columns: the person's columns of the 党员 sheet (``register.roster_sheets.PERSON_COLUMNS``, read by
+Columns: the person's columns of the 党员 sheet (``register.roster_sheets.person.PERSON_COLUMNS``, read by
 its ``read_person`` and ``read_id_number``), then one date column per completed step,
 titled with the step's circled number and name (``⑮支部大会讨论``, ``㉓支部大会讨论``). The dates
 are judged by ``rules.check_timeline`` (the same rule functions the step form uses, as far as
@@ -18,7 +18,7 @@ from dangjian.core import audit, crypto
 from dangjian.core.models import AuditLog
 from dangjian.register import rules as register_rules
 from dangjian.register.models import Member, Organization
-from dangjian.register.roster_sheets import (
+from dangjian.register.roster_sheets.person import (
     PERSON_COLUMNS, masked_cell, read_id_number, read_key, read_person, unmask,
 )
 from dangjian.register.vocab import BRANCH_TYPES

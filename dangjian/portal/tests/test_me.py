@@ -103,3 +103,25 @@ def test_the_member_page_shows_recent_and_upcoming_activities_labelled(users, co
     assert "已开过的主题党日" in html and "下周的支部党员大会" in html
     assert "已开展" in html and "即将开展" in html
     assert html.index("下周的支部党员大会") < html.index("已开过的主题党日")
+
+
+def test_apps_add_cards_to_the_member_page_and_not_to_the_home_page(users, client_for, monkeypatch, tmp_path, settings):
+    """HomePanel(placement="me"): a card of 我的, asked for its context only there."""
+    from dangjian.core import extensions
+    from dangjian.core.extensions import HomePanel
+    from dangjian.core.roles import MEMBER_ROLES
+
+    (tmp_path / "me_card.html").write_text('<div class="card">测试卡片{{ me_test_value }}</div>')
+    templates = [dict(t) for t in settings.TEMPLATES]
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], str(tmp_path)]
+    settings.TEMPLATES = templates
+    asked = []
+    panel = HomePanel("me_card.html", lambda user, today: asked.append(user) or {"me_test_value": "甲"},
+                      roles=MEMBER_ROLES, placement="me")
+    real = extensions._app_attr
+    monkeypatch.setattr(extensions, "_app_attr", lambda name: real(name) + ([(None, [panel])] if name == "home_panels" else []))
+    c = client_for(users["member"])
+    assert "测试卡片甲" in c.get(reverse("portal:me")).content.decode()
+    assert asked == [users["member"]]
+    assert "测试卡片" not in c.get(reverse("core:home")).content.decode()
+    assert len(asked) == 1
