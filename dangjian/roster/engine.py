@@ -27,7 +27,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.extensions import roster_sheet_handlers
 from dangjian.core.models import AuditLog
 
-from . import guard
+from . import bulk, guard
 from .cells import trim
 from .sheets import SHARED_PRESENT_SHEETS, Fault, ImportContext, Row, SheetHandler
 
@@ -231,7 +231,7 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
         return result
 
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=True), bulk.bulk_write_settings():
             written = 0
             for h in active:
                 counts = h.write(ctx) or {}
