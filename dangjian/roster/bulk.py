@@ -177,9 +177,10 @@ class AuditWriter:
 
     def add(self, *, action: str, object_type: str, object_id, object_repr: str = "", scope_path: str = "",
             changes: dict | None = None, note: str = "") -> None:
-        row = dict(self.base)
-        row.update(action=action, object_type=object_type, object_id=str(object_id), object_repr=object_repr[:255],
-                   scope_path=scope_path, changes=changes or {}, note=note)
+        row = self.base.copy()
+        row["action"], row["object_type"], row["object_id"] = action, object_type, str(object_id)
+        row["object_repr"], row["scope_path"], row["changes"], row["note"] = \
+            object_repr[:255], scope_path, changes or {}, note
         self.rows.append(row)
         if len(self.rows) >= BATCH:
             self.flush()

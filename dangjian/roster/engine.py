@@ -160,6 +160,16 @@ def sheet_rows(sheet: guard.SheetData) -> tuple[list[str], list[Row]]:
         titles.append(title)
         index.append((title, i))
     rows: list[Row] = []
+    n = len(index)
+    if [i for _, i in index] == list(range(n)):
+        # The usual sheet: titles in the first n columns, none repeated or blank (a 100,000-row sheet
+        # is read here): the row's first n cells zipped with the titles.
+        pad = [None] * n
+        for number, raw in sheet.rows:
+            cells = raw[:n] if len(raw) >= n else list(raw) + pad[len(raw):]
+            if cells.count(None) != n:
+                rows.append(Row(number, dict(zip(titles, cells))))
+        return titles, rows
     for number, raw in sheet.rows:
         width = len(raw)
         values = {title: (raw[i] if i < width else None) for title, i in index}
