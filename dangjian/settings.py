@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "dangjian.core.middleware.SuperuserOnlyAdminMiddleware",
     "dangjian.api.auth.ApiKeyUseMiddleware",
     "dangjian.core.middleware.AuditExportsMiddleware",
+    "dangjian.jobs.exports.BackgroundExportMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -269,6 +270,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The Redis-backed queue (django-tasks-rq, on django-rq): DANGJIAN_TASKS_BACKEND=django_tasks_rq.RQBackend and
+# DANGJIAN_REDIS_URL; workers on any machine run `manage.py rqworker default`.
+RQ_QUEUES = {"default": {"URL": os.environ.get("DANGJIAN_REDIS_URL", "redis://127.0.0.1:6379/0")}}
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+    INSTALLED_APPS.append("django_rq")
 # Live progress files, uploaded inputs and results of jobs (shared storage when workers run elsewhere).
 DANGJIAN_JOBS_DIR = Path(os.environ.get("DANGJIAN_JOBS_DIR", VAR_DIR / "jobs"))
 # A running job refreshes its heartbeat this often; one silent for the lease has lost its worker.

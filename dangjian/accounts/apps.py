@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
     audit_labels = AuditLabels(object_types={"accounts.user": "用户账号"},
                                field_overrides={"password": "密码", "full_name": "姓名"})
     home_shortcuts = [HomeShortcut("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=90, style="secondary")]
-    nav_items: list = [NavItem("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=91)]
+    nav_items: list = [NavItem("用户管理", "accounts:user_list", roles=COUNTY_ROLES, order=91, group="系统")]
 
     def ready(self):
         from axes.signals import user_locked_out

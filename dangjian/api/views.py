@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from dangjian.core.actor import Actor
 from dangjian.core.scope import VIEW, get_for_user_or_404
 from dangjian.register.models import Organization
-from dangjian.stats.service import compute_party_stats, parse_date, to_json
+from dangjian.stats.services import compute_party_stats, parse_date, to_json
 
 from . import services
 from .forms import ApiKeyForm

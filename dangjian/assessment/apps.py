@@ -9,8 +9,8 @@ class AssessmentConfig(AppConfig):
     label = "assessment"
     verbose_name = "考核与整改"
     nav_items = [
-        NavItem("考核评议", "assessment:plans", roles=STAFF_ROLES, order=70),
-        NavItem("整改台账", "assessment:problems", roles=STAFF_ROLES, order=71),
+        NavItem("考核评议", "assessment:plans", roles=STAFF_ROLES, order=70, group="干部与考核"),
+        NavItem("整改台账", "assessment:problems", roles=STAFF_ROLES, order=71, group="干部与考核"),
     ]
     audit_labels = AuditLabels(
         object_types={"assessment.problem": "整改问题", "assessment.plan": "考核方案",

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.core.scope import subtree_q
 from dangjian.register import benchdata
 from dangjian.register.models import Division, Organization
 
@@ -62,7 +63,7 @@ def _plan(root: Organization, today: datetime.date) -> Plan:
     if plan is not None:
         return plan
     rng = random.Random(1500)
-    branches = list(Organization.objects.filter(path__startswith=root.path, org_type="党支部").order_by("path")[:1500])
+    branches = list(Organization.objects.filter(subtree_q(root), org_type="党支部").order_by("path")[:1500])
     start = datetime.date(today.year - 1, 7, 1)
     end = datetime.date(today.year - 1, 12, 31)
     Problem.objects.bulk_create([

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from dangjian.core.scope import is_in_subtree
+
 from . import services
 from .vocab import ProblemCategory, ProblemSource
 
@@ -44,7 +46,7 @@ def populate(ctx) -> None:
 def _ledger(rng, today, actor, branches, extra):
     home = extra.get("secretary_branch") or branches[0]
     org = extra.get("organiser_org")
-    mine = [b for b in branches if org is not None and b.path.startswith(org.path) and b.pk != home.pk]
+    mine = [b for b in branches if is_in_subtree(b, org) and b.pk != home.pk]
     picks = [home] + rng.sample(mine, min(len(mine), 10)) + rng.sample(branches, min(len(branches), 24))
     categories = ProblemCategory.values
     for i, org in enumerate(picks):
@@ -144,7 +146,7 @@ def _plans(rng, today, actor, root, townships, extra):
         current = services.create_plan(actor=actor, owner=org, name=f"{org.name}党支部半年考核", kind="half_year",
                                        date_from=start, date_to=min(start + _days(181), today - _days(1)))
         _indicators(current, actor)
-        mine = [b for b in extra["branches"] if b.path.startswith(org.path) and b.is_active]
+        mine = [b for b in extra["branches"] if is_in_subtree(b, org) and b.is_active]
         services.add_targets(current, actor=actor, organizations=mine, peer_group="党支部")
         services.start_scoring(current, actor=actor)
         _score_all(rng, current, actor, complete=False)
@@ -167,7 +169,7 @@ def _debriefs(rng, today, actor, townships):
 
 def _lists(rng, today, actor, extra, branches):
     org = extra.get("organiser_org")
-    mine = [b for b in branches if org is None or b.path.startswith(org.path)][:8]
+    mine = [b for b in branches if org is None or is_in_subtree(b, org)][:8]
     for b in mine:
         for kind, content in (("问题清单", "党员活动室设施陈旧"), ("任务清单", "按月开展主题党日"),
                               ("责任清单", "书记负总责，组织委员具体抓"), ("任务清单", "年底前完成党员信息核对")):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db.models import F, Q
 
 from dangjian.core.extensions import ComputedIndicator, IndicatorRecord, rollup_by_path
+from dangjian.core.scope import subtree_q
 from dangjian.core.tree import STEP
 
 from .models import Problem
@@ -12,7 +13,7 @@ from .models import Problem
 def _due(prefix, date_from, date_to):
     """Problems whose deadline falls in the period (each owes a sign-off by its deadline)."""
     qs = Problem.objects.filter(deadline__gte=date_from, deadline__lte=date_to)
-    return qs.filter(organization__path__startswith=prefix) if prefix else qs
+    return qs.filter(subtree_q(prefix, "organization")) if prefix else qs
 
 
 def _on_time_q():

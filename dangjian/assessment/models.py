@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core import roles
-from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
+from dangjian.core.scope import OrganisationScopedQuerySet, ScopedQuerySet, subtree_q
 from dangjian.register.models import Organization
 
 from .vocab import (
@@ -19,13 +19,10 @@ STAFF_ROLES = roles.STAFF_ROLES
 SUPERIOR_ROLES = roles.SUPERVISOR_ROLES
 
 
-class SubtreeQuerySet(ScopedQuerySet):
+class SubtreeQuerySet(OrganisationScopedQuerySet):
     """Rows of an organisation (``subtree_field``): staff see their subtree; ``change_roles`` may change it."""
 
-    change_roles = STAFF_ROLES
-
-    def scope_filter(self, user, action):
-        return self.in_user_subtree(user, STAFF_ROLES if action == VIEW else self.change_roles)
+    view_roles = change_roles = STAFF_ROLES
 
 
 # --- 整改台账 ----------------------------------------------------------------------------------

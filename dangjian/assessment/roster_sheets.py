@@ -12,6 +12,7 @@ from typing import Any, Iterable, Optional
 
 from dangjian.core import audit
 from dangjian.core.models import AuditLog
+from dangjian.core.scope import is_in_subtree, subtree_q
 from dangjian.register.models import Organization
 from dangjian.roster.cells import RowReader, parse_choice, parse_date, parse_text
 from dangjian.roster.sheets import SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
@@ -101,7 +102,7 @@ class ProblemSheet(SheetHandler):
                 continue
             if name in db:
                 org = db[name]
-                if ctx.scope_org is not None and not org.path.startswith(ctx.scope_org.path):
+                if ctx.scope_org is not None and not is_in_subtree(org, ctx.scope_org):
                     ctx.fault(SHEET, item["_row"], "所在党组织", f"党组织“{name}”不在您的管理范围内")
                     item["_ok"] = False
             elif name not in workbook:
@@ -110,7 +111,7 @@ class ProblemSheet(SheetHandler):
         numbers = [i["number"] for i in parsed if i["_ok"]]
         if ctx.scope_org is not None:
             foreign = set(Problem.objects.filter(number__in=numbers).exclude(
-                organization__path__startswith=ctx.scope_org.path).values_list("number", flat=True))
+                subtree_q(ctx.scope_org, "organization")).values_list("number", flat=True))
             for item in parsed:
                 if item["_ok"] and item["number"] in foreign:
                     ctx.fault(SHEET, item["_row"], "问题编号", f"问题编号“{item['number']}”已被管理范围外的问题使用")
@@ -154,7 +155,7 @@ class ProblemSheet(SheetHandler):
         changed = []
         for p, values in update:
             pairs.add((p.organization_id, p.category))
-            changes = {k: [audit._plain(getattr(p, k)), audit._plain(v)] for k, v in values.items() if getattr(p, k) != v}
+            changes = {k: [audit.plain(getattr(p, k)), audit.plain(v)] for k, v in values.items() if getattr(p, k) != v}
             for k, v in values.items():
                 setattr(p, k, v)
             changed.append(p)
@@ -173,7 +174,7 @@ class ProblemSheet(SheetHandler):
             return None
         qs = Problem.objects.all() if user is None else Problem.objects.for_user(user)
         if scope_org is not None:
-            qs = qs.filter(organization__path__startswith=scope_org.path)
+            qs = qs.filter(subtree_q(scope_org, "organization"))
         if options.get("date_from"):
             qs = qs.filter(found_on__gte=options["date_from"])
         if options.get("date_to"):

@@ -10,13 +10,15 @@ from typing import Any, Iterable, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dangjian.core import audit, extensions
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.rules import get_setting
+from dangjian.core.scope import is_in_subtree
 from dangjian.core.tree import STEP
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if as _raise_if
 from dangjian.register.models import Organization
 
 from . import rules, scoring
@@ -29,21 +31,11 @@ from .vocab import DecisionKind, IndicatorKind, ListKind, PlanKind, PlanStatus, 
 A = AuditLog.Action
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)
-
-
 def _require_org(org: Organization, actor: Actor, roles=STAFF_ROLES, what="操作") -> None:
     user = actor.user
     if user is None or user.is_superuser:
         return
-    if user.role not in roles or not org.path.startswith(user.scope_path or "\0"):
+    if user.role not in roles or not is_in_subtree(org, user.scope_path):
         raise PermissionDenied(f"您不能对“{org.name}”{what}")
 
 
@@ -52,7 +44,7 @@ def _require_superior(problem: Problem, actor: Actor, what: str) -> None:
     user = actor.user
     if user is None or user.is_superuser:
         return
-    if user.role not in SUPERIOR_ROLES or not problem.organization.path.startswith(user.scope_path or "\0") \
+    if user.role not in SUPERIOR_ROLES or not is_in_subtree(problem.organization, user.scope_path) \
             or (problem.organization_id == user.organization_id and user.role != "county_admin"):
         raise PermissionDenied(f"{what}由上级党组织（组织员或县委组织部）进行")
 
@@ -369,7 +361,7 @@ def add_targets(plan: Plan, *, actor: Actor, organizations: Iterable[Organizatio
     orgs = list(organizations)
     errors = {"organizations": [] if orgs else ["请选择被考核党组织"]}
     for o in orgs:
-        if not o.path.startswith(plan.owner.path) or o.pk == plan.owner_id:
+        if not is_in_subtree(o, plan.owner) or o.pk == plan.owner_id:
             errors["organizations"].append(f"“{o.name}”不是“{plan.owner.name}”的下级组织")
     if plan.status in (PlanStatus.PUBLISHED, PlanStatus.CLOSED):
         errors["__all__"] = ["考核结果已公布，不能再增加被考核组织"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q
 
 from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock
+from dangjian.core.scope import subtree_q
 
 from .models import Plan, Problem, ResultUse
 from .vocab import PlanStatus
@@ -41,7 +42,7 @@ def conditions(date_from, date_to) -> dict[str, Q]:
 
 def _in(org):
     qs = Problem.objects.all()
-    return qs if org is None else qs.filter(organization__path__startswith=org.path)
+    return qs if org is None else qs.filter(subtree_q(org, "organization"))
 
 
 def _published_plans(org, date_from, date_to):
@@ -49,7 +50,7 @@ def _published_plans(org, date_from, date_to):
     qs = Plan.objects.filter(status__in=(PlanStatus.PUBLISHED, PlanStatus.CLOSED),
                              published_on__gte=date_from, published_on__lte=date_to)
     if org is not None:
-        qs = qs.filter(owner__path__startswith=org.path)
+        qs = qs.filter(subtree_q(org, "owner"))
     return qs.select_related("owner").order_by("published_on", "id")
 
 
@@ -107,7 +108,7 @@ def _has_data(org, date_to) -> bool:
     if _in(org).filter(found_on__lte=date_to).exists():
         return True
     plans = Plan.objects.filter(published_on__lte=date_to)
-    return (plans if org is None else plans.filter(owner__path__startswith=org.path)).exists()
+    return (plans if org is None else plans.filter(subtree_q(org, "owner"))).exists()
 
 
 BLOCKS = [

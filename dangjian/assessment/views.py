@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import excel
 from dangjian.core.actor import Actor
 from dangjian.core.extensions import computed_indicator
-from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404
+from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404, is_in_subtree, subtree_q
 from dangjian.core.views_helpers import (
     flash_service_result, form_action, has_role, paginate, query_without_page, require_role,
 )
@@ -70,7 +70,7 @@ def _org_filter(request, qs, field="organization"):
     raw = request.GET.get("org")
     if raw and raw.isdigit():
         org = get_for_user_or_404(Organization.objects, request.user, pk=int(raw))
-        return qs.filter(**{f"{field}__path__startswith": org.path}), org
+        return qs.filter(subtree_q(org, field)), org
     return qs, None
 
 
@@ -125,7 +125,7 @@ def _plan(request, pk, action="view"):
 def plan_detail(request, pk):
     plan = _plan(request, pk)
     may_change = Plan.objects.for_user(request.user, "change").filter(pk=pk).exists()
-    targets_orgs = Organization.objects.for_user(request.user).filter(path__startswith=plan.owner.path, is_active=True) \
+    targets_orgs = Organization.objects.for_user(request.user).filter(subtree_q(plan.owner), is_active=True) \
         .exclude(pk=plan.owner_id).order_by("path")
     indicators = list(plan.indicators.all())
     for i in indicators:
@@ -173,7 +173,7 @@ def plan_indicator_delete(request, pk, indicator_pk):
 @require_POST
 def plan_targets_add(request, pk):
     plan = _plan(request, pk, "change")
-    orgs = Organization.objects.for_user(request.user).filter(path__startswith=plan.owner.path)
+    orgs = Organization.objects.for_user(request.user).filter(subtree_q(plan.owner))
     return _post_form(request, TargetsForm(request.POST, orgs=orgs),
                       lambda d: services.add_targets(plan, actor=Actor.from_request(request), **d),
                       "被考核组织已添加", reverse("assessment:plan", args=[pk]))
@@ -239,7 +239,7 @@ def target_detail(request, pk):
     for c in result.cells:
         c.provider = computed_indicator(c.indicator.computed_key) if c.indicator.kind == IndicatorKind.COMPUTED else None
     may_score = Plan.objects.for_user(request.user, "change").filter(pk=target.plan_id).exists()
-    may_self = target.organization.path.startswith(request.user.scope_path or "\0") or request.user.is_superuser
+    may_self = is_in_subtree(target.organization, request.user.scope_path) or request.user.is_superuser
     if request.GET.get("export") == "xlsx":
         return _export("评分表", ["考核方面", "指标", "分值", "评分方式", "计算公式或评分说明", "数据", "自评分", "得分"],
                        ([c.indicator.area, c.indicator.name, c.indicator.points, c.indicator.get_kind_display(),

@@ -9,7 +9,7 @@ class CadresConfig(AppConfig):
     label = "cadres"
     verbose_name = "干部队伍"
     nav_items = [
-        NavItem("干部队伍", "cadres:index", roles=STAFF_ROLES, order=55),
+        NavItem("干部队伍", "cadres:index", roles=STAFF_ROLES, order=55, group="干部与考核"),
     ]
     audit_labels = AuditLabels(
         object_types={"cadres.cadre": "干部任职", "cadres.trainingclass": "培训班", "cadres.trainingattendance": "参训记录",

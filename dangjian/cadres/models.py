@@ -14,7 +14,9 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core import crypto, roles
-from dangjian.core.scope import CHANGE, VIEW, ScopedQuerySet, subtree_q
+from dangjian.core.scope import (
+    CHANGE, VIEW, DivisionScopedQuerySet, OrganisationScopedQuerySet, ScopedQuerySet, subtree_q,
+)
 from dangjian.core.tree import STEP
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import Education, Sex
@@ -28,25 +30,17 @@ STAFF_ROLES = roles.STAFF_ROLES
 MANAGER_ROLES = roles.SUPERVISOR_ROLES  # township organisers and the county: record and change
 
 
-class _OrgScoped(ScopedQuerySet):
+class _OrgScoped(OrganisationScopedQuerySet):
     """Rows of an organisation subtree: organisers and the county see and change their subtree,
     a secretary sees (only) their own organisation's subtree, members see nothing."""
 
-    subtree_field = "organization"
-
-    def scope_filter(self, user, action):
-        return self.in_user_subtree(user, STAFF_ROLES if action == VIEW else MANAGER_ROLES)
+    view_roles, change_roles = STAFF_ROLES, MANAGER_ROLES
 
 
-class _DivisionScoped(ScopedQuerySet):
+class _DivisionScoped(DivisionScopedQuerySet):
     """Rows of a division subtree: the user's organisation's division and below."""
 
-    subtree_field = "division"
-
-    def scope_filter(self, user, action):
-        if not user.organization_id or not roles.has_role(user, STAFF_ROLES if action == VIEW else MANAGER_ROLES):
-            return self.none()
-        return self.in_subtree(user.organization.division)
+    view_roles, change_roles = STAFF_ROLES, MANAGER_ROLES
 
     def in_division(self, division):
         return self.in_subtree(division)

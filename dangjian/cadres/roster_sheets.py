@@ -21,7 +21,7 @@ from dangjian.register import rules as register_rules
 from dangjian.register.models import Division, Member, Organization
 from dangjian.roster.cells import CellError, RowReader, number_as_text, parse_choice, parse_date, parse_text, parse_yes_no
 from dangjian.roster.sheets import (
-    SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler,
+    SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, KeyedSheet, Row,
 )
 
 from . import rules
@@ -191,37 +191,32 @@ def _full_numbers(user) -> bool:
     return user is None or user.may_view_full_pii
 
 
-class _KeyedSheet(SheetHandler):
-    """A sheet whose rows are identified by a key; subclasses parse rows and write in bulk."""
+class _KeyedSheet(KeyedSheet):
+    """A sheet whose rows are identified by a key (``item["_key"]``); changed records are written before
+    new ones (a record ending before its successor begins), in batches of 500."""
 
-    object_type = ""
-    key_columns: tuple[str, ...] = ()
+    update_first = True
+    batch_size = 500
 
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-
-    def _dedupe(self, parsed: list[dict], ctx: ImportContext, column: str) -> None:
-        seen: dict[tuple, int] = {}
+    def _check_orgs(self, parsed: list[dict], ctx: ImportContext) -> None:
+        orgs = _OrgResolver(ctx, [i["org"] for i in parsed])
         for item in parsed:
-            if not item["_ok"]:
-                continue
-            key = item["_key"]
-            if key in seen:
-                ctx.fault(self.sheet_name, item["_row"], column,
-                          f"与第{seen[key]}行重复（{'、'.join(self.key_columns)}相同）")
-                item["_ok"] = False
-            else:
-                seen[key] = item["_row"]
-
-    def preview(self, ctx: ImportContext) -> Optional[dict[str, int]]:
-        create, update, unchanged = self._plan(ctx)
-        return {"created": len(create), "updated": len(update), "unchanged": unchanged}
+            if item["org"]:
+                problem = orgs.problem(item["org"])
+                if problem:
+                    self.fault(ctx, item, "所在党组织", problem)
 
     def _audit(self, ctx, entries, action, obj, scope_path, changes, repr_=None):
         changes = {k: [_plain(v[0]), _plain(v[1])] for k, v in changes.items()}
-        entries.append(audit.audit_entry(
-            actor=ctx.actor, action=action, object_type=self.object_type, object_id=str(obj.pk),
-            object_repr=(repr_ or str(obj))[:255], scope_path=scope_path, changes=changes, note="台账导入"))
+        entries.append(self.audit_entry(ctx, action, obj, changes, object_id=str(obj.pk),
+                                        object_repr=(repr_ or str(obj))[:255], scope_path=scope_path))
+        return entries[-1]
+
+    def audit_scope_path(self, obj) -> str:
+        return ""
+
+    def audit_changed(self, ctx, record, item, changes, before):
+        return self._audit(ctx, [], AuditLog.Action.CHANGED, record, self.audit_scope_path(record), changes)
 
 
 # --- 干部 ----------------------------------------------------------------------------------------
@@ -229,6 +224,7 @@ class _KeyedSheet(SheetHandler):
 class CadreSheet(_KeyedSheet):
     sheet_name = "干部"
     order = 60
+    model = Cadre
     object_type = "cadres.cadre"
     key_columns = ("所在党组织", "姓名", "职务", "任职日期")
     columns = [
@@ -242,42 +238,34 @@ class CadreSheet(_KeyedSheet):
     ]
 
     def check(self, rows: list[Row], ctx: ImportContext) -> None:
-        parsed = []
-        for row in rows:
-            r = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "name": r.get("姓名", parse_text, required=True, max_length=50),
-                "org": r.get("所在党组织", parse_text, required=True, max_length=200),
-                "post": r.get("职务", parse_choice, Post, required=True),
-                "started_on": r.get("任职日期", parse_date, required=True),
-                "ended_on": r.get("离任日期", parse_date),
-                "one_shoulder": r.get("一肩挑", parse_yes_no, default=False),
-            }
-            item["id_number"], item["id_given"] = read_id(r)
-            r.faults("离任日期", rules.check_service_dates(item["started_on"], item["ended_on"]))
-            r.faults("任职日期", rules.check_not_future("任职日期", item["started_on"], ctx.today))
-            r.faults("离任日期", rules.check_not_future("离任日期", item["ended_on"], ctx.today))
-            if item["one_shoulder"] and item["post"] and item["post"] != Post.SECRETARY:
-                r.fault("一肩挑", "“一肩挑”只适用于书记")
-            item["_ok"] = not r.faulty
-            item["_key"] = (item["org"], item["name"], item["post"], item["started_on"])
-            parsed.append(item)
-        orgs = _OrgResolver(ctx, [i["org"] for i in parsed])
-        for item in parsed:
-            if item["org"]:
-                problem = orgs.problem(item["org"])
-                if problem:
-                    ctx.fault(self.sheet_name, item["_row"], "所在党组织", problem)
-                    item["_ok"] = False
-        self._dedupe(parsed, ctx, "任职日期")
-        self.items = [i for i in parsed if i["_ok"]]
+        parsed = self.read(rows, ctx)
+        self._check_orgs(parsed, ctx)
+        self.drop_duplicates(parsed, ctx, "任职日期")
+        self.keep(parsed)
         names = defaultdict(set)
         for i in parsed:
             if i["org"] and i["name"]:
                 names[i["org"]].add(i["name"])
         ctx.shared[SHARED_WORKBOOK_CADRE_NAMES] = names
         self._check_secretaries(ctx)
+
+    def parse(self, r: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "name": r.get("姓名", parse_text, required=True, max_length=50),
+            "org": r.get("所在党组织", parse_text, required=True, max_length=200),
+            "post": r.get("职务", parse_choice, Post, required=True),
+            "started_on": r.get("任职日期", parse_date, required=True),
+            "ended_on": r.get("离任日期", parse_date),
+            "one_shoulder": r.get("一肩挑", parse_yes_no, default=False),
+        }
+        item["id_number"], item["id_given"] = read_id(r)
+        r.faults("离任日期", rules.check_service_dates(item["started_on"], item["ended_on"]))
+        r.faults("任职日期", rules.check_not_future("任职日期", item["started_on"], ctx.today))
+        r.faults("离任日期", rules.check_not_future("离任日期", item["ended_on"], ctx.today))
+        if item["one_shoulder"] and item["post"] and item["post"] != Post.SECRETARY:
+            r.fault("一肩挑", "“一肩挑”只适用于书记")
+        item["_key"] = (item["org"], item["name"], item["post"], item["started_on"])
+        return item
 
     def _existing(self, org_names) -> dict[tuple, Cadre]:
         out = {}
@@ -312,64 +300,51 @@ class CadreSheet(_KeyedSheet):
                     row["_ok"] = False
         self.items = [i for i in self.items if i["_ok"]]
 
-    def _plan(self, ctx):
-        existing = self._existing({i["org"] for i in self.items})
-        create, update, unchanged = [], [], 0
-        for i in self.items:
-            c = existing.get(i["_key"])
-            if c is None:
-                create.append(i)
-                continue
-            changes = {}
-            if c.ended_on != i["ended_on"]:
-                changes["ended_on"] = [c.ended_on, i["ended_on"]]
-            if c.one_shoulder != bool(i["one_shoulder"]):
-                changes["one_shoulder"] = [c.one_shoulder, bool(i["one_shoulder"])]
-            if i["id_number"] is not None and i["id_given"] and crypto.lookup_hash(i["id_number"]) != c.id_number_hash:
-                changes["id_number"] = [crypto.mask_id_number(c.id_number), crypto.mask_id_number(i["id_number"])]
-            if changes:
-                update.append((c, i, changes))
-            else:
-                unchanged += 1
-        return create, update, unchanged
+    def stored(self, ctx):
+        return self._existing({i["org"] for i in self.items})
 
-    def write(self, ctx: ImportContext) -> dict[str, int]:
-        create, update, unchanged = self._plan(ctx)
-        orgs = _by_name(Organization, [i["org"] for i in create])
-        hashes = [crypto.lookup_hash(i["id_number"]) for i in create + [u[1] for u in update] if i["id_number"]]
-        members = _members_by_hash(hashes)
-        # Records ending first, so that the one-open-secretary index never sees two at once.
-        changed = []
-        entries: list[AuditLog] = []
-        for c, i, changes in update:
-            c.ended_on, c.one_shoulder = i["ended_on"], bool(i["one_shoulder"])
-            if "id_number" in changes:
-                _apply_person(c, i["id_number"], members)
-            changed.append(c)
-            self._audit(ctx, entries, AuditLog.Action.CHANGED, c, c.organization.path, changes)
-        Cadre.objects.bulk_update(changed, ["ended_on", "one_shoulder", "id_number_encrypted", "id_number_hash",
-                                            "member", "sex", "birth_date", "education"], batch_size=500)
-        new = []
-        for i in create:
-            c = Cadre(organization=orgs[i["org"]], name=i["name"], post=i["post"], started_on=i["started_on"],
-                      ended_on=i["ended_on"], one_shoulder=bool(i["one_shoulder"]))
-            _apply_person(c, i["id_number"] or "", members)
-            new.append(c)
-        Cadre.objects.bulk_create(new, batch_size=500)
-        for c in new:
-            self._audit(ctx, entries, AuditLog.Action.CREATED, c, c.organization.path,
-                        {"post": [None, c.post], "started_on": [None, c.started_on.isoformat()]})
-        AuditLog.objects.bulk_create(entries, batch_size=2000)
-        return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
+    def changes(self, c, i):
+        changes = {}
+        if c.ended_on != i["ended_on"]:
+            changes["ended_on"] = [c.ended_on, i["ended_on"]]
+        if c.one_shoulder != bool(i["one_shoulder"]):
+            changes["one_shoulder"] = [c.one_shoulder, bool(i["one_shoulder"])]
+        if i["id_number"] is not None and i["id_given"] and crypto.lookup_hash(i["id_number"]) != c.id_number_hash:
+            changes["id_number"] = [crypto.mask_id_number(c.id_number), crypto.mask_id_number(i["id_number"])]
+        return changes
+
+    # Records ending first (update_first), so that the one-open-secretary index never sees two at once.
+    update_fields = ("ended_on", "one_shoulder", "id_number_encrypted", "id_number_hash", "member", "sex",
+                     "birth_date", "education")
+
+    def before_write(self, ctx, plan):
+        self._orgs = _by_name(Organization, [i["org"] for i in plan.create])
+        self._members = _members_by_hash([crypto.lookup_hash(i["id_number"])
+                                          for i in plan.create + [u[1] for u in plan.update] if i["id_number"]])
+
+    def apply(self, c, i, changes):
+        c.ended_on, c.one_shoulder = i["ended_on"], bool(i["one_shoulder"])
+        if "id_number" in changes:
+            _apply_person(c, i["id_number"], self._members)
+
+    def build(self, i):
+        c = Cadre(organization=self._orgs[i["org"]], name=i["name"], post=i["post"], started_on=i["started_on"],
+                  ended_on=i["ended_on"], one_shoulder=bool(i["one_shoulder"]))
+        _apply_person(c, i["id_number"] or "", self._members)
+        return c
+
+    def audit_scope_path(self, c):
+        return c.organization.path
+
+    def audit_created(self, ctx, c, i):
+        return self._audit(ctx, [], AuditLog.Action.CREATED, c, c.organization.path,
+                           {"post": [None, c.post], "started_on": [None, c.started_on.isoformat()]})
 
     def export_rows(self, user, scope_org, **options) -> Optional[Iterable[list[Any]]]:
         if not _may_export(user):
             return None
-        qs = Cadre.objects.all() if user is None else Cadre.objects.for_user(user)
-        if scope_org is not None:
-            qs = qs.in_subtree(scope_org)
         full = _full_numbers(user)
-        qs = qs.select_related("organization").order_by("organization__path", "post", "started_on", "id")
+        qs = self.scoped_queryset(user, scope_org).select_related("organization").order_by("organization__path", "post", "started_on", "id")
         return ([c.name, (c.id_number if full else c.id_number_masked) or None, c.organization.name, c.post,
                  c.started_on, c.ended_on, ("是" if c.one_shoulder else None) if c.post == Post.SECRETARY else None]
                 for c in qs.iterator(chunk_size=2000))
@@ -377,9 +352,25 @@ class CadreSheet(_KeyedSheet):
 
 # --- 报酬标准 ------------------------------------------------------------------------------------
 
-class PayStandardSheet(_KeyedSheet):
+class _AmountSheet(_KeyedSheet):
+    """A keyed table of amounts: a changed 金额 updates the record."""
+
+    update_fields = ("amount",)
+
+    def changes(self, obj, i):
+        return {"amount": [str(obj.amount), str(i["amount"])]} if obj.amount != i["amount"] else {}
+
+    def apply(self, obj, i, changes):
+        obj.amount = i["amount"]
+
+    def audit_created(self, ctx, obj, i):
+        return self._audit(ctx, [], AuditLog.Action.CREATED, obj, "", {"amount": [None, str(obj.amount)]})
+
+
+class PayStandardSheet(_AmountSheet):
     sheet_name = "报酬标准"
     order = 61
+    model = PayStandard
     object_type = "cadres.paystandard"
     key_columns = ("社区类别", "职务", "执行日期")
     columns = [
@@ -395,48 +386,25 @@ class PayStandardSheet(_KeyedSheet):
             if rows:
                 ctx.fault(self.sheet_name, 0, "", "报酬标准由县委组织部统一导入")
             return
-        parsed = []
-        for row in rows:
-            r = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "category": r.get("社区类别", parse_choice, CommunityCategory, required=True),
-                "post": r.get("职务", parse_choice, list(PAY_POSTS), required=True),
-                "amount": r.get("月标准", parse_amount, required=True),
-                "effective_on": r.get("执行日期", parse_date, required=True),
-            }
-            item["_ok"] = not r.faulty
-            item["_key"] = (item["category"], item["post"], item["effective_on"])
-            parsed.append(item)
-        self._dedupe(parsed, ctx, "执行日期")
-        self.items = [i for i in parsed if i["_ok"]]
+        parsed = self.read(rows, ctx)
+        self.drop_duplicates(parsed, ctx, "执行日期")
+        self.keep(parsed)
 
-    def _plan(self, ctx):
-        existing = {(p.category, p.post, p.effective_on): p for p in PayStandard.objects.all()}
-        create, update, unchanged = [], [], 0
-        for i in self.items:
-            p = existing.get(i["_key"])
-            if p is None:
-                create.append(i)
-            elif p.amount != i["amount"]:
-                update.append((p, i, {"amount": [str(p.amount), str(i["amount"])]}))
-            else:
-                unchanged += 1
-        return create, update, unchanged
+    def parse(self, r: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "category": r.get("社区类别", parse_choice, CommunityCategory, required=True),
+            "post": r.get("职务", parse_choice, list(PAY_POSTS), required=True),
+            "amount": r.get("月标准", parse_amount, required=True),
+            "effective_on": r.get("执行日期", parse_date, required=True),
+        }
+        item["_key"] = (item["category"], item["post"], item["effective_on"])
+        return item
 
-    def write(self, ctx: ImportContext) -> dict[str, int]:
-        create, update, unchanged = self._plan(ctx)
-        entries: list[AuditLog] = []
-        for p, i, changes in update:
-            p.amount = i["amount"]
-            self._audit(ctx, entries, AuditLog.Action.CHANGED, p, "", changes)
-        PayStandard.objects.bulk_update([u[0] for u in update], ["amount"])
-        new = PayStandard.objects.bulk_create([PayStandard(category=i["category"], post=i["post"], amount=i["amount"],
-                                                           effective_on=i["effective_on"]) for i in create])
-        for p in new:
-            self._audit(ctx, entries, AuditLog.Action.CREATED, p, "", {"amount": [None, str(p.amount)]})
-        AuditLog.objects.bulk_create(entries)
-        return {"created": len(new), "updated": len(update), "unchanged": unchanged}
+    def stored(self, ctx):
+        return {(p.category, p.post, p.effective_on): p for p in PayStandard.objects.all()}
+
+    def build(self, i):
+        return PayStandard(category=i["category"], post=i["post"], amount=i["amount"], effective_on=i["effective_on"])
 
     def export_rows(self, user, scope_org, **options):
         if user is not None and not user.is_county_admin:
@@ -447,9 +415,10 @@ class PayStandardSheet(_KeyedSheet):
 
 # --- 社区经费 and 阵地投入 -----------------------------------------------------------------------
 
-class _DivisionAmountSheet(_KeyedSheet):
+class _DivisionAmountSheet(_AmountSheet):
     model = CommunityFund
     communities_only = False
+    scope_field, scope_by_division = "division", True
 
     def _divisions(self, names):
         return _by_name(Division, names)
@@ -460,47 +429,30 @@ class _DivisionAmountSheet(_KeyedSheet):
             if item["division"]:
                 problem = divisions.problem(item["division"], communities_only=self.communities_only)
                 if problem:
-                    ctx.fault(self.sheet_name, item["_row"], "所在行政区划", problem)
-                    item["_ok"] = False
+                    self.fault(ctx, item, "所在行政区划", problem)
 
-    def _existing(self):
+    def check(self, rows: list[Row], ctx: ImportContext) -> None:
+        parsed = self.read(rows, ctx)
+        self._check_divisions(parsed, ctx)
+        self.drop_duplicates(parsed, ctx)
+        self.keep(parsed)
+
+    def stored(self, ctx):
+        names = sorted({i["division"] for i in self.items})
+        out = {}
+        for chunk in _chunks(names):
+            for obj in self.model.objects.filter(division__name__in=chunk).select_related("division"):
+                out[self.record_key(obj)] = obj
+        return out
+
+    def record_key(self, obj) -> tuple:
         raise NotImplementedError
 
-    def _plan(self, ctx):
-        existing = self._existing()
-        create, update, unchanged = [], [], 0
-        for i in self.items:
-            obj = existing.get(i["_key"])
-            if obj is None:
-                create.append(i)
-            elif obj.amount != i["amount"]:
-                update.append((obj, i, {"amount": [str(obj.amount), str(i["amount"])]}))
-            else:
-                unchanged += 1
-        return create, update, unchanged
-
-    def write(self, ctx: ImportContext) -> dict[str, int]:
-        create, update, unchanged = self._plan(ctx)
-        divisions = self._divisions([i["division"] for i in create])
-        entries: list[AuditLog] = []
-        for obj, i, changes in update:
-            obj.amount = i["amount"]
-            self._audit(ctx, entries, AuditLog.Action.CHANGED, obj, "", changes)
-        self.model.objects.bulk_update([u[0] for u in update], ["amount"], batch_size=500)
-        new = self.model.objects.bulk_create([self.build(i, divisions[i["division"]]) for i in create], batch_size=500)
-        for obj in new:
-            self._audit(ctx, entries, AuditLog.Action.CREATED, obj, "", {"amount": [None, str(obj.amount)]})
-        AuditLog.objects.bulk_create(entries, batch_size=2000)
-        return {"created": len(new), "updated": len(update), "unchanged": unchanged}
-
-    def build(self, item, division):
-        raise NotImplementedError
+    def before_write(self, ctx, plan):
+        self._division_of = self._divisions([i["division"] for i in plan.create])
 
     def _export_qs(self, user, scope_org):
-        qs = self.model.objects.all() if user is None else self.model.objects.for_user(user)
-        if scope_org is not None:
-            qs = qs.in_division(scope_org.division)
-        return qs.select_related("division")
+        return self.scoped_queryset(user, scope_org).select_related("division")
 
 
 class CommunityFundSheet(_DivisionAmountSheet):
@@ -517,36 +469,26 @@ class CommunityFundSheet(_DivisionAmountSheet):
         Column("金额", required=True, width=14),
     ]
 
-    def check(self, rows: list[Row], ctx: ImportContext) -> None:
-        parsed = []
-        for row in rows:
-            r = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "division": r.get("所在行政区划", parse_text, required=True, max_length=100),
-                "year": r.get("年度", parse_year, required=True),
-                "category": r.get("经费类别", parse_choice, FundCategory, required=True),
-                "amount": r.get("金额", parse_amount, required=True),
-            }
-            if item["year"] and item["year"] > ctx.today.year:
-                r.fault("年度", f"年度{item['year']}在将来")
-            item["_ok"] = not r.faulty
-            item["_key"] = (item["division"], item["year"], item["category"])
-            parsed.append(item)
-        self._check_divisions(parsed, ctx)
-        self._dedupe(parsed, ctx, "经费类别")
-        self.items = [i for i in parsed if i["_ok"]]
+    duplicate_column = "经费类别"
 
-    def _existing(self):
-        names = sorted({i["division"] for i in self.items})
-        out = {}
-        for chunk in _chunks(names):
-            for f in CommunityFund.objects.filter(division__name__in=chunk).select_related("division"):
-                out[(f.division.name, f.year, f.category)] = f
-        return out
+    def parse(self, r: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "division": r.get("所在行政区划", parse_text, required=True, max_length=100),
+            "year": r.get("年度", parse_year, required=True),
+            "category": r.get("经费类别", parse_choice, FundCategory, required=True),
+            "amount": r.get("金额", parse_amount, required=True),
+        }
+        if item["year"] and item["year"] > ctx.today.year:
+            r.fault("年度", f"年度{item['year']}在将来")
+        item["_key"] = (item["division"], item["year"], item["category"])
+        return item
 
-    def build(self, i, division):
-        return CommunityFund(division=division, year=i["year"], category=i["category"], amount=i["amount"])
+    def record_key(self, f):
+        return (f.division.name, f.year, f.category)
+
+    def build(self, i):
+        return CommunityFund(division=self._division_of[i["division"]], year=i["year"], category=i["category"],
+                             amount=i["amount"])
 
     def export_rows(self, user, scope_org, **options):
         if not _may_export(user):
@@ -568,36 +510,25 @@ class VenueInvestmentSheet(_DivisionAmountSheet):
         Column("金额", required=True, width=14),
     ]
 
-    def check(self, rows: list[Row], ctx: ImportContext) -> None:
-        parsed = []
-        for row in rows:
-            r = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "division": r.get("所在行政区划", parse_text, required=True, max_length=100),
-                "project": r.get("项目名称", parse_text, required=True, max_length=100),
-                "invested_on": r.get("投入日期", parse_date, required=True),
-                "amount": r.get("金额", parse_amount, required=True),
-            }
-            r.faults("投入日期", rules.check_not_future("投入日期", item["invested_on"], ctx.today))
-            item["_ok"] = not r.faulty
-            item["_key"] = (item["division"], item["project"], item["invested_on"])
-            parsed.append(item)
-        self._check_divisions(parsed, ctx)
-        self._dedupe(parsed, ctx, "投入日期")
-        self.items = [i for i in parsed if i["_ok"]]
+    duplicate_column = "投入日期"
 
-    def _existing(self):
-        names = sorted({i["division"] for i in self.items})
-        out = {}
-        for chunk in _chunks(names):
-            for v in VenueInvestment.objects.filter(division__name__in=chunk).select_related("division"):
-                out[(v.division.name, v.project, v.invested_on)] = v
-        return out
+    def parse(self, r: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "division": r.get("所在行政区划", parse_text, required=True, max_length=100),
+            "project": r.get("项目名称", parse_text, required=True, max_length=100),
+            "invested_on": r.get("投入日期", parse_date, required=True),
+            "amount": r.get("金额", parse_amount, required=True),
+        }
+        r.faults("投入日期", rules.check_not_future("投入日期", item["invested_on"], ctx.today))
+        item["_key"] = (item["division"], item["project"], item["invested_on"])
+        return item
 
-    def build(self, i, division):
-        return VenueInvestment(division=division, project=i["project"], invested_on=i["invested_on"],
-                               amount=i["amount"])
+    def record_key(self, v):
+        return (v.division.name, v.project, v.invested_on)
+
+    def build(self, i):
+        return VenueInvestment(division=self._division_of[i["division"]], project=i["project"],
+                               invested_on=i["invested_on"], amount=i["amount"])
 
     def export_rows(self, user, scope_org, **options):
         if not _may_export(user):
@@ -611,6 +542,7 @@ class VenueInvestmentSheet(_DivisionAmountSheet):
 class TrainingSheet(_KeyedSheet):
     sheet_name = "培训"
     order = 64
+    model = TrainingAttendance
     object_type = "cadres.trainingattendance"
     key_columns = ("培训班名称", "开始日期", "姓名", "所在党组织")
     columns = [
@@ -624,33 +556,25 @@ class TrainingSheet(_KeyedSheet):
         Column("参训身份", required=True, width=10),
     ]
 
+    def parse(self, r: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "class_name": r.get("培训班名称", parse_text, required=True, max_length=100),
+            "started_on": r.get("开始日期", parse_date, required=True),
+            "ended_on": r.get("结束日期", parse_date, required=True),
+            "hours": r.get("学时", parse_hours, required=True),
+            "name": r.get("姓名", parse_text, required=True, max_length=50),
+            "org": r.get("所在党组织", parse_text, required=True, max_length=200),
+            "role": r.get("参训身份", parse_choice, TraineeRole, required=True),
+        }
+        item["id_number"], item["id_given"] = read_id(r)
+        r.faults("结束日期", rules.check_class_dates(item["started_on"], item["ended_on"]))
+        r.faults("开始日期", rules.check_not_future("开始日期", item["started_on"], ctx.today))
+        item["_key"] = (item["class_name"], item["started_on"], item["name"], item["org"])
+        return item
+
     def check(self, rows: list[Row], ctx: ImportContext) -> None:
-        parsed = []
-        for row in rows:
-            r = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "class_name": r.get("培训班名称", parse_text, required=True, max_length=100),
-                "started_on": r.get("开始日期", parse_date, required=True),
-                "ended_on": r.get("结束日期", parse_date, required=True),
-                "hours": r.get("学时", parse_hours, required=True),
-                "name": r.get("姓名", parse_text, required=True, max_length=50),
-                "org": r.get("所在党组织", parse_text, required=True, max_length=200),
-                "role": r.get("参训身份", parse_choice, TraineeRole, required=True),
-            }
-            item["id_number"], item["id_given"] = read_id(r)
-            r.faults("结束日期", rules.check_class_dates(item["started_on"], item["ended_on"]))
-            r.faults("开始日期", rules.check_not_future("开始日期", item["started_on"], ctx.today))
-            item["_ok"] = not r.faulty
-            item["_key"] = (item["class_name"], item["started_on"], item["name"], item["org"])
-            parsed.append(item)
-        orgs = _OrgResolver(ctx, [i["org"] for i in parsed])
-        for item in parsed:
-            if item["org"]:
-                problem = orgs.problem(item["org"])
-                if problem:
-                    ctx.fault(self.sheet_name, item["_row"], "所在党组织", problem)
-                    item["_ok"] = False
+        parsed = self.read(rows, ctx)
+        self._check_orgs(parsed, ctx)
         # One class, one set of dates and hours.
         classes: dict[tuple, dict] = {}
         for item in parsed:
@@ -660,11 +584,9 @@ class TrainingSheet(_KeyedSheet):
             first = classes.setdefault(ck, item)
             for field, column in (("ended_on", "结束日期"), ("hours", "学时")):
                 if first is not item and first[field] != item[field]:
-                    ctx.fault(self.sheet_name, item["_row"], column,
-                              f"同一培训班“{item['class_name']}”的{column}与第{first['_row']}行不一致")
-                    item["_ok"] = False
-        self._dedupe(parsed, ctx, "姓名")
-        self.items = [i for i in parsed if i["_ok"]]
+                    self.fault(ctx, item, column, f"同一培训班“{item['class_name']}”的{column}与第{first['_row']}行不一致")
+        self.drop_duplicates(parsed, ctx, "姓名")
+        self.keep(parsed)
         self._warn_unknown(ctx)
 
     def _warn_unknown(self, ctx: ImportContext) -> None:
@@ -700,28 +622,20 @@ class TrainingSheet(_KeyedSheet):
             attendances[(a.training.name, a.training.started_on, a.name, a.organization.name)] = a
         return classes, attendances
 
-    def _plan(self, ctx):
-        classes, existing = self._existing()
-        create, update, unchanged = [], [], 0
-        for i in self.items:
-            a = existing.get(i["_key"])
-            tc = classes.get((i["class_name"], i["started_on"]))
-            class_changed = tc is not None and (tc.ended_on != i["ended_on"] or tc.hours != i["hours"])
-            if a is None:
-                create.append(i)
-                continue
-            changes = {}
-            if a.role != i["role"]:
-                changes["role"] = [a.role, i["role"]]
-            if i["id_number"] is not None and i["id_given"] and crypto.lookup_hash(i["id_number"]) != a.id_number_hash:
-                changes["id_number"] = [crypto.mask_id_number(a.id_number), crypto.mask_id_number(i["id_number"])]
-            if class_changed:
-                changes["training"] = [f"{tc.ended_on} {tc.hours}学时", f"{i['ended_on']} {i['hours']}学时"]
-            if changes:
-                update.append((a, i, changes))
-            else:
-                unchanged += 1
-        return create, update, unchanged
+    def stored(self, ctx):
+        self._classes, attendances = self._existing()
+        return attendances
+
+    def changes(self, a, i):
+        tc = self._classes.get((i["class_name"], i["started_on"]))
+        changes = {}
+        if a.role != i["role"]:
+            changes["role"] = [a.role, i["role"]]
+        if i["id_number"] is not None and i["id_given"] and crypto.lookup_hash(i["id_number"]) != a.id_number_hash:
+            changes["id_number"] = [crypto.mask_id_number(a.id_number), crypto.mask_id_number(i["id_number"])]
+        if tc is not None and (tc.ended_on != i["ended_on"] or tc.hours != i["hours"]):
+            changes["training"] = [f"{tc.ended_on} {tc.hours}学时", f"{i['ended_on']} {i['hours']}学时"]
+        return changes
 
     def _host(self, ctx: ImportContext, org: Organization) -> Organization:
         if ctx.scope_org is not None:
@@ -729,7 +643,8 @@ class TrainingSheet(_KeyedSheet):
         return Organization.objects.filter(path=org.path[:STEP]).first() or org
 
     def write(self, ctx: ImportContext) -> dict[str, int]:
-        create, update, unchanged = self._plan(ctx)
+        plan = self.plan(ctx)
+        create, update, unchanged = plan.create, plan.update, plan.unchanged
         classes, _ = self._existing()
         orgs = _by_name(Organization, [i["org"] for i in self.items])
         hashes = [crypto.lookup_hash(i["id_number"]) for i in self.items if i["id_number"]]
@@ -795,11 +710,8 @@ class TrainingSheet(_KeyedSheet):
     def export_rows(self, user, scope_org, **options):
         if not _may_export(user):
             return None
-        qs = TrainingAttendance.objects.all() if user is None else TrainingAttendance.objects.for_user(user)
-        if scope_org is not None:
-            qs = qs.in_subtree(scope_org)
         full = _full_numbers(user)
-        qs = qs.select_related("training", "organization").order_by("training__started_on", "training__name",
+        qs = self.scoped_queryset(user, scope_org).select_related("training", "organization").order_by("training__started_on", "training__name",
                                                                    "organization__path", "name")
         return ([a.training.name, a.training.started_on, a.training.ended_on, _amount_float(a.training.hours), a.name,
                  (a.id_number if full else a.id_number_masked) or None, a.organization.name, a.role]

@@ -11,12 +11,13 @@ from typing import Any, Iterable, Optional
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.rules import get_setting
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if as _raise_if
 from dangjian.register import rules as register_rules
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import DivisionCategory
@@ -30,16 +31,6 @@ from .vocab import (
 )
 
 COMMUNITY_CATEGORIES = (DivisionCategory.URBAN_COMMUNITY, DivisionCategory.VILLAGE_TO_COMMUNITY)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)
 
 
 def _add(errors: dict, field: str, messages: Iterable[str]) -> None:

@@ -188,10 +188,6 @@ def table(request, *, title: str, tab: str, headers: list[str], items, build: Ca
     })
 
 
-def _done(request, url):
-    return htmx_redirect(request, url)
-
-
 def _form_page(request, form, perform, *, success, title, back, tab, intro=""):
     return form_action(request, form, perform, success=success, template="cadres/form.html",
                        context={"title": title, "back": back, "tab": tab, "intro": intro})
@@ -381,7 +377,7 @@ def cadre_delete(request, pk):
     c = get_for_user_or_403(Cadre.objects.select_related("organization"), request.user, CHANGE, pk=pk)
     org_pk = c.organization_id
     flash_service_result(request, lambda: services.delete_cadre(c, actor=Actor.from_request(request)), "干部记录已删除。")
-    return _done(request, reverse("cadres:team", args=[org_pk]))
+    return htmx_redirect(request, reverse("cadres:team", args=[org_pk]))
 
 
 # --- Reserve pool --------------------------------------------------------------------------------
@@ -564,7 +560,7 @@ def training_delete(request, pk):
     tc = get_for_user_or_403(TrainingClass.objects, request.user, CHANGE, pk=pk)
     ok = flash_service_result(request, lambda: services.delete_training_class(tc, actor=Actor.from_request(request)),
                               "培训班及其参训记录已删除。")
-    return _done(request, reverse("cadres:trainings") if ok else reverse("cadres:training_detail", args=[pk]))
+    return htmx_redirect(request, reverse("cadres:trainings") if ok else reverse("cadres:training_detail", args=[pk]))
 
 
 @staff_required
@@ -578,7 +574,7 @@ def attendance_add(request, pk):
         cadres = Cadre.objects.for_user(request.user, CHANGE).filter(pk__in=ids).select_related("organization")
         added = services.tick_attendance(tc, actor=actor, cadres=cadres)
         messages.success(request, f"已勾选登记{added}人出席。")
-        return _done(request, reverse("cadres:training_detail", args=[pk]))
+        return htmx_redirect(request, reverse("cadres:training_detail", args=[pk]))
     form = AttendeeForm(request.POST, organizations=_change_orgs(request.user))
     if form.is_valid():
         try:
@@ -589,10 +585,10 @@ def attendance_add(request, pk):
             messages.success(request, f"已登记{form.cleaned_data['name']}。")
             if warning:
                 messages.warning(request, warning)
-            return _done(request, reverse("cadres:training_detail", args=[pk]))
+            return htmx_redirect(request, reverse("cadres:training_detail", args=[pk]))
     for message in form.error_summary:
         messages.error(request, message)
-    return _done(request, reverse("cadres:training_detail", args=[pk]))
+    return htmx_redirect(request, reverse("cadres:training_detail", args=[pk]))
 
 
 @staff_required
@@ -602,7 +598,7 @@ def attendance_delete(request, pk):
     a = get_for_user_or_403(TrainingAttendance.objects.select_related("training"), request.user, CHANGE, pk=pk)
     training_pk = a.training_id
     flash_service_result(request, lambda: services.delete_attendance(a, actor=Actor.from_request(request)), "已移出参训名单。")
-    return _done(request, reverse("cadres:training_detail", args=[training_pk]))
+    return htmx_redirect(request, reverse("cadres:training_detail", args=[training_pk]))
 
 
 COVERAGE_GROUPS = {
@@ -703,7 +699,7 @@ def pay_edit(request, pk):
 def pay_delete(request, pk):
     s = get_for_user_or_403(PayStandard.objects, request.user, CHANGE, pk=pk)
     flash_service_result(request, lambda: services.delete_keyed(s, actor=Actor.from_request(request)), "报酬标准已删除。")
-    return _done(request, reverse("cadres:pay_standards"))
+    return htmx_redirect(request, reverse("cadres:pay_standards"))
 
 
 # --- Community funds -----------------------------------------------------------------------------
@@ -804,7 +800,7 @@ def fund_delete(request, pk):
     f = get_for_user_or_403(CommunityFund.objects.select_related("division"), request.user, CHANGE, pk=pk)
     year = f.year
     flash_service_result(request, lambda: services.delete_keyed(f, actor=Actor.from_request(request)), "社区经费记录已删除。")
-    return _done(request, reverse("cadres:funds") + f"?year={year}")
+    return htmx_redirect(request, reverse("cadres:funds") + f"?year={year}")
 
 
 # --- Venue investments ---------------------------------------------------------------------------
@@ -864,7 +860,7 @@ def investment_delete(request, pk):
     _manager_only(request.user)
     v = get_for_user_or_403(VenueInvestment.objects, request.user, CHANGE, pk=pk)
     flash_service_result(request, lambda: services.delete_keyed(v, actor=Actor.from_request(request)), "阵地投入记录已删除。")
-    return _done(request, reverse("cadres:investments"))
+    return htmx_redirect(request, reverse("cadres:investments"))
 
 
 # --- Elections -----------------------------------------------------------------------------------
@@ -974,10 +970,10 @@ def candidate_create(request, pk):
             form.add_service_errors(err)
         else:
             messages.success(request, f"已提名{form.cleaned_data['name']}为{form.cleaned_data['post']}候选人，请各联审部门登记意见。")
-            return _done(request, reverse("cadres:election_detail", args=[pk]))
+            return htmx_redirect(request, reverse("cadres:election_detail", args=[pk]))
     for message in form.error_summary:
         messages.error(request, message)
-    return _done(request, reverse("cadres:election_detail", args=[pk]))
+    return htmx_redirect(request, reverse("cadres:election_detail", args=[pk]))
 
 
 @staff_required

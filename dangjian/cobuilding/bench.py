@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core.scope import subtree_q
 from dangjian.register import benchdata
 from dangjian.register.models import Division, Organization
 
@@ -96,8 +97,8 @@ def run(report) -> None:
     benchdata.refresh_planner_statistics("cobuilding_twonewunit", "cobuilding_memberunit", "cobuilding_starrating")
     report("生成基准县（50个区域党组织、2,000个两新组织）", round((time.perf_counter() - t0) * 1000), "ms", "只在首次运行时生成")
     frm = datetime.date(today.year, 1, 1)
-    units = TwoNewUnit.objects.filter(division__path__startswith=root.division.path).count()
-    regions = Region.objects.filter(organization__path__startswith=root.path).count()
+    units = TwoNewUnit.objects.filter(subtree_q(root.division, "division")).count()
+    regions = Region.objects.filter(subtree_q(root, "organization")).count()
 
     def both(org):
         co_building(org, today, frm, today)

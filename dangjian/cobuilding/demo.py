@@ -1,14 +1,16 @@
 """The demo county's co-building, 双报到, "两新" and brands (``load_demo``).
 
-- a regional committee (街道大工委 / 社区大党委) for every 街道党工委 and every community 党委, with member units
-  inside the county (agencies, 事业单位, state firms) and outside it, some of which left; part-time members;
-  a year of joint meetings (agenda sent ahead, one late); needs, resources and projects, some matched;
+- a regional committee (街道大工委 / 社区大党委) for every 街道党工委 and every 社区党委 (each community's Party
+  organisation is one), with member units inside the county (agencies, 事业单位, state firms) and outside it,
+  some of which left; part-time members; a year of joint meetings, their agenda sent to the member units (one
+  quarter late, one unit reached late), the next meeting planned with its agenda still to be sent; needs, resources and projects, some matched;
   problems and commitments, some done; shared venues (one bookable per region, with bookings) and materials;
 - 双报到: members of agency branches reporting to communities, with a year of service records;
 - "两新" units: one per "两新" branch, several per joint branch, and units with no Party body (with a
   党建指导员) in every township;
-- two rating cycles: the year before last published for every "两新" organisation, last year's in every
-  state of the workflow (self-assessed, reviewed, published, one vetoed);
+- two rating cycles: the first published for every rated "两新" organisation and expired, the second valid
+  to the end of this year for most and in every other state of the workflow for some (self-assessed,
+  reviewed, returned; one vetoed); a few never rated;
 - brands in every state (applied, recognised, revoked) with milestones.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import TWO_NEW_UNIT_TYPES, OrgType
 
@@ -46,7 +49,7 @@ def populate(ctx) -> None:
     rng, today, actor = ctx.rng, ctx.today, ctx.actor
     root = ctx.root
     people = ctx.extra.get("people")
-    orgs = list(Organization.objects.filter(path__startswith=root.path).select_related("division"))
+    orgs = list(Organization.objects.filter(subtree_q(root)).select_related("division"))
     partners = [o for o in orgs if o.unit_type in ("机关", "事业单位", "国有企业") and o.org_type != OrgType.COUNTY_COMMITTEE]
 
     def name():
@@ -70,7 +73,7 @@ def _region(ctx, region, partners, name):
     own = []
     if region.kind == "street":
         own = [o.name for o in Organization.objects.filter(
-            path__startswith=region.organization.path, depth=region.organization.depth + 1,
+            subtree_q(region.organization), depth=region.organization.depth + 1,
             division__category__in=("城市社区", "村改居社区")).order_by("path")]
     for org_name in own + [o.name for o in picks] + rng.sample(OUTSIDE_UNITS, k=rng.randint(2, 4)):
         joined = _ago(today, rng.randint(60, 1800))
@@ -88,15 +91,26 @@ def _region(ctx, region, partners, name):
         services.save_part_time(actor=actor, region=region, name=name(), unit_name=unit.unit_name,
                                 position=rng.choice(["兼职委员", "兼职副书记"]), started_on=start,
                                 ended_on=unit.left_on)
-    # A year of joint meetings: quarterly, the agenda sent 15–20 days ahead (one late).
+    # A year of joint meetings: quarterly, the agenda sent to the member units 15–20 days ahead (one quarter
+    # late, one unit reached only a few days before); the next meeting planned, its agenda still to be sent.
+    agenda = "一、通报上季度共建事项落实情况；二、征集辖区需求；三、议定下季度共建项目。"
     for q in range(4):
         date = _ago(today, 20 + q * 91 + rng.randint(0, 20))
         sent = date - datetime.timedelta(days=rng.randint(15, 20) if q != 2 else 5)
         present = [u for u in units if rules.active_on(u.joined_on, u.left_on, date)]
-        services.save_meeting(actor=actor, region=region, date=date, topic=rng.choice(TOPICS), agenda_sent_on=sent,
-                              agenda="一、通报上季度共建事项落实情况；二、征集辖区需求；三、议定下季度共建项目。",
-                              minutes="会议听取了各成员单位共建情况汇报，议定了下一阶段共建项目和责任单位。",
-                              attendees=present[: max(1, len(present) - rng.randint(0, 2))])
+        meeting = services.save_meeting(actor=actor, region=region, date=date, topic=rng.choice(TOPICS), agenda=agenda,
+                                        minutes="会议听取了各成员单位共建情况汇报，议定了下一阶段共建项目和责任单位。",
+                                        attendees=present[: max(1, len(present) - rng.randint(0, 2))])
+        if not present:
+            continue
+        straggler = present[-1] if q == 1 and len(present) > 1 else None
+        services.send_agenda(meeting, actor=actor, sent_on=sent, units=[u for u in present if u is not straggler],
+                             method=rng.choice(["纸质通知", "工作群", "电子邮件"]))
+        if straggler is not None:
+            services.send_agenda(meeting, actor=actor, sent_on=date - datetime.timedelta(days=3), units=[straggler],
+                                 method="电话通知")
+    services.save_meeting(actor=actor, region=region, date=today + datetime.timedelta(days=rng.choice([10, 25])),
+                          topic=rng.choice(TOPICS), agenda=agenda)
     resources = [services.save_list_item(actor=actor, region=region, kind="resource", title=t,
                                          unit_name=rng.choice(units).unit_name, listed_on=_ago(today, rng.randint(100, 400)))
                  for t in rng.sample(RESOURCES, 4)]
@@ -128,7 +142,7 @@ def _region(ctx, region, partners, name):
                            category="设施", registered_on=_ago(today, rng.randint(100, 900)),
                            stopped_on=_ago(today, 10) if rng.random() < 0.3 else None)
     # Bookings on the next weekdays by the region's own branches.
-    branch = Organization.objects.filter(path__startswith=region.organization.path, org_type=OrgType.BRANCH).first()
+    branch = Organization.objects.filter(subtree_q(region.organization), org_type=OrgType.BRANCH).first()
     if branch is not None:
         day = today + datetime.timedelta(days=1)
         made = 0
@@ -145,7 +159,8 @@ def _region(ctx, region, partners, name):
 
 def _dual_reports(ctx, orgs):
     rng, today, actor = ctx.rng, ctx.today, ctx.actor
-    communities = [o for o in orgs if o.division.category in ("城市社区", "村改居社区") and o.org_type == OrgType.BRANCH]
+    # Members report to the community's Party organisation: its 社区党委 (the host of the 社区大党委).
+    communities = [o for o in orgs if o.division.category in ("城市社区", "村改居社区") and o.org_type in rules.REGION_ORG_TYPES]
     agencies = [o.pk for o in orgs if o.unit_type in ("机关", "事业单位")]
     if not communities or not agencies:
         return
@@ -184,25 +199,33 @@ def _two_new(ctx, orgs, name):
         category = "社会组织" if org.unit_type == "社会组织" else "非公有制企业"
         for _ in range(rng.randint(2, 4) if org.org_type == OrgType.JOINT_BRANCH else 1):
             unit(org, org.division, category, rng.randint(1, 2) if org.org_type == OrgType.JOINT_BRANCH else rng.randint(3, 25))
-    townships = Division.objects.filter(category__in=("乡", "镇", "街道"), path__startswith=ctx.root.division.path)
+    townships = Division.objects.filter(subtree_q(ctx.root.division), category__in=("乡", "镇", "街道"))
     for town in townships:
         for _ in range(rng.randint(2, 4)):
             unit(None, town, rng.choice(["非公有制企业", "社会组织"]), rng.choice([0, 1, 2]))
     TwoNewUnit.objects.bulk_create(units)
 
-    # Two rating cycles: the year before last published for all; last year's in every state of the workflow.
+    # Two rating cycles (twonew.cycle_years): the first, rated four years ago, published for all and expired;
+    # the second, rated two years ago and valid to the end of this year, published for most, in every other
+    # state of the workflow for some (those are due again); a few new organisations never rated (due).
     ratings = []
-    older, newer = today.year - 2, today.year - 1
+    cycle = rules.get_setting("twonew.cycle_years")
+    newer = today.year - cycle
+    older = newer - cycle
     branches = [o for o in two_new_orgs if o.org_type in (OrgType.BRANCH, OrgType.JOINT_BRANCH)]
     for i, org in enumerate(branches):
+        if i % 11 == 3:
+            continue  # never rated
         for year in (older, newer):
             score = Decimal(rng.randint(52, 99))
             veto = year == newer and i % 17 == 5
-            status = RatingStatus.PUBLISHED if year == older or i % 4 else [RatingStatus.SELF, RatingStatus.REVIEWED][i % 8 // 4]
+            status = RatingStatus.PUBLISHED if year == older or i % 4 else [
+                RatingStatus.SELF, RatingStatus.REVIEWED, RatingStatus.RETURNED][i % 12 // 4]
             ratings.append(StarRating(
                 organization=org, year=year, self_score=score + rng.randint(0, 4) if score < 96 else score, score=score,
                 veto=veto, veto_reason="近两年发生重大安全生产事故" if veto else "", stars=rules.stars_for(score, veto),
                 status=status, published_on=datetime.date(year + 1, 3, 15) if status == RatingStatus.PUBLISHED else None,
+                review_note="自评佐证材料不完整，请补充后重新提交" if status == RatingStatus.RETURNED else "",
                 indicator_scores={}))
     StarRating.objects.bulk_create(ratings)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 
 from dangjian.core.forms import ChineseFormMixin, DateInput
+from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Member, Organization
 from dangjian.register.vocab import TWO_NEW_UNIT_TYPES
 
@@ -108,8 +109,8 @@ class ListItemForm(RegionChildForm):
 class MeetingForm(RegionChildForm):
     date = forms.DateField(label="会议日期", widget=DateInput())
     topic = forms.CharField(label="议题", max_length=200)
-    agenda = forms.CharField(label="议程", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    agenda_sent_on = forms.DateField(label="议程送达日期", required=False, widget=DateInput())
+    agenda = forms.CharField(label="议程（保存后在“议程送达”中送达各共建单位）", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
     minutes = forms.CharField(label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     attendees = forms.ModelMultipleChoiceField(MemberUnit.objects.none(), label="出席单位（不选则为会议当天全部共建单位）",
                                                required=False, widget=forms.CheckboxSelectMultiple)
@@ -121,6 +122,20 @@ class MeetingForm(RegionChildForm):
         self.fields["attendees"].queryset = units.filter(region_id=region) if str(region or "").isdigit() or \
             isinstance(region, int) else units.none()
         self.fields["attendees"].widget.attrs["class"] = "form-check-input"
+
+
+class AgendaSendForm(Form):
+    sent_on = forms.DateField(label="送达日期", widget=DateInput())
+    units = forms.ModelMultipleChoiceField(MemberUnit.objects.none(), label="送达单位（会议当天参与共建的单位）",
+                                           widget=forms.CheckboxSelectMultiple)
+    agenda = forms.CharField(label="送达的议程", widget=forms.Textarea(attrs={"rows": 4}))
+    method = forms.CharField(label="送达方式（如纸质、电子邮件、工作群）", max_length=50, required=False)
+
+    def __init__(self, *args, due_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = MemberUnit.objects.filter(pk__in=[u.pk for u in due_units]).order_by(
+            "joined_on", "unit_name")
+        self.fields["units"].widget.attrs["class"] = "form-check-input"
 
 
 class BookingForm(Form):
@@ -158,8 +173,8 @@ class DualReportForm(Form):
         self.fields["community"].queryset = communities
         # Any community of the county is accepted (members live anywhere); the list shows the user's own
         # communities, or those found by name (cq) — names outside the scope only when searched for.
-        shown = communities.filter(name__contains=cq) if cq else communities.filter(
-            path__startswith=user.scope_path or "\0")
+        shown = communities.filter(name__contains=cq) if cq else (
+            communities.filter(subtree_q(user.scope_path)) if user.scope_path else communities.none())
         self.fields["community"].widget.choices = [("", "请选择")] + [(o.pk, o.name) for o in shown[:200]]
 
 
@@ -186,7 +201,7 @@ class UnitForm(Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         root = user.organization.division if user.organization_id else None
-        self.fields["division"].queryset = (Division.objects.filter(path__startswith=root.path) if root else
+        self.fields["division"].queryset = (Division.objects.filter(subtree_q(root)) if root else
                                             Division.objects.all()).order_by("path")
         self.fields["organization"].queryset = Organization.objects.for_user(user).filter(
             models_q_two_new()).order_by("path")

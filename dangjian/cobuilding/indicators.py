@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from dangjian.core.extensions import ComputedIndicator, IndicatorRecord, IndicatorValue
+from dangjian.core.scope import subtree_q
 from dangjian.core.tree import STEP
 
 from .models import TwoNewUnit
@@ -36,7 +37,7 @@ def _coverage(orgs, date_from, date_to):
 
 
 def _records(org, date_from, date_to):
-    units = (TwoNewUnit.objects.filter(surveyed_on__lte=date_to, division__path__startswith=org.division.path)
+    units = (TwoNewUnit.objects.filter(subtree_q(org.division, "division"), surveyed_on__lte=date_to)
              .select_related("organization").order_by("name"))
     return [IndicatorRecord(label=u.name, day=u.surveyed_on, counted=u.organization_id is not None,
                             note=(f"党组织：{u.organization.name}" if u.organization_id else f"未建，党建指导员{u.instructor}"),

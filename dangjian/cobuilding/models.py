@@ -19,7 +19,7 @@ from django.db import models
 
 from dangjian.core.booking import open_days_display
 from dangjian.core import roles
-from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
+from dangjian.core.scope import VIEW, OrganisationScopedQuerySet, ScopedQuerySet, subtree_q
 from dangjian.register.models import Division, Member, Organization
 
 from .vocab import (
@@ -30,27 +30,16 @@ STAFF_ROLES = roles.SUPERVISOR_ROLES  # the county department and the township (
 _role = roles.role_of
 
 
-class OrgPathScoped(ScopedQuerySet):
-    """Rows whose ``org_field`` organisation lies in the user's subtree; ``secretary_action``: what a
-    branch secretary may do with their own organisation's rows (None: nothing)."""
+class OrgPathScoped(OrganisationScopedQuerySet):
+    """Rows whose organisation (``subtree_field``) lies in the user's subtree: the county admin and
+    organisers see and change them; a branch secretary nothing unless the model says so."""
 
-    org_field = "region__organization"
-    secretary_may: tuple[str, ...] = ()
-
-    def scope_filter(self, user, action):
-        path = user.scope_path
-        role = _role(user)
-        if path is None:
-            return self.none()
-        if role in STAFF_ROLES:
-            return self.filter(subtree_q(path, self.org_field))
-        if role == roles.SECRETARY and action in self.secretary_may:
-            return self.filter(subtree_q(path, self.org_field))
-        return self.none()
+    subtree_field = "region__organization"
+    view_roles = change_roles = STAFF_ROLES
 
 
 class RegionQuerySet(OrgPathScoped):
-    org_field = "organization"
+    subtree_field = "organization"
 
 
 class Region(models.Model):
@@ -79,7 +68,7 @@ class Region(models.Model):
 
 
 class RegionRowQuerySet(OrgPathScoped):
-    org_field = "region__organization"
+    subtree_field = "region__organization"
 
 
 class RegionRow(models.Model):
@@ -141,12 +130,14 @@ class PartTimeMember(RegionRow):
 
 
 class Meeting(RegionRow):
-    """党建联席会议: agenda sent ahead (setting cobuilding.agenda_days_ahead), attendance and minutes."""
+    """党建联席会议: agenda sent ahead to the member units (``AgendaSending``; setting
+    cobuilding.agenda_days_ahead), attendance and minutes. ``agenda_sent_on``: the day the agenda had reached
+    every unit participating on the meeting day (set by the sending step; empty while one is missing)."""
 
     date = models.DateField("会议日期")
     topic = models.CharField("议题", max_length=200)
     agenda = models.TextField("议程", blank=True)
-    agenda_sent_on = models.DateField("议程送达日期", null=True, blank=True)
+    agenda_sent_on = models.DateField("议程全部送达日期", null=True, blank=True)
     attendees = models.ManyToManyField(MemberUnit, verbose_name="出席单位", blank=True, related_name="meetings")
     minutes = models.TextField("会议纪要", blank=True)
 
@@ -159,6 +150,29 @@ class Meeting(RegionRow):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.topic}"
+
+
+class AgendaSending(models.Model):
+    """议程送达: what agenda was sent to which member units on which day (one step of a joint meeting)."""
+
+    meeting = models.ForeignKey(Meeting, verbose_name="联席会议", on_delete=models.CASCADE, related_name="sendings")
+    sent_on = models.DateField("送达日期")
+    agenda = models.TextField("送达的议程")
+    units = models.ManyToManyField(MemberUnit, verbose_name="送达单位", related_name="agenda_sendings")
+    method = models.CharField("送达方式", max_length=50, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "议程送达"
+        verbose_name_plural = "议程送达"
+        ordering = ["sent_on", "id"]
+
+    def __str__(self):
+        return f"{self.meeting}：{self.sent_on:%Y-%m-%d}送达议程"
+
+    @property
+    def audit_scope_path(self):
+        return self.meeting.region.organization.path
 
 
 class ListItem(RegionRow):
@@ -407,8 +421,9 @@ class TwoNewUnit(models.Model):
 
 
 class RatingQuerySet(OrgPathScoped):
-    org_field = "organization"
-    secretary_may = (VIEW, "change")
+    # A secretary sees and changes their own organisation's (self-assessment, brand milestones).
+    subtree_field = "organization"
+    view_roles = change_roles = roles.STAFF_ROLES
 
 
 class StarRating(models.Model):
@@ -453,8 +468,9 @@ class StarRating(models.Model):
 # --- Brands ---------------------------------------------------------------------------------------
 
 class BrandQuerySet(OrgPathScoped):
-    org_field = "organization"
-    secretary_may = (VIEW, "change")
+    # A secretary sees and changes their own organisation's (self-assessment, brand milestones).
+    subtree_field = "organization"
+    view_roles = change_roles = roles.STAFF_ROLES
 
 
 class Brand(models.Model):

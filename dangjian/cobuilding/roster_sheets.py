@@ -12,28 +12,18 @@ from typing import Any, Iterable, Optional
 
 from dangjian.core import audit
 from dangjian.core.models import AuditLog
+from dangjian.core.scope import is_in_subtree, subtree_q
 from dangjian.register.models import Division, Organization
 from dangjian.register.vocab import TWO_NEW_UNIT_TYPES, OrgType
-from dangjian.roster.cells import CellError, RowReader, number_as_text, parse_choice, parse_date, parse_text, parse_yes_no
-from dangjian.roster.sheets import SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
+from dangjian.roster.cells import (
+    CellError, RowReader, parse_choice, parse_count, parse_date, parse_text, parse_yes_no,
+)
+from dangjian.roster.sheets import SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, KeyedSheet, Row
 
 from . import rules
 from .models import Brand, Matter, MemberUnit, PartTimeMember, Region, SharedResource, StarRating, TwoNewUnit
 from .services import default_kind, snapshot
 from .vocab import MatterCategory, RatingStatus, ResourceCategory, UnitCategory
-
-
-def parse_count(value: Any) -> Optional[int]:
-    if isinstance(value, bool):
-        raise CellError("应为不小于0的整数")
-    if isinstance(value, (int, float)):
-        if float(value).is_integer() and value >= 0:
-            return int(value)
-        raise CellError(f"“{number_as_text(value)}”应为不小于0的整数")
-    text = parse_text(value)
-    if text and text.isdigit():
-        return int(text)
-    raise CellError(f"“{text}”应为不小于0的整数")
 
 
 def parse_year(value: Any) -> Optional[int]:
@@ -57,53 +47,27 @@ def _entry(entry):
     return entry, True
 
 
-class LedgerSheet(SheetHandler):
-    """Generic keyed ledger: ``parse`` reads a row into an item, ``resolve`` checks references in bulk,
-    ``write`` creates/updates by ``key``. Items name organisations; write resolves them to rows."""
+class LedgerSheet(KeyedSheet):
+    """A keyed ledger (roster.sheets.KeyedSheet): ``parse`` reads a row into an item, the scoping
+    organisation is checked in bulk, ``fields_of`` gives a resolved item's model fields and ``db_key``
+    a record's key. Items name organisations; the write resolves them to rows."""
 
-    model: Any = None
     org_column = ""  # the scoping organisation column (区域党组织 / 党组织 / 所在党组织)
     org_field = ""  # the item key holding that name
-    compared: tuple[str, ...] = ()
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
+    preview_unknown_on = (Exception,)
+    scope_field = "region__organization"  # the organisation that places a row in the exporting scope
 
     # --- check ---------------------------------------------------------------------------------
-    def parse(self, reader: RowReader, ctx: ImportContext) -> dict[str, Any]:
-        raise NotImplementedError
-
     def check_org(self, name: str, org_type: str, org, ctx) -> list[str]:
         """Messages about the scoping organisation (org: the database row, None for a workbook one)."""
         return []
 
-    def item_key(self, item) -> tuple:
-        raise NotImplementedError
-
     def check(self, rows: list[Row], ctx: ImportContext) -> None:
-        parsed = []
-        for row in rows:
-            reader = RowReader(ctx, self.sheet_name, row)
-            item = self.parse(reader, ctx)
-            item["_row"], item["_ok"] = row.number, not reader.faulty
-            parsed.append(item)
+        parsed = self.read(rows, ctx)
         self._check_orgs(parsed, ctx)
         self.extra_checks(parsed, ctx)
-        seen: dict[tuple, int] = {}
-        for item in parsed:
-            if not item["_ok"]:
-                continue
-            key = self.item_key(item)
-            if key in seen:
-                ctx.fault(self.sheet_name, item["_row"], self.sheet_key_column,
-                          f"与第{seen[key]}行重复（{'、'.join(self.key_titles)}相同）")
-                item["_ok"] = False
-            else:
-                seen[key] = item["_row"]
-        self.items = [i for i in parsed if i["_ok"]]
-
-    sheet_key_column = ""
-    key_titles: tuple[str, ...] = ()
+        self.drop_duplicates(parsed, ctx)
+        self.keep(parsed)
 
     def extra_checks(self, parsed, ctx) -> None:
         pass
@@ -122,19 +86,15 @@ class LedgerSheet(SheetHandler):
             elif name in db:
                 org = db[name]
                 org_type, active = org.org_type, org.is_active
-                in_scope = ctx.scope_org is None or org.path.startswith(ctx.scope_org.path)
+                in_scope = ctx.scope_org is None or is_in_subtree(org, ctx.scope_org)
             else:
-                self._fault(ctx, item, self.org_column, f"党组织“{name}”在本工作簿和系统中都不存在")
+                self.fault(ctx, item, self.org_column, f"党组织“{name}”在本工作簿和系统中都不存在")
                 continue
             if not in_scope:
-                self._fault(ctx, item, self.org_column, f"党组织“{name}”不在您的管理范围内")
+                self.fault(ctx, item, self.org_column, f"党组织“{name}”不在您的管理范围内")
                 continue
             for message in self.check_org(name, org_type, org, ctx):
-                self._fault(ctx, item, self.org_column, message)
-
-    def _fault(self, ctx, item, column, message) -> None:
-        ctx.fault(self.sheet_name, item["_row"], column, message)
-        item["_ok"] = False
+                self.fault(ctx, item, self.org_column, message)
 
     # --- write ---------------------------------------------------------------------------------
     def resolve(self, items) -> dict:
@@ -154,63 +114,36 @@ class LedgerSheet(SheetHandler):
     def existing(self, items) -> dict[tuple, Any]:
         raise NotImplementedError
 
-    def _plan(self):
-        self.resolve(self.items)
-        existing = self.existing(self.items)
-        create, update, unchanged = [], [], 0
-        for item in self.items:
-            fields = self.fields_of(item)
-            current = existing.get(self.db_key_of_item(item, fields))
-            if current is None:
-                create.append(fields)
-            elif any(getattr(current, f) != fields[f] for f in self.compared):
-                update.append((current, fields))
-            else:
-                unchanged += 1
-        return create, update, unchanged
+    def stored(self, ctx):
+        for item in self.items:  # every name is resolved by now
+            item["_fields"] = self.fields_of(item)
+        return self.existing(self.items)
 
-    def db_key_of_item(self, item, fields) -> tuple:
-        return self.db_key(self.model(**fields))
+    def stored_key(self, item) -> tuple:
+        return self.db_key(self.model(**item["_fields"]))
 
-    def preview(self, ctx: ImportContext) -> Optional[dict[str, int]]:
-        try:
-            create, update, unchanged = self._plan()
-        except Exception:
-            return None
-        return {"created": len(create), "updated": len(update), "unchanged": unchanged}
+    def new_value(self, item, name):
+        return item["_fields"][name]
 
-    def write(self, ctx: ImportContext) -> dict[str, int]:
-        create, update, unchanged = self._plan()
-        new = [self.model(**fields) for fields in create]
-        self.model.objects.bulk_create(new, batch_size=1000)
-        label = self.model._meta.label_lower
-        entries = [audit.audit_entry(
-            actor=ctx.actor, action=AuditLog.Action.CREATED, object_type=label, object_id=str(o.pk),
-            object_repr=str(o)[:255], scope_path=o.audit_scope_path or "", note="台账导入",
-            changes=audit.diff({}, snapshot(o, o.AUDITED_FIELDS))) for o in new]
-        changed = []
-        for obj, fields in update:
-            before = snapshot(obj, obj.AUDITED_FIELDS)
-            for f in self.compared:
-                setattr(obj, f, fields[f])
-            changed.append(obj)
-            entries.append(audit.audit_entry(
-                actor=ctx.actor, action=AuditLog.Action.CHANGED, object_type=label, object_id=str(obj.pk),
-                object_repr=str(obj)[:255], scope_path=obj.audit_scope_path or "", note="台账导入",
-                changes=audit.diff(before, snapshot(obj, obj.AUDITED_FIELDS))))
-        if changed:
-            self.model.objects.bulk_update(changed, list(self.compared), batch_size=1000)
-        AuditLog.objects.bulk_create(entries, batch_size=2000)
-        return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
+    def build(self, item):
+        return self.model(**item["_fields"])
+
+    def _audit(self, ctx, action, obj, before):
+        return self.audit_entry(ctx, action, obj, audit.diff(before, snapshot(obj, obj.AUDITED_FIELDS)),
+                                object_id=str(obj.pk), scope_path=obj.audit_scope_path or "")
+
+    def audit_created(self, ctx, record, item):
+        return self._audit(ctx, AuditLog.Action.CREATED, record, {})
+
+    def audit_before(self, record):
+        return snapshot(record, record.AUDITED_FIELDS)
+
+    def audit_changed(self, ctx, record, item, changes, before):
+        return self._audit(ctx, AuditLog.Action.CHANGED, record, before)
 
     # --- export ----------------------------------------------------------------------------------
     def base_queryset(self, user, scope_org):
-        qs = self.model.objects.all() if user is None else self.model.objects.for_user(user)
-        if scope_org is not None:
-            qs = qs.filter(**{f"{self.scope_path_field}__startswith": scope_org.path})
-        return qs
-
-    scope_path_field = "region__organization__path"
+        return self.scoped_queryset(user, scope_org)
 
     def export_rows(self, user, scope_org: Optional[Any], **options: Any) -> Optional[Iterable[list[Any]]]:
         if user is not None and not (user.is_superuser or user.role in ("county_admin", "organiser")):
@@ -261,7 +194,7 @@ class MemberUnitSheet(RegionSheet):
     columns = [Column("区域党组织", required=True, width=30), Column("共建单位", required=True, width=30),
                Column("加入日期", required=True, width=12), Column("退出日期", width=12)]
     compared = ("left_on",)
-    sheet_key_column, key_titles = "共建单位", ("区域党组织", "共建单位", "加入日期")
+    duplicate_column, key_columns = "共建单位", ("区域党组织", "共建单位", "加入日期")
 
     def parse(self, reader, ctx):
         joined, left = self._dates(reader, ctx, "加入日期", "退出日期")
@@ -269,7 +202,7 @@ class MemberUnitSheet(RegionSheet):
                 "unit_name": reader.get("共建单位", parse_text, required=True, max_length=200),
                 "joined_on": joined, "left_on": left}
 
-    def item_key(self, i):
+    def key_of(self, i):
         return (i["region_name"], i["unit_name"], i["joined_on"])
 
     def fields_of(self, i):
@@ -298,7 +231,7 @@ class PartTimeSheet(RegionSheet):
                Column("所在单位", required=True, width=30), Column("任职日期", required=True, width=12),
                Column("离任日期", width=12)]
     compared = ("ended_on",)
-    sheet_key_column, key_titles = "姓名", ("区域党组织", "姓名", "所在单位", "任职日期")
+    duplicate_column, key_columns = "姓名", ("区域党组织", "姓名", "所在单位", "任职日期")
 
     def parse(self, reader, ctx):
         start, end = self._dates(reader, ctx, "任职日期", "离任日期")
@@ -307,7 +240,7 @@ class PartTimeSheet(RegionSheet):
                 "unit_name": reader.get("所在单位", parse_text, required=True, max_length=200),
                 "started_on": start, "ended_on": end}
 
-    def item_key(self, i):
+    def key_of(self, i):
         return (i["region_name"], i["name"], i["unit_name"], i["started_on"])
 
     def fields_of(self, i):
@@ -331,7 +264,7 @@ class MatterSheet(RegionSheet):
                Column("事项", required=True, width=40), Column("提出单位", width=30),
                Column("提出日期", required=True, width=12), Column("完成日期", width=12)]
     compared = ("raised_by", "completed_on")
-    sheet_key_column, key_titles = "事项", ("区域党组织", "类别", "事项", "提出日期")
+    duplicate_column, key_columns = "事项", ("区域党组织", "类别", "事项", "提出日期")
 
     def parse(self, reader, ctx):
         start, end = self._dates(reader, ctx, "提出日期", "完成日期", rules.check_not_before)
@@ -342,7 +275,7 @@ class MatterSheet(RegionSheet):
                 "raised_by": reader.get("提出单位", parse_text, max_length=200) or "",
                 "raised_on": start, "completed_on": end}
 
-    def item_key(self, i):
+    def key_of(self, i):
         return (i["region_name"], i["category"], i["title"], i["raised_on"])
 
     def fields_of(self, i):
@@ -365,7 +298,7 @@ class ResourceSheet(RegionSheet):
                Column("资源名称", required=True, width=24), Column("资源类别", required=True, width=10),
                Column("登记日期", required=True, width=12), Column("停用日期", width=12)]
     compared = ("category", "registered_on", "stopped_on")
-    sheet_key_column, key_titles = "资源名称", ("区域党组织", "提供单位", "资源名称")
+    duplicate_column, key_columns = "资源名称", ("区域党组织", "提供单位", "资源名称")
 
     def parse(self, reader, ctx):
         start = reader.get("登记日期", parse_date, required=True)
@@ -378,7 +311,7 @@ class ResourceSheet(RegionSheet):
                 "category": reader.get("资源类别", parse_choice, ResourceCategory.values, required=True),
                 "registered_on": start, "stopped_on": end}
 
-    def item_key(self, i):
+    def key_of(self, i):
         return (i["region_name"], i["provider"], i["name"])
 
     def fields_of(self, i):
@@ -405,8 +338,8 @@ class UnitSheet(LedgerSheet):
                Column("排查日期", required=True, width=12)]
     compared = ("category", "division", "staff_count", "member_count", "organization", "instructor", "surveyed_on")
     org_column, org_field = "党组织", "org_name"
-    sheet_key_column, key_titles = "单位名称", ("单位名称",)
-    scope_path_field = "division__path"
+    duplicate_column, key_columns = "单位名称", ("单位名称",)
+    scope_field, scope_by_division = "division", True
 
     def parse(self, reader, ctx):
         item = {"name": reader.get("单位名称", parse_text, required=True, max_length=200),
@@ -442,21 +375,21 @@ class UnitSheet(LedgerSheet):
             if not name:
                 continue
             if name in db:
-                if scope_div and not db[name].path.startswith(scope_div):
-                    self._fault(ctx, item, "所在行政区划", f"行政区划“{name}”不在您的管理范围内")
+                if scope_div and not is_in_subtree(db[name], scope_div):
+                    self.fault(ctx, item, "所在行政区划", f"行政区划“{name}”不在您的管理范围内")
             elif name not in workbook:
-                self._fault(ctx, item, "所在行政区划", f"行政区划“{name}”在本工作簿和系统中都不存在")
+                self.fault(ctx, item, "所在行政区划", f"行政区划“{name}”在本工作簿和系统中都不存在")
         if ctx.scope_org is not None:
             # A unit already registered elsewhere is not the importing user's to change.
             outside = set(TwoNewUnit.objects.filter(name__in={i["name"] for i in parsed if i.get("name")})
-                          .exclude(division__path__startswith=scope_div).values_list("name", flat=True))
+                          .exclude(subtree_q(scope_div, "division")).values_list("name", flat=True))
             for item in parsed:
                 if item.get("name") in outside:
-                    self._fault(ctx, item, "单位名称", f"单位“{item['name']}”已由其他乡镇（街道）登记")
+                    self.fault(ctx, item, "单位名称", f"单位“{item['name']}”已由其他乡镇（街道）登记")
         for item in parsed:
             item.setdefault("org_name", None)
 
-    def item_key(self, i):
+    def key_of(self, i):
         return (i["name"],)
 
     def resolve(self, items):
@@ -483,10 +416,7 @@ class UnitSheet(LedgerSheet):
                 o.organization.name if o.organization_id else None, o.instructor or None, o.surveyed_on]
 
     def base_queryset(self, user, scope_org):
-        qs = TwoNewUnit.objects.all() if user is None else TwoNewUnit.objects.for_user(user)
-        if scope_org is not None:
-            qs = qs.filter(division__path__startswith=scope_org.division.path)
-        return qs.select_related("division", "organization").order_by("name")
+        return super().base_queryset(user, scope_org).select_related("division", "organization").order_by("name")
 
 
 class RatingSheet(LedgerSheet):
@@ -495,8 +425,8 @@ class RatingSheet(LedgerSheet):
                Column("得分", required=True, width=8), Column("一票否决", width=10)]
     compared = ("score", "veto", "stars", "status")
     org_column, org_field = "党组织", "org_name"
-    sheet_key_column, key_titles = "评定年度", ("党组织", "评定年度")
-    scope_path_field = "organization__path"
+    duplicate_column, key_columns = "评定年度", ("党组织", "评定年度")
+    scope_field = "organization"
 
     def parse(self, reader, ctx):
         year = reader.get("评定年度", parse_year, required=True)
@@ -515,7 +445,7 @@ class RatingSheet(LedgerSheet):
         # A workbook organisation's 单位类别 is not in the shared summary: judge it from the register's sheet row.
         pass
 
-    def item_key(self, i):
+    def key_of(self, i):
         return (i["org_name"], i["year"])
 
     def fields_of(self, i):
@@ -545,8 +475,8 @@ class BrandSheet(LedgerSheet):
                Column("立项日期", required=True, width=12), Column("认定日期", width=12), Column("撤销日期", width=12)]
     compared = ("applied_on", "recognised_on", "revoked_on")
     org_column, org_field = "所在党组织", "org_name"
-    sheet_key_column, key_titles = "品牌名称", ("所在党组织", "品牌名称")
-    scope_path_field = "organization__path"
+    duplicate_column, key_columns = "品牌名称", ("所在党组织", "品牌名称")
+    scope_field = "organization"
 
     def parse(self, reader, ctx):
         applied = reader.get("立项日期", parse_date, required=True)
@@ -562,7 +492,7 @@ class BrandSheet(LedgerSheet):
                 "org_name": reader.get("所在党组织", parse_text, required=True),
                 "applied_on": applied, "recognised_on": recognised, "revoked_on": revoked}
 
-    def item_key(self, i):
+    def key_of(self, i):
         return (i["org_name"], i["name"])
 
     def fields_of(self, i):

@@ -22,7 +22,11 @@ DEFAULT_SCHEME = (
 )
 DEFAULT_VETOES = "出资人或书记违法违纪；重大安全生产或环境污染事故；刑事案件或群体性事件；严重失信或偷逃税款"
 
+DEFAULT_DUAL_POSTS = "文明劝导岗；政策宣讲岗；环境整治岗；帮老助困岗；平安巡逻岗；志愿服务岗"
+
 declare(
+    RuleParameter("cobuilding.dual_posts", "双报到服务岗位（用“；”分隔）", str, DEFAULT_DUAL_POSTS,
+                  SOURCE_LOCAL + "：在职党员到居住地社区认领服务岗位"),
     RuleParameter("cobuilding.agenda_days_ahead", "联席会议议程提前送达天数", int, 15, SOURCE_LOCAL,
                   minimum=0, maximum=60),
     RuleParameter("twonew.star5_min", "五星级最低得分", float, 90.0, SOURCE_LOCAL + "：90分以上五星", minimum=0, maximum=100),
@@ -91,8 +95,45 @@ def check_region_organization(org) -> list[str]:
     return []
 
 
+def agenda_deadline(meeting_date: datetime.date) -> datetime.date:
+    """The last day the agenda may reach the member units: the meeting day less the setting's days (15: an
+    agenda sent exactly 15 days before is on time, 14 days before is late)."""
+    return meeting_date - datetime.timedelta(days=get_setting("cobuilding.agenda_days_ahead"))
+
+
 def agenda_on_time(meeting_date: datetime.date, sent_on: datetime.date | None) -> bool:
-    return sent_on is not None and (meeting_date - sent_on).days >= get_setting("cobuilding.agenda_days_ahead")
+    return sent_on is not None and sent_on <= agenda_deadline(meeting_date)
+
+
+def check_agenda_sent_on(meeting_date: datetime.date, sent_on: datetime.date | None, today: datetime.date) -> list[str]:
+    if not sent_on:
+        return ["送达日期不能为空"]
+    if sent_on > meeting_date:
+        return [f"送达日期（{sent_on:%Y-%m-%d}）不能晚于会议日期（{meeting_date:%Y-%m-%d}）"]
+    return check_not_future(sent_on, today, "送达日期")
+
+
+AGENDA_ON_TIME, AGENDA_LATE, AGENDA_MISSING, AGENDA_PENDING, AGENDA_NO_UNITS = (
+    "按时送达", "逾期送达", "未送达", "待送达", "无共建单位")
+
+
+def agenda_state(meeting_date: datetime.date, first_sent: dict, due_units, day: datetime.date) -> dict:
+    """Where a meeting's agenda stands on ``day``: ``first_sent`` maps a unit id to the first day the agenda
+    reached it, ``due_units`` are the units participating on the meeting day. ``flagged``: late or missing
+    (a unit not reached after the deadline, or reached after it)."""
+    deadline = agenda_deadline(meeting_date)
+    due = list(due_units)
+    missing = [u for u in due if u.pk not in first_sent]
+    late = [u for u in due if u.pk in first_sent and first_sent[u.pk] > deadline]
+    if not due:
+        state = AGENDA_NO_UNITS
+    elif missing:
+        state = AGENDA_MISSING if day > deadline else AGENDA_PENDING
+    else:
+        state = AGENDA_LATE if late else AGENDA_ON_TIME
+    return {"state": state, "deadline": deadline, "missing": missing, "late": late,
+            "flagged": state in (AGENDA_LATE, AGENDA_MISSING),
+            "label": state if state != AGENDA_PENDING else f"待送达（截止{deadline:%Y-%m-%d}）"}
 
 
 # --- "两新" ----------------------------------------------------------------------------------------
@@ -145,6 +186,40 @@ def stars_for(score, veto: bool) -> int:
     return 1
 
 
+def rating_covers(rating_year: int) -> tuple[int, int]:
+    """The years a published rating of 评定年度 ``rating_year`` covers: the ``twonew.cycle_years`` years after it
+    (a 2024 rating, published in 2025, sets the stars and the funding of 2025 and 2026)."""
+    return rating_year + 1, rating_year + get_setting("twonew.cycle_years")
+
+
+def rating_expires_on(rating_year: int) -> datetime.date:
+    """The last day a published rating is valid: 31 December of the last year it covers."""
+    return datetime.date(rating_covers(rating_year)[1], 12, 31)
+
+
+def rating_valid_on(rating, day: datetime.date) -> bool:
+    """A published rating is valid from its publication (a ledger import without one: from the first year it
+    covers) to its expiry, both days included."""
+    if rating.status != "published":
+        return False
+    start = rating.published_on or datetime.date(rating_covers(rating.year)[0], 1, 1)
+    return start <= day <= rating_expires_on(rating.year)
+
+
+def check_new_rating_cycle(org_name: str, year: int, latest_published, today: datetime.date) -> list[str]:
+    """A new rating once the previous one's cycle has ended (not while it is valid), for a year after it."""
+    if latest_published is None:
+        return []
+    expires = rating_expires_on(latest_published.year)
+    if today <= expires:
+        return [f"“{org_name}”{latest_published.year}年度的星级评定有效期至{expires:%Y-%m-%d}，"
+                f"周期（{get_setting('twonew.cycle_years')}年）届满后才能重新评定"]
+    first = rating_covers(latest_published.year)[1]
+    if year < first:
+        return [f"评定年度须在上次评定（{latest_published.year}年度）的周期之后，即{first}年及以后"]
+    return []
+
+
 def subsidy_for(stars: int | None) -> Decimal:
     """The year's 党建工作经费 of an organisation by its stars (None: unrated → the 0 rate)."""
     base = Decimal(str(get_setting("twonew.subsidy_base")))
@@ -164,6 +239,16 @@ def scheme() -> list[tuple[str, str, int]]:
 
 def veto_list() -> list[str]:
     return [v.strip() for v in str(get_setting("twonew.veto_list")).replace(";", "；").split("；") if v.strip()]
+
+
+def dual_posts() -> list[str]:
+    """The service posts a member reporting to a community may claim (setting cobuilding.dual_posts)."""
+    return [p.strip() for p in str(get_setting("cobuilding.dual_posts")).replace(";", "；").split("；") if p.strip()]
+
+
+def post_list(posts: str) -> list[str]:
+    """A report slip's claimed posts (stored joined by “、”)."""
+    return [p.strip() for p in (posts or "").replace("，", "、").replace(",", "、").split("、") if p.strip()]
 
 
 def branch_like(org) -> bool:

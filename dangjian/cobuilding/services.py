@@ -12,32 +12,25 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from dangjian.core import audit, roles
+from dangjian.core import audit, extensions, roles
 from dangjian.core import booking as booking_engine
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
-from dangjian.core.scope import CHANGE, ensure_in_scope, is_in_subtree
+from dangjian.core.scope import CHANGE, VIEW, ensure_in_scope, is_in_subtree
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if
 from dangjian.register.models import Organization
-from dangjian.register.vocab import BRANCH_TYPES
+from dangjian.register.vocab import BRANCH_TYPES, TWO_NEW_UNIT_TYPES
 
 from . import rules
 from .models import (
-    Brand, DualReport, ListItem, Matter, Meeting, MemberUnit, Milestone, PartTimeMember, Region, ResourceBooking,
+    AgendaSending, Brand, DualReport, ListItem, Matter, Meeting, MemberUnit, Milestone, PartTimeMember, Region, ResourceBooking,
     ServiceRecord, SharedResource, StarRating, TwoNewUnit,
 )
 from .vocab import (
     HOLDING_STATUSES, BookingStatus, ListKind, MatterCategory, RatingStatus, RegionKind, ResourceCategory, UnitCategory,
 )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def raise_if(errors: dict[str, list[str]]) -> None:
-    booking_engine.raise_if(errors)
 
 
 def snapshot(obj, fields) -> dict[str, Any]:
@@ -176,17 +169,56 @@ def save_part_time(*, actor: Actor, region: Region, instance: PartTimeMember | N
 
 # --- meetings --------------------------------------------------------------------------------------------
 
+def units_due(region_id: int, meeting_date: datetime.date) -> list[MemberUnit]:
+    """The member units an agenda must reach: those participating on the meeting day."""
+    return [u for u in MemberUnit.objects.filter(region_id=region_id).order_by("joined_on", "unit_name")
+            if rules.active_on(u.joined_on, u.left_on, meeting_date)]
+
+
+def first_sent(meeting: Meeting) -> dict[int, datetime.date]:
+    """Unit id → the first day the meeting's agenda reached it."""
+    out: dict[int, datetime.date] = {}
+    through = AgendaSending.units.through
+    for unit_id, day in (through.objects.filter(agendasending__meeting=meeting)
+                         .values_list("memberunit_id", "agendasending__sent_on")):
+        if unit_id not in out or day < out[unit_id]:
+            out[unit_id] = day
+    return out
+
+
+def agenda_status(meeting: Meeting, day: datetime.date | None = None) -> dict:
+    """The meeting's agenda state on ``day`` (rules.agenda_state), with the units and their first sending."""
+    sent = first_sent(meeting)
+    due = units_due(meeting.region_id, meeting.date)
+    status = rules.agenda_state(meeting.date, sent, due, day or today())
+    status["units"] = [{"unit": u, "sent_on": sent.get(u.pk),
+                        "on_time": rules.agenda_on_time(meeting.date, sent.get(u.pk))} for u in due]
+    return status
+
+
+def _all_reached_on(meeting: Meeting) -> datetime.date | None:
+    """The day the agenda had reached every participating unit (None: one is still missing, or none is due)."""
+    sent = first_sent(meeting)
+    due = units_due(meeting.region_id, meeting.date)
+    if not due or any(u.pk not in sent for u in due):
+        return None
+    return max(sent[u.pk] for u in due)
+
+
 @transaction.atomic(durable=True)
 def save_meeting(*, actor: Actor, region: Region, instance: Meeting | None = None, attendees=(), **fields) -> Meeting:
-    fields = {k: fields.get(k) for k in ("date", "topic", "agenda", "agenda_sent_on", "minutes")}
+    """The meeting itself (date, topic, agenda, minutes, attendance); the agenda is sent by ``send_agenda``."""
+    fields = {k: fields.get(k) for k in ("date", "topic", "agenda", "minutes")}
     errors: dict[str, list[str]] = {}
     _date(fields, "date", "会议日期", errors)
     _text(fields, "topic", "议题", errors)
     fields["agenda"] = (fields.get("agenda") or "").strip()
     fields["minutes"] = (fields.get("minutes") or "").strip()
-    errors.setdefault("agenda_sent_on", []).extend(rules.check_not_before(
-        fields.get("agenda_sent_on"), fields.get("date"), start_label="议程送达日期", end_label="会议日期")
-        if fields.get("agenda_sent_on") and fields.get("date") and fields["agenda_sent_on"] > fields["date"] else [])
+    if instance is not None and fields.get("date"):
+        late = AgendaSending.objects.filter(meeting=instance, sent_on__gt=fields["date"]).order_by("-sent_on").first()
+        if late is not None:
+            errors.setdefault("date", []).append(
+                f"议程已于{late.sent_on:%Y-%m-%d}送达，会议日期不能早于送达日期")
     attendees = list(attendees)
     wrong = [u.unit_name for u in attendees if u.region_id != region.pk]
     if wrong:
@@ -196,9 +228,60 @@ def save_meeting(*, actor: Actor, region: Region, instance: Meeting | None = Non
         if absent:
             errors.setdefault("attendees", []).append(f"会议当天不在共建期内的单位不能出席：{'、'.join(absent)}")
     raise_if(errors)
+    if instance is not None:
+        probe = Meeting(pk=instance.pk, region_id=instance.region_id, date=fields["date"])
+        fields["agenda_sent_on"] = _all_reached_on(probe)
     meeting = _save(Meeting, instance, fields, actor, **({"region": region} if instance is None else {}))
     meeting.attendees.set(attendees)
     return meeting
+
+
+@transaction.atomic(durable=True)
+def send_agenda(meeting: Meeting, *, actor: Actor, sent_on, units, agenda: str = "", method: str = "") -> AgendaSending:
+    """议程送达: the agenda sent to member units of the region ahead of the meeting (setting
+    cobuilding.agenda_days_ahead, default 15 days: the deadline is the meeting day less those days). A sending
+    after the deadline is recorded and flagged late. The staff of the units inside the county get an in-app
+    notice after the commit."""
+    meeting = Meeting.objects.select_for_update().select_related("region__organization").get(pk=meeting.pk)
+    _in_scope(meeting, actor)
+    errors: dict[str, list[str]] = {"sent_on": rules.check_agenda_sent_on(meeting.date, sent_on, today()),
+                                    "agenda": [], "units": []}
+    agenda = (agenda or meeting.agenda or "").strip()
+    if not agenda:
+        errors["agenda"].append("议程不能为空")
+    units = list(units)
+    if not units:
+        errors["units"].append("请选择送达的共建单位")
+    wrong = [u.unit_name for u in units if u.region_id != meeting.region_id]
+    if wrong:
+        errors["units"].append(f"送达单位须是本区域的共建单位：{'、'.join(wrong)}")
+    absent = [u.unit_name for u in units if u.region_id == meeting.region_id
+              and not rules.active_on(u.joined_on, u.left_on, meeting.date)]
+    if absent:
+        errors["units"].append(f"会议当天不在共建期内的单位无需送达：{'、'.join(absent)}")
+    method = (method or "").strip()
+    if len(method) > 50:
+        errors.setdefault("method", []).append("送达方式不能超过50个字")
+    raise_if(errors)
+    before = snapshot(meeting, meeting.AUDITED_FIELDS)
+    sending = AgendaSending.objects.create(meeting=meeting, sent_on=sent_on, agenda=agenda, method=method)
+    sending.units.set(units)
+    meeting.agenda = agenda
+    meeting.agenda_sent_on = _all_reached_on(meeting)
+    meeting.save()
+    names = "、".join(u.unit_name for u in units)
+    on_time = rules.agenda_on_time(meeting.date, sent_on)
+    changes = audit.diff(before, snapshot(meeting, meeting.AUDITED_FIELDS))
+    changes["agenda_units"] = [None, f"{sent_on:%Y-%m-%d}送达：{names}"]
+    audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=meeting, changes=changes,
+                 note="议程送达" + ("" if on_time else f"（逾期：应于{rules.agenda_deadline(meeting.date):%Y-%m-%d}前送达）"))
+    orgs = tuple({u.organization_id: u.organization for u in units if u.organization_id}.values())
+    if orgs:
+        text = (f"{meeting.region.organization.name}定于{meeting.date:%Y年%-m月%-d日}召开党建联席会议，议题：{meeting.topic}。"
+                f"议程：{agenda[:120]}")
+        transaction.on_commit(lambda: extensions.send_notice(extensions.Notice(
+            kind="联席会议议程", text=text, ref=f"cobuilding.meeting:{meeting.pk}", day=today(), organizations=orgs)))
+    return sending
 
 
 # --- 三张清单 -------------------------------------------------------------------------------------------
@@ -409,9 +492,52 @@ def save_dual_report(*, actor: Actor, member, community: Organization, reported_
     return report
 
 
+def _report_in_reach(report: DualReport, actor: Actor) -> None:
+    """Staff act on the slips they may change; a member on their own slip only (the member's view scope of
+    双报到 is exactly their own slips)."""
+    user = actor.user
+    if user is None:
+        return
+    action = VIEW if roles.is_member(user) else CHANGE
+    if not DualReport.objects.for_user(user, action).filter(pk=report.pk).exists():
+        raise PermissionDenied("只能办理本人（或管理范围内党员）的双报到")
+
+
+@transaction.atomic(durable=True)
+def claim_post(report: DualReport, *, actor: Actor, post: str) -> DualReport:
+    """The member claims a service post of the community (setting cobuilding.dual_posts)."""
+    report = DualReport.objects.select_for_update().get(pk=report.pk)
+    _report_in_reach(report, actor)
+    post = (post or "").strip()
+    claimed = rules.post_list(report.posts)
+    errors: dict[str, list[str]] = {"post": []}
+    if not post:
+        errors["post"].append("请选择服务岗位")
+    elif post not in rules.dual_posts():
+        errors["post"].append(f"服务岗位“{post}”不在本县设定的岗位中：{'、'.join(rules.dual_posts())}")
+    elif post in claimed:
+        errors["post"].append(f"已认领“{post}”")
+    if report.ended_on and report.ended_on <= today():
+        errors["post"].append("报到已结束，不能再认领岗位")
+    posts = "、".join(claimed + [post])
+    if len(posts) > 200:
+        errors["post"].append("认领的岗位过多（合计不超过200字）")
+    raise_if(errors)
+    before = snapshot(report, report.AUDITED_FIELDS)
+    report.posts = posts
+    report.save(update_fields=["posts"])
+    _changed(report, before, actor, note="认领服务岗位")
+    return report
+
+
 @transaction.atomic(durable=True)
 def record_service(report: DualReport, *, actor: Actor, date, post: str, hours, note: str = "") -> ServiceRecord:
+    """Hours served on a post, by the community's or the branch's staff, or by the member (on a post they
+    claimed)."""
+    _report_in_reach(report, actor)
     errors: dict[str, list[str]] = {"date": [], "post": [], "hours": []}
+    if actor.user is not None and roles.is_member(actor.user) and (post or "").strip() not in rules.post_list(report.posts):
+        errors["post"].append("请先认领该服务岗位，再登记服务时长")
     if not date:
         errors["date"].append("服务日期不能为空")
     else:
@@ -431,6 +557,18 @@ def record_service(report: DualReport, *, actor: Actor, date, post: str, hours, 
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=rec, object_repr=f"{report}：{rec}",
                  changes={"date": [None, date.isoformat()], "post": [None, rec.post], "hours": [None, str(hours)]})
     return rec
+
+
+def quarterly_card(report: DualReport) -> list[dict]:
+    """The quarterly card back to the member's own branch: services and hours per quarter, latest first."""
+    cards: dict[tuple, dict] = {}
+    for s in report.services.all():
+        key = (s.date.year, (s.date.month - 1) // 3 + 1)
+        card = cards.setdefault(key, {"label": f"{key[0]}年第{key[1]}季度", "count": 0, "hours": Decimal("0"), "posts": set()})
+        card["count"] += 1
+        card["hours"] += s.hours
+        card["posts"].add(s.post)
+    return [{**c, "posts": "、".join(sorted(c["posts"]))} for _, c in sorted(cards.items(), reverse=True)]
 
 
 # --- "两新" units ----------------------------------------------------------------------------------------
@@ -498,8 +636,76 @@ def check_rating(organization, year, score, veto: bool, instance=None) -> Decima
     if organization is not None and year and StarRating.objects.filter(organization=organization, year=year).exclude(
             pk=getattr(instance, "pk", None)).exists():
         errors["year"].append(f"“{organization.name}”{year}年度已评定，同一年度不能重复评定")
+    elif organization is not None and year and not errors["year"]:
+        others = StarRating.objects.filter(organization=organization).exclude(pk=getattr(instance, "pk", None))
+        pending = others.filter(status__in=(RatingStatus.SELF, RatingStatus.REVIEWED)).first()
+        if pending is not None:
+            errors["year"].append(f"“{organization.name}”{pending.year}年度的评定{pending.get_status_display()}，"
+                                  "办结后才能开始新的评定")
+        errors["year"] += rules.check_new_rating_cycle(organization.name, int(year), latest_published(organization),
+                                                       today())
     raise_if(errors)
     return parsed
+
+
+def latest_published(organization) -> StarRating | None:
+    return (StarRating.objects.filter(organization=organization, status=RatingStatus.PUBLISHED)
+            .order_by("-year").first())
+
+
+def two_new_organizations(queryset):
+    """The "两新" Party organisations that are rated: active branches of non-public firms and social bodies."""
+    return queryset.filter(unit_type__in=TWO_NEW_UNIT_TYPES, org_type__in=BRANCH_TYPES, is_active=True)
+
+
+def _published_by_org(org_ids) -> dict[int, list[StarRating]]:
+    out: dict[int, list[StarRating]] = {}
+    for r in StarRating.objects.filter(organization_id__in=org_ids, status=RatingStatus.PUBLISHED).order_by("year"):
+        out.setdefault(r.organization_id, []).append(r)
+    return out
+
+
+def rating_cycle_rows(queryset, day: datetime.date) -> list[dict]:
+    """Every "两新" organisation of ``queryset`` with its latest published rating, its expiry and whether it is
+    due on ``day`` (expired, or never rated): ``{"org", "rating", "expires_on", "due", "state"}``."""
+    orgs = list(two_new_organizations(queryset).order_by("path"))
+    published = _published_by_org([o.pk for o in orgs])
+    rows = []
+    for org in orgs:
+        latest = (published.get(org.pk) or [None])[-1]
+        expires = rules.rating_expires_on(latest.year) if latest else None
+        if latest is None:
+            state = "从未评定"
+        elif rules.rating_valid_on(latest, day):
+            state = "有效"
+        elif expires < day:
+            state = "已过期"
+        else:
+            state = "待生效"  # published with a later publication date than ``day``
+        rows.append({"org": org, "rating": latest, "expires_on": expires, "state": state,
+                     "due": state in ("从未评定", "已过期")})
+    return rows
+
+
+def subsidy_rows(queryset, year: int) -> list[dict]:
+    """党建工作经费 of ``year`` per "两新" organisation: by the stars of the published rating whose cycle covers
+    the year (rules.rating_covers); without one, at the unrated rate."""
+    orgs = list(two_new_organizations(queryset).select_related("division").order_by("path"))
+    published = _published_by_org([o.pk for o in orgs])
+    rows = []
+    for org in orgs:
+        covering = [r for r in published.get(org.pk, []) if rules.rating_covers(r.year)[0] <= year <= rules.rating_covers(r.year)[1]]
+        rating = covering[-1] if covering else None
+        stars = rating.stars if rating else None
+        rows.append({"org": org, "rating": rating, "stars": stars, "percent": rules.get_setting(f"twonew.subsidy_percent_{stars or 0}"),
+                     "amount": rules.subsidy_for(stars)})
+    return rows
+
+
+def rating_in_force(organization, day: datetime.date) -> StarRating | None:
+    """The published rating valid on ``day`` (rules.rating_valid_on), if any."""
+    rating = latest_published(organization)
+    return rating if rating is not None and rules.rating_valid_on(rating, day) else None
 
 
 def _scheme_total(indicator_scores: dict) -> tuple[Decimal, list[str]]:

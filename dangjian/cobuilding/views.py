@@ -9,16 +9,17 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any, Callable, Optional
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangjian.core import excel
 from dangjian.core.actor import Actor
-from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404
+from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404, is_in_subtree
 from dangjian.core.views_helpers import flash_service_result, form_action, has_role, paginate, query_without_page, require_role
 from dangjian.register.models import Organization
 
@@ -127,6 +128,14 @@ def _meeting_save(actor, region, instance, data):
     return services.save_meeting(actor=actor, region=region, instance=instance, attendees=list(attendees), **data)
 
 
+def _agenda_label(meeting) -> str:
+    status = services.agenda_status(meeting)
+    if status["flagged"]:
+        detail = "、".join([u.unit_name + "未送达" for u in status["missing"]] + [u.unit_name + "逾期" for u in status["late"]])
+        return f"【{status['state']}】{detail}"
+    return status["label"]
+
+
 LEDGERS = {l.key: l for l in [
     Ledger("units", "共建单位", MemberUnit, F.MemberUnitForm, _save_with(services.save_member_unit), [
         ("区域党组织", lambda o: o.region.organization.name), ("共建单位", lambda o: o.unit_name),
@@ -165,8 +174,8 @@ LEDGERS = {l.key: l for l in [
                 [("1", "需求已对接资源"), ("0", "需求未对接")])], ("kind", "-listed_on")),
     Ledger("meetings", "联席会议", Meeting, F.MeetingForm, _meeting_save, [
         ("区域党组织", lambda o: o.region.organization.name), ("会议日期", lambda o: o.date), ("议题", lambda o: o.topic),
-        ("议程送达", lambda o: o.agenda_sent_on),
-        ("议程按时送达", lambda o: "是" if rules.agenda_on_time(o.date, o.agenda_sent_on) else "否"),
+        ("议程送达截止", lambda o: rules.agenda_deadline(o.date)), ("议程全部送达", lambda o: o.agenda_sent_on),
+        ("议程送达情况", lambda o: _agenda_label(o)),
         ("出席单位数", lambda o: o.attendees.count())],
         [*_region_filters(), Filter("from", "日期从", lambda qs, v: qs.filter(date__gte=v), "date"),
          Filter("to", "到", lambda qs, v: qs.filter(date__lte=v), "date")], ("-date",)),
@@ -253,6 +262,9 @@ def _ledger_form(request, kind, instance=None):
                "back": reverse(f"cobuilding:{kind}_list"), "subnav": "cob"}
     if instance is not None and kind == "items" and instance.kind == ListKind.NEED:
         context["suggestions"] = services.suggestions(instance)
+    if instance is not None and kind == "meetings":
+        context["agenda_url"] = reverse("cobuilding:meeting_agenda", args=[instance.pk])
+        context["agenda"] = services.agenda_status(instance)
     if instance is not None and kind == "resources" and instance.is_bookable:
         context["book_url"] = reverse("cobuilding:resource_book", args=[instance.pk])
     return form_action(request, form, perform, success=lambda o: (f"{spec.title}已保存。", reverse(f"cobuilding:{kind}_list")),
@@ -333,7 +345,8 @@ def region_detail(request, pk):
         "region": region, "subnav": "cob",
         "units": units, "active_units": [u for u in units if rules.active_on(u.joined_on, u.left_on, today)],
         "parttime": PartTimeMember.objects.filter(region=region).order_by("-started_on"),
-        "meetings": Meeting.objects.filter(region=region).prefetch_related("attendees")[:12],
+        "meetings": [(m, services.agenda_status(m, today)) for m in
+                     Meeting.objects.filter(region=region).prefetch_related("attendees")[:12]],
         "needs": ListItem.objects.filter(region=region, kind=ListKind.NEED).select_related("answered_by")[:20],
         "resources_list": ListItem.objects.filter(region=region, kind=ListKind.RESOURCE)[:20],
         "projects": ListItem.objects.filter(region=region, kind=ListKind.PROJECT).select_related("answered_by")[:20],
@@ -341,6 +354,30 @@ def region_detail(request, pk):
         "shared": SharedResource.objects.filter(region=region),
         "agenda_days": rules.get_setting("cobuilding.agenda_days_ahead"),
     })
+
+
+@staff_required
+def meeting_agenda(request, pk):
+    """议程送达: the agenda sent to the member units ahead of the meeting, each unit's state and the sendings."""
+    meeting = get_for_user_or_404(Meeting.objects.select_related("region__organization"), request.user, pk=pk)
+    if request.method == "POST":
+        meeting = get_for_user_or_403(Meeting.objects.select_related("region__organization"), request.user, CHANGE, pk=pk)
+    status = services.agenda_status(meeting)
+    today = timezone.localdate()
+    form = F.AgendaSendForm(request.POST or None, due_units=[u["unit"] for u in status["units"]], initial={
+        "sent_on": min(today, meeting.date), "agenda": meeting.agenda,
+        "units": [u["unit"].pk for u in status["units"] if u["sent_on"] is None]})
+
+    def perform(data):
+        return services.send_agenda(meeting, actor=Actor.from_request(request), **data)
+    return form_action(request, form, perform, success=lambda s: (
+        f"议程已送达{s.units.count()}个共建单位" + ("。" if rules.agenda_on_time(meeting.date, s.sent_on)
+                                                else f"（逾期：应于{rules.agenda_deadline(meeting.date):%Y-%m-%d}前送达）。"),
+        reverse("cobuilding:meeting_agenda", args=[pk])),
+        template="cobuilding/meeting_agenda.html", context={
+            "meeting": meeting, "status": status, "subnav": "cob", "kind": "meetings",
+            "days": rules.get_setting("cobuilding.agenda_days_ahead"),
+            "sendings": meeting.sendings.prefetch_related("units").order_by("-sent_on", "-id")})
 
 
 @staff_required
@@ -370,10 +407,10 @@ def resource_book(request, pk):
 
 def _venue_for_secretary(user, pk):
     """A branch secretary may book the shared venues of the regions above their branch."""
-    path = user.scope_path or "\0"
+    path = user.scope_path
     venues = SharedResource.objects.filter(opens_at__isnull=False).select_related("region__organization")
     venue = venues.filter(pk=pk).first()
-    if venue is None or not path.startswith(venue.region.organization.path):
+    if venue is None or not is_in_subtree(path, venue.region.organization):
         from django.http import Http404
 
         raise Http404("共享场地不存在或不在本区域")
@@ -442,24 +479,12 @@ def dual_create(request):
                                                                   "member_search": True, "subnav": "cob"})
 
 
-def quarterly_card(report: DualReport) -> list[dict]:
-    """The quarterly card back to the member's own branch: services and hours per quarter."""
-    cards: dict[tuple, dict] = {}
-    for s in report.services.all():
-        key = (s.date.year, (s.date.month - 1) // 3 + 1)
-        card = cards.setdefault(key, {"label": f"{key[0]}年第{key[1]}季度", "count": 0, "hours": Decimal("0"), "posts": set()})
-        card["count"] += 1
-        card["hours"] += s.hours
-        card["posts"].add(s.post)
-    return [{**c, "posts": "、".join(sorted(c["posts"]))} for _, c in sorted(cards.items(), reverse=True)]
-
-
 @login_required
 def dual_detail(request, pk):
     report = get_for_user_or_404(DualReport.objects.select_related("member__organization", "community"), request.user, pk=pk)
     may_change = DualReport.objects.for_user(request.user, CHANGE).filter(pk=pk).exists() and request.user.role != "member"
     return render(request, "cobuilding/dual_detail.html", {
-        "report": report, "services": report.services.all(), "cards": quarterly_card(report), "may_change": may_change,
+        "report": report, "services": report.services.all(), "cards": services.quarterly_card(report), "may_change": may_change,
         "form": F.ServiceForm() if may_change else None, "subnav": "cob"})
 
 
@@ -473,6 +498,39 @@ def service_create(request, pk):
     return form_action(request, form, perform, success=lambda s: ("服务记录已登记。", reverse("cobuilding:dual_detail", args=[pk])),
                        template="cobuilding/form.html", context={"title": f"登记服务：{report}", "subnav": "cob",
                                                                   "back": reverse("cobuilding:dual_detail", args=[pk])})
+
+
+def _back_to_me():
+    try:
+        return reverse("portal:me")
+    except NoReverseMatch:  # the portal app is not installed
+        return reverse("cobuilding:dual_list")
+
+
+@login_required
+@require_POST
+def me_claim_post(request, pk):
+    """From the member's 我的 card: claim a service post on their own report slip."""
+    report = get_for_user_or_404(DualReport.objects.all(), request.user, pk=pk)
+    flash_service_result(request, lambda: services.claim_post(report, actor=Actor.from_request(request),
+                                                              post=request.POST.get("post", "")),
+                         f"已认领服务岗位“{request.POST.get('post', '')}”。")
+    return redirect(_back_to_me())
+
+
+@login_required
+@require_POST
+def me_record_hours(request, pk):
+    """From the member's 我的 card: hours served on a claimed post."""
+    report = get_for_user_or_404(DualReport.objects.all(), request.user, pk=pk)
+    form = F.ServiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{'；'.join(v)}" for k, v in form.errors.items()))
+        return redirect(_back_to_me())
+    flash_service_result(request, lambda: services.record_service(report, actor=Actor.from_request(request),
+                                                                  **form.cleaned_data),
+                         f"已登记服务{form.cleaned_data['hours']}小时。")
+    return redirect(_back_to_me())
 
 
 # --- "两新" units ---------------------------------------------------------------------------------------------
@@ -562,7 +620,16 @@ def coverage(request):
 def _rating_columns():
     return [("党组织", lambda r: r.organization.name), ("评定年度", lambda r: r.year), ("自评得分", lambda r: r.self_score),
             ("得分", lambda r: r.score), ("一票否决", lambda r: r.veto), ("星级", lambda r: r.stars),
-            ("状态", lambda r: r.get_status_display()), ("经费（元）", lambda r: rules.subsidy_for(r.stars))]
+            ("状态", lambda r: r.get_status_display()),
+            ("有效期", lambda r: _validity(r))]
+
+
+def _validity(rating) -> str:
+    """The years a rating covers and its expiry (only a published rating is valid)."""
+    first, last = rules.rating_covers(rating.year)
+    if rating.status != RatingStatus.PUBLISHED:
+        return "未生效（公布后生效）"
+    return f"{first}—{last}年，至{rules.rating_expires_on(rating.year):%Y-%m-%d}"
 
 
 @role_required(TWO_NEW_ROLES, "星级评定由党组织书记、组织员和县委组织部使用")
@@ -579,19 +646,52 @@ def ratings(request):
 
 
 def _due_note(user) -> str:
-    """The cycle (setting twonew.cycle_years): "两新" organisations in scope without a rating in the cycle."""
-    from dangjian.register.vocab import BRANCH_TYPES, TWO_NEW_UNIT_TYPES
-
+    """The cycle (setting twonew.cycle_years): how many "两新" organisations in scope are due (expired or never
+    rated), pointing to the list."""
     cycle = rules.get_setting("twonew.cycle_years")
-    since = timezone.localdate().year - cycle
-    orgs = Organization.objects.for_user(user).filter(unit_type__in=TWO_NEW_UNIT_TYPES, org_type__in=BRANCH_TYPES,
-                                                      is_active=True)
-    due = orgs.exclude(star_ratings__year__gt=since).order_by("path")
-    names = list(due.values_list("name", flat=True)[:5])
-    n = due.count()
-    if not n:
-        return f"评定周期{cycle}年：范围内的两新党组织都已在周期内参加评定。"
-    return f"评定周期{cycle}年：{n}个两新党组织在{since + 1}年以来没有评定记录，如{'、'.join(names)}。"
+    due = [r for r in services.rating_cycle_rows(Organization.objects.for_user(user), timezone.localdate()) if r["due"]]
+    if not due:
+        return f"评定周期{cycle}年：范围内的两新党组织都有有效的星级评定。"
+    return (f"评定周期{cycle}年：{len(due)}个两新党组织的星级评定已期满或从未评定，"
+            f"如{'、'.join(r['org'].name for r in due[:3])}（见“到期待评”）。")
+
+
+@role_required(TWO_NEW_ROLES, "星级评定由党组织书记、组织员和县委组织部使用")
+def ratings_due(request):
+    """The rating cycle: each "两新" organisation in scope, its latest published rating, the years it covers,
+    its expiry, and whether a new rating is due (expired or never rated)."""
+    day = timezone.localdate()
+    rows = services.rating_cycle_rows(Organization.objects.for_user(request.user), day)
+    state = request.GET.get("state", "due")
+    if state == "due":
+        rows = [r for r in rows if r["due"]]
+    elif state:
+        rows = [r for r in rows if r["state"] == state]
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        rows = [r for r in rows if q in r["org"].name]
+    headers = ["党组织", "最近公布的评定", "星级", "覆盖年度", "有效期至", "状态"]
+
+    def cells(r):
+        rating = r["rating"]
+        covers = rules.rating_covers(rating.year) if rating else None
+        return [r["org"].name, f"{rating.year}年度" if rating else "", rating.stars_display if rating else "",
+                f"{covers[0]}—{covers[1]}" if covers else "", r["expires_on"] or "", r["state"] + ("（应重新评定）" if r["due"] else "")]
+    if request.GET.get("export") == "xlsx":
+        return excel.xlsx_response(excel.write_workbook([("星级评定周期", headers, ([_fmt(c) for c in cells(r)] for r in rows))]),
+                                   "星级评定到期待评.xlsx")
+    page = paginate(request, rows, PAGE_SIZE)
+    page.query = query_without_page(request) + "&" if query_without_page(request) else ""
+    filters = [{"name": "state", "label": "状态", "value": state, "date": False,
+                "choices": [("due", "到期待评（已期满或从未评定）"), ("有效", "有效"), ("已过期", "已过期"), ("从未评定", "从未评定")]},
+               {"name": "q", "label": "党组织", "value": q, "choices": None, "date": False}]
+    return render(request, "cobuilding/list.html", {
+        "title": "星级评定到期待评", "headers": headers, "page": page, "query": query_without_page(request),
+        "rows": [{"obj": r["org"], "cells": [_fmt(c) for c in cells(r)], "link": None} for r in page],
+        "filters": filters, "subnav": "twonew",
+        "note": f"一次公布的评定覆盖评定年度之后的{rules.get_setting('twonew.cycle_years')}年（周期在“规则参数”中设置），"
+                "到期后（或从未评定的）应组织自评；有效期内不能重新评定。",
+        "create_url": reverse("cobuilding:rating_create")})
 
 
 @role_required(TWO_NEW_ROLES, "星级评定由党组织书记、组织员和县委组织部使用")
@@ -613,6 +713,8 @@ def rating_detail(request, pk):
     rating = get_for_user_or_404(StarRating.objects.select_related("organization"), request.user, pk=pk)
     return render(request, "cobuilding/rating_detail.html", {
         "rating": rating, "subsidy": rules.subsidy_for(rating.stars), "subnav": "twonew",
+        "covers": rules.rating_covers(rating.year), "expires_on": rules.rating_expires_on(rating.year),
+        "valid": rules.rating_valid_on(rating, timezone.localdate()), "today": timezone.localdate(),
         "may_review": has_role(request.user, STAFF) and rating.status == RatingStatus.SELF,
         "may_publish": has_role(request.user, ("county_admin",)) and rating.status == RatingStatus.REVIEWED,
         "form": F.ReviewForm(initial={"score": rating.score, "veto": rating.veto, "veto_reason": rating.veto_reason})})
@@ -643,21 +745,39 @@ def rating_publish(request, pk):
 
 @role_required(STAFF, "党建工作经费由组织员和县委组织部查看")
 def subsidies(request):
-    """The 党建工作经费 per organisation and year by its published stars, for the finance office."""
-    year = request.GET.get("year", "")
-    qs = StarRating.objects.for_user(request.user).filter(status=RatingStatus.PUBLISHED).select_related(
-        "organization", "organization__division").order_by("-year", "organization__path")
-    columns = [("年度", lambda r: r.year), ("党组织", lambda r: r.organization.name),
-               ("所在行政区划", lambda r: r.organization.division.name), ("得分", lambda r: r.score),
-               ("星级", lambda r: "一票否决" if r.veto else r.stars),
-               ("经费比例（%）", lambda r: rules.get_setting(f"twonew.subsidy_percent_{r.stars}")),
-               ("党建工作经费（元）", lambda r: rules.subsidy_for(r.stars))]
-    filters = [Filter("year", "年度", lambda qs, v: qs.filter(year=v) if v.isdigit() else qs), Filter("q", "党组织", None)]
-    total = sum((rules.subsidy_for(s) * n for s, n in _apply_filters(request, qs, filters, ("organization__name",))
-                 .values_list("stars").annotate(n=Count("id")).order_by()), Decimal("0"))
-    return _list_page(request, title="星级党组织党建工作经费", qs=qs, columns=columns, filters=filters,
-                      search=("organization__name",), extra={"subnav": "twonew", "total": total, "year": year,
-                                                            "base": rules.get_setting("twonew.subsidy_base")})
+    """The 党建工作经费 of one year per "两新" organisation, for the finance office: by the stars of the published
+    rating whose cycle covers the year; without one, at the unrated rate."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        year = this_year
+    rows = services.subsidy_rows(Organization.objects.for_user(request.user), year)
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        rows = [r for r in rows if q in r["org"].name]
+    headers = ["年度", "党组织", "所在行政区划", "依据的评定", "得分", "星级", "经费比例（%）", "党建工作经费（元）"]
+
+    def cells(r):
+        rating = r["rating"]
+        return [year, r["org"].name, r["org"].division.name,
+                f"{rating.year}年度（有效期至{rules.rating_expires_on(rating.year):%Y-%m-%d}）" if rating else "无有效评定（按未定级）",
+                rating.score if rating else "", rating.stars_display if rating else "未定级", r["percent"], r["amount"]]
+    if request.GET.get("export") == "xlsx":
+        return excel.xlsx_response(excel.write_workbook([(f"{year}年党建工作经费", headers, ([_fmt(c) for c in cells(r)] for r in rows))]),
+                                   f"{year}年星级党组织党建工作经费.xlsx")
+    total = sum((r["amount"] for r in rows), Decimal("0"))
+    page = paginate(request, rows, PAGE_SIZE)
+    page.query = query_without_page(request) + "&" if query_without_page(request) else ""
+    filters = [{"name": "year", "label": "年度", "value": str(year), "choices": None, "date": False},
+               {"name": "q", "label": "党组织", "value": q, "choices": None, "date": False}]
+    return render(request, "cobuilding/list.html", {
+        "title": f"{year}年星级党组织党建工作经费", "headers": headers, "page": page, "query": query_without_page(request),
+        "rows": [{"obj": r["org"], "cells": [_fmt(c) for c in cells(r)], "link": None} for r in page],
+        "filters": filters, "subnav": "twonew", "total": total, "year": year,
+        "base": rules.get_setting("twonew.subsidy_base"),
+        "note": f"按覆盖{year}年的已公布星级评定计算（一次评定覆盖评定年度之后的"
+                f"{rules.get_setting('twonew.cycle_years')}年）；没有有效评定的按未定级比例。"})
 
 
 # --- brands ------------------------------------------------------------------------------------------------------

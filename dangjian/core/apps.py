@@ -23,8 +23,8 @@ class CoreConfig(AppConfig):
         HomeShortcut("规则参数", "core:rule_settings", roles=COUNTY_ROLES, order=94, style="secondary"),
     ]
     nav_items: list = [
-        NavItem("操作日志", "core:audit_log", roles=COUNTY_ROLES, order=92),
-        NavItem("规则参数", "core:rule_settings", roles=COUNTY_ROLES, order=94),
+        NavItem("操作日志", "core:audit_log", roles=COUNTY_ROLES, order=92, group="系统"),
+        NavItem("规则参数", "core:rule_settings", roles=COUNTY_ROLES, order=94, group="系统"),
     ]
 
     def ready(self):

@@ -11,7 +11,8 @@ from .actor import Actor
 from .models import AuditLog
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A value as the audit trail stores it (JSON): objects by their name, dates ISO, decimals as text."""
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -23,7 +24,7 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The audited fields of an object as plain JSON values (foreign keys by their name)."""
-    return {name: _plain(getattr(obj, name)) for name in fields}
+    return {name: plain(getattr(obj, name)) for name in fields}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -58,7 +59,7 @@ def record(
         object_id=str(object_id or ""),
         object_repr=object_repr[:255],
         scope_path=scope_path,
-        changes={k: [_plain(v[0]), _plain(v[1])] for k, v in (changes or {}).items()},
+        changes={k: [plain(v[0]), plain(v[1])] for k, v in (changes or {}).items()},
         note=note,
     )
 

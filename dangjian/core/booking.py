@@ -13,14 +13,13 @@ The caller's service, inside its durable transaction:
    IMMEDIATE transaction already serialises writers);
 2. ``errors = slot_errors(resource, holding=..., ...)`` — closed, past day, open days and hours,
    capacity, end after start, and overlap with the bookings that still hold their slot;
-3. merges its own checks into ``errors``, raises (``raise_if``) or creates the booking row.
+3. merges its own checks into ``errors``, raises (``core.validation.raise_if``) or creates the booking row.
 """
 from __future__ import annotations
 
 import datetime
 from typing import Any, Callable, Optional
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 WEEKDAY_LABELS = {"1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "日"}
@@ -85,9 +84,3 @@ def slot_errors(resource, *, holding: QuerySet, date, start_time, end_time, expe
                 f"该时段已被预约：{describe(other)} {other.date:%Y-%m-%d} "
                 f"{other.start_time:%H:%M}-{other.end_time:%H:%M}" + (f"（{status}）" if status else "") + "，请另选时段")
     return errors
-
-
-def raise_if(errors: dict[str, list[str]]) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)

@@ -1,6 +1,13 @@
-"""Writing .xlsx for every list's 导出 button, and the HTTP response that carries it."""
+"""Writing .xlsx for every list's 导出 button, and the HTTP response that carries it.
+
+Every list export writes through ``write_workbook``, so the inline/background split of exports lives
+here: while a web request runs, ``ROW_LIMIT`` holds the largest export answered inline (set by
+``dangjian.jobs.exports.BackgroundExportMiddleware`` from a rule setting). An export that goes past
+it stops with ``TooManyRows``; the middleware then submits the same export as a background job,
+which writes it with no limit, reporting its rows through ``ON_ROWS``."""
 from __future__ import annotations
 
+import contextvars
 import datetime
 import io
 from typing import Any, Iterable, Sequence
@@ -14,6 +21,19 @@ from openpyxl.styles import Font, PatternFill
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+
+ROW_LIMIT: contextvars.ContextVar[int | None] = contextvars.ContextVar("export_row_limit", default=None)
+ON_ROWS: contextvars.ContextVar = contextvars.ContextVar("export_on_rows", default=None)
+ROWS_PER_REPORT = 500
+
+
+class TooManyRows(Exception):
+    """More rows than an inline export may hold (``ROW_LIMIT``): the export goes to the background."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} rows")
+        self.limit = limit
 
 
 # Text a spreadsheet program would take for a formula (or a DDE command) when the cell is typed or
@@ -52,6 +72,7 @@ def write_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[
     this is the one place every export goes through.
     """
     wb = Workbook(write_only=True)
+    limit, on_rows, written = ROW_LIMIT.get(), ON_ROWS.get(), 0
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title=title)
         for i, width in enumerate((widths or {}).get(title, [])):
@@ -64,6 +85,13 @@ def write_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[
         ws.append(header_cells)
         text_cols = (text_columns or {}).get(title, set())
         for row in rows:
+            written += 1
+            if limit is not None and written > limit:
+                for sheet in wb.worksheets:
+                    sheet.close()  # the write-only sheets' temporary files
+                raise TooManyRows(limit)
+            if on_rows is not None and written % ROWS_PER_REPORT == 0:
+                on_rows(written)
             out = []
             for i, value in enumerate(row):
                 if value.__class__ is str and value.startswith(FORMULA_PREFIXES):

@@ -15,7 +15,8 @@ Each app under ``dangjian`` may provide, by convention, any of these modules:
 
 and on its AppConfig:
 
-- ``nav_items: list[NavItem]``: its entries of the top menu (``nav_items_for(user)``).
+- ``nav_items: list[NavItem]``: its entries of the top menu (``nav_items_for(user)``); items that name the
+  same ``group`` share one dropdown of the menu (``nav_menu_for(user)``).
 - ``audit_labels: AuditLabels``: how its object types and change keys read in the audit log
   (``audit_object_type_labels()``, ``audit_field_labels()``).
 - ``home_shortcuts: list[HomeShortcut]``: its buttons on the home page (``home_shortcuts_for(user)``).
@@ -41,10 +42,15 @@ from .roles import ALL_ROLES, STAFF_ROLES, role_of
 
 @dataclass(frozen=True)
 class NavItem:
+    """An entry of the top menu. ``group`` (a Chinese heading such as "组织与党员") puts it in that
+    dropdown with the other apps' items of the same group, ordered by ``order``; the dropdown stands
+    where its first item would. A group with one item for the user, or no group, is a plain link."""
+
     label: str
     url_name: str
     roles: tuple[str, ...] = ALL_ROLES
     order: int = 50
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,22 @@ def nav_items_for(user) -> list[NavItem]:
     role = role_of(user)
     items = [i for cfg in domain_apps() for i in getattr(cfg, "nav_items", []) if role in i.roles]
     return sorted(items, key=lambda i: i.order)
+
+
+def nav_menu_for(user) -> list[tuple[str, list[NavItem]]]:
+    """The user's top menu as ``(heading, items)`` entries in menu order: a group's items in one entry
+    (heading: the group), a lone item in its own entry (heading: its label)."""
+    entries: list[tuple[str, list[NavItem]]] = []
+    by_group: dict[str, list[NavItem]] = {}
+    for item in nav_items_for(user):
+        if item.group and item.group in by_group:
+            by_group[item.group].append(item)
+            continue
+        members = [item]
+        if item.group:
+            by_group[item.group] = members
+        entries.append((item.group or item.label, members))
+    return [(heading if len(items) > 1 else items[0].label, items) for heading, items in entries]
 
 
 # --- Audit-log labels and home-page shortcuts (issue 8) ---------------------------------------

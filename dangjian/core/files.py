@@ -6,15 +6,20 @@ has its own setting), and so are the messages: ``upload_errors`` formats the cal
 
 ``file_response`` serves a stored file under its original (Chinese) name, or 404 when the file is
 gone; the caller has already fetched the row through ``for_user`` (scope).
-``AttachmentBase`` holds the fields every attachment row has; the app's model adds its links,
-its ``file`` field (own folder) and its scoped manager.
+``AttachmentBase`` holds the fields every attachment row has (name, size, uploader, time) and makes a
+row from an upload (``from_upload``); ``TypedAttachmentBase`` adds the content type. The app's model
+adds its links, its ``file`` field (own folder: ``upload_to`` returns ``stored_name(folder, ...)``)
+and its scoped manager.
 """
 from __future__ import annotations
 
+import datetime
+import uuid
 import zipfile
 from typing import Mapping
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import models
 from django.http import FileResponse, Http404
 
@@ -103,13 +108,27 @@ def file_response(field_file, filename: str, *, content_type: str | None = None,
     return response
 
 
+def stored_name(folder: str, filename: str, day: datetime.date) -> str:
+    """Where an upload is stored: ``<folder>/<yyyy>/<mm>/<random>.<ext>`` (the original name stays in the
+    row, for the download; a random name reveals nothing and never collides)."""
+    return f"{folder}/{day:%Y/%m}/{uuid.uuid4().hex}.{extension(filename) or 'bin'}"
+
+
 class AttachmentBase(models.Model):
     """The fields every attachment row has. The original name is kept for the download; the stored
-    name is random (each app's ``upload_to``)."""
+    name is random (each app's ``upload_to``, through ``stored_name``)."""
 
     original_name = models.CharField("文件名", max_length=255)
     size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    @classmethod
+    def from_upload(cls, upload, *, uploaded_by, **fields):
+        """An unsaved row for an upload already checked (``upload_errors``), its file stored."""
+        row = cls(original_name=upload.name[:255], size=upload.size, uploaded_by=uploaded_by, **fields)
+        row.file.save(upload.name, upload, save=False)
+        return row
 
     class Meta:
         abstract = True
@@ -119,4 +138,13 @@ class AttachmentBase(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class TypedAttachmentBase(AttachmentBase):
+    """An attachment that keeps its content type (from its extension, ``ALLOWED``)."""
+
+    content_type = models.CharField("类型", max_length=100)
+
+    class Meta(AttachmentBase.Meta):
+        abstract = True
 

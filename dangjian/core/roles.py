@@ -76,3 +76,16 @@ def is_staff(user) -> bool:
 def is_member(user) -> bool:
     """A member's own account (never a superuser)."""
     return user is not None and not user.is_superuser and getattr(user, "role", "") == MEMBER
+
+
+def flags(user) -> dict[str, bool]:
+    """The role questions templates ask, answered here once. Every template has them as ``role_is``
+    (``core.context_processors.navigation``): ``{% if role_is.supervisor %}`` rather than comparing
+    role names in the template."""
+    return {
+        "county_admin": is_county_admin(user),
+        "supervisor": is_supervisor(user),
+        "staff": is_staff(user),
+        "member": is_member(user),
+        "discipline": has_role(user, DISCIPLINE_ROLES),
+    }

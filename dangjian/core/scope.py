@@ -5,9 +5,15 @@ change ("change"). Out of scope is 404; in scope for viewing but not for changin
 (``get_for_user_or_403``). Each scoped model's queryset implements ``scope_filter``.
 
 "In the subtree of" is spelled once, here: ``subtree_q(root, via)`` (a Q for querysets),
-``is_in_subtree(node, root)`` (for objects already loaded), ``ScopedQuerySet.in_subtree(root)``
-and ``ScopedQuerySet.in_user_subtree(user, roles)`` (the common staff rule). Nowhere else filters
-on a path prefix.
+``is_in_subtree(node, root)`` (for objects already loaded), ``subtree_ids_q(root, field, tree)`` (a
+foreign key into the subtree, by the subtree's ids), ``ScopedQuerySet.in_subtree(root)`` and
+``ScopedQuerySet.in_user_subtree(user, roles)`` (the common staff rule). Nowhere else filters on a
+path prefix (``core/tests/test_scope_spelled_once.py`` checks).
+
+The two common scope rules are querysets to subclass: ``OrganisationScopedQuerySet`` (rows placed by
+an organisation: the subtree of the user's organisation) and ``DivisionScopedQuerySet`` (rows placed
+by an administrative division: the subtree of the user's organisation's division), each with the
+roles that view and the roles that change as data.
 """
 from __future__ import annotations
 
@@ -49,6 +55,13 @@ def subtree_q(root: Union[str, object], via: str = "", path_field: str = "path")
     return Q(**{lookup: _path(root)})
 
 
+def subtree_ids_q(root: Union[str, object], field: str, tree_model) -> Q:
+    """Rows whose foreign key ``field`` (to ``tree_model``) points into ``root``'s subtree, with the
+    subtree's ids as a subquery (a semi-join the planners do well) instead of a join of the tree table
+    on a prefix: for a large table keyed by a small tree (divisions), or several such fields OR-ed."""
+    return Q(**{f"{field}_id__in": tree_model._default_manager.filter(subtree_q(root)).values("pk")})
+
+
 def is_in_subtree(node, root, include_self: bool = True) -> bool:
     """Whether ``node`` (a tree node or a path) lies in ``root``'s subtree (a node or a path; None: no)."""
     if node is None or root is None:
@@ -63,6 +76,19 @@ def user_root_path(user) -> Optional[str]:
     """The path of the user's own organisation (the root of their subtree), None when they have none."""
     organization_id = getattr(user, "organization_id", None)
     return user.organization.path if organization_id else None
+
+
+def user_division_path(user) -> Optional[str]:
+    """The path of the user's organisation's division (the root of the rows the user sees by division),
+    None when they have no organisation. Cached on the user object."""
+    if not getattr(user, "organization_id", None):
+        return None
+    cached = getattr(user, "_scope_division_path", None)
+    if cached is None or cached[0] != user.organization_id:
+        division = user.organization.division
+        cached = (user.organization_id, division.path if division is not None else None)
+        user._scope_division_path = cached
+    return cached[1]
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -96,6 +122,61 @@ class ScopedQuerySet(models.QuerySet):
 
     def scope_filter(self, user, action: str):  # pragma: no cover - every subclass overrides
         raise NotImplementedError
+
+
+class _RoleScopedQuerySet(ScopedQuerySet):
+    #: Who sees the rows of their subtree ("view"), and who may do everything else with them.
+    view_roles: tuple[str, ...] = _roles.STAFF_ROLES
+    change_roles: tuple[str, ...] = _roles.STAFF_ROLES
+
+    def roles_for(self, action: str) -> tuple[str, ...]:
+        return self.view_roles if action == VIEW else self.change_roles
+
+
+class OrganisationScopedQuerySet(_RoleScopedQuerySet):
+    """Rows placed by a Party organisation (``subtree_field``: "organization", "matter__organization"...):
+    a user whose role is in ``view_roles`` sees the rows in the subtree of their organisation; one whose
+    role is in ``change_roles`` changes them. Nobody else sees anything (superusers: everything)."""
+
+    subtree_field = "organization"
+
+    def scope_filter(self, user, action):
+        return self.in_user_subtree(user, self.roles_for(action))
+
+
+class DivisionScopedQuerySet(_RoleScopedQuerySet):
+    """Rows placed by an administrative division (``subtree_fields``, foreign keys to the division tree;
+    with several, a row is in scope when any of them is): a user whose role is in ``view_roles`` sees the
+    rows in the subtree of their organisation's division (``user_division_root``), one in
+    ``change_roles`` changes them. The filter uses the subtree's division ids as a subquery."""
+
+    subtree_field = "division"
+    subtree_fields: tuple[str, ...] = ()  # default: (subtree_field,)
+
+    def _division_fields(self) -> tuple[str, ...]:
+        return self.subtree_fields or (self.subtree_field,)
+
+    def in_subtree(self, root):
+        if root is None:
+            return self.all()
+        fields = self._division_fields()
+        tree_model = self.model._meta.get_field(fields[0]).related_model
+        q = Q()
+        for field in fields:
+            q |= subtree_ids_q(root, field, tree_model)
+        return self.filter(q)
+
+    def user_division_root(self, user) -> Optional[str]:
+        """The root of the user's division scope (a path; None: nothing). Override to narrow it."""
+        return user_division_path(user)
+
+    def scope_filter(self, user, action):
+        if not _roles.has_role(user, self.roles_for(action)):
+            return self.none()
+        root = self.user_division_root(user)
+        if root is None:
+            return self.none()
+        return self.in_subtree(root)
 
 
 def get_for_user_or_404(queryset: ScopedQuerySet, user, **lookup):

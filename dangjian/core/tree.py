@@ -1,6 +1,6 @@
 """A materialised-path tree: every node stores the path of its ancestors' step codes.
 
-A subtree is one indexed prefix query (``path__startswith``), a move is one UPDATE of the
+A subtree is one indexed prefix query (``core.scope.subtree_q``), a move is one UPDATE of the
 moved subtree's paths, and there is never a recursive walk in Python. Steps are 4 base-36
 characters, so a node may have up to 1.6 million children and the tree may be 60 levels deep.
 """

@@ -31,7 +31,7 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     panels, panel_context = home_panels_for(user, today)
-    context = {"role": roles.role_of(user), "today": today, "shortcuts": home_shortcuts_for(user), "panels": panels,
+    context = {"today": today, "shortcuts": home_shortcuts_for(user), "panels": panels,
                "shortcuts_in_panel": any(p.owns_shortcuts for p in panels), **panel_context}
     return render(request, "core/home.html", context)
 

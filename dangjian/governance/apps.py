@@ -12,9 +12,9 @@ class GovernanceConfig(AppConfig):
     verbose_name = "村（社区）治理"
     nav_items = [
         # One entry for the staff (议事事项, 纠纷调处, 便民服务 and 服务目录 are tabs of one page family).
-        NavItem("村社治理", "governance:matters", roles=STAFF, order=45),
-        NavItem("便民服务目录", "governance:catalogue", roles=roles.MEMBER_ROLES, order=48),
-        NavItem("四风案件", "governance:cases", roles=roles.COUNTY_ROLES + roles.DISCIPLINE_ROLES, order=49),
+        NavItem("村社治理", "governance:matters", roles=STAFF, order=45, group="基层治理"),
+        NavItem("便民服务目录", "governance:catalogue", roles=roles.MEMBER_ROLES, order=48, group="基层治理"),
+        NavItem("四风案件", "governance:cases", roles=roles.COUNTY_ROLES + roles.DISCIPLINE_ROLES, order=49, group="基层治理"),
     ]
 
     audit_labels = AuditLabels(

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.core.scope import subtree_q
 from dangjian.register import benchdata
 from dangjian.register.models import Division, Organization
 
@@ -88,7 +89,7 @@ def run(report) -> None:
                                              "register_division", "register_organization",
                                              vacuum=("governance_servicerequest", "governance_matter"))
     else:
-        township = Organization.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path").first()
+        township = Organization.objects.filter(subtree_q(root), depth=root.depth + 1).order_by("path").first()
     date_from, date_to = datetime.date(today.year - 1, today.month, 1), today
     whole = benchdata.median_ms(lambda: governance(None, today, date_from, date_to), RUNS)
     report("governance 统计块：全库（20 万条便民服务、1 万件议事事项）", round(whole, 1), "ms", "目标 < 500 ms")

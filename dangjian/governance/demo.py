@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Organization
 
 from . import rules, services
@@ -29,9 +30,9 @@ def populate(ctx) -> None:
     rng, today, actor = ctx.rng, ctx.today, ctx.actor
     root_div = ctx.extra["root_division"]
     towns = list(Division.objects.filter(parent=root_div).order_by("path"))
-    villages = list(Division.objects.filter(path__startswith=root_div.path, category__in=["村", "城市社区", "村改居社区"])
+    villages = list(Division.objects.filter(subtree_q(root_div), category__in=["村", "城市社区", "村改居社区"])
                     .select_related("parent").order_by("path"))
-    orgs = list(Organization.objects.filter(path__startswith=ctx.root.path, unit_type__in=["村", "社区"],
+    orgs = list(Organization.objects.filter(subtree_q(ctx.root), unit_type__in=["村", "社区"],
                                             org_type__in=["党支部", "党总支", "党委"], is_active=True).order_by("path"))
     secretary_branch = ctx.extra.get("secretary_branch")
     chosen = ([secretary_branch] if secretary_branch is not None else []) + rng.sample(orgs, min(60, len(orgs)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 
 from dangjian.core.forms import ChineseFormMixin, DateInput
+from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Organization
 
 from . import rules
@@ -23,8 +24,10 @@ class Form(ChineseFormMixin, forms.Form):
 
 def divisions_for(user):
     path = user_division_path(user)
-    qs = Division.objects.all() if user.is_superuser and path is None else Division.objects.filter(
-        path__startswith=path or "\0")
+    if user.is_superuser and path is None:
+        qs = Division.objects.all()
+    else:
+        qs = Division.objects.filter(subtree_q(path)) if path else Division.objects.none()
     return qs.order_by("path")
 
 

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from dangjian.core.files import AttachmentBase
-from dangjian.core import roles
-from dangjian.core.scope import VIEW, ScopedQuerySet, subtree_q
+from dangjian.core.files import TypedAttachmentBase, stored_name
+from dangjian.core import roles, scope
+from dangjian.core.scope import VIEW, ScopedQuerySet
 from dangjian.register.models import Division, Organization
 from dangjian.register.vocab import VILLAGE_LEVEL
 
@@ -35,13 +35,7 @@ role_of = roles.role_of
 
 def user_division_path(user) -> str | None:
     """The path of the user's organisation's division (the root of the user's division scope)."""
-    if not user.organization_id:
-        return None
-    cache = getattr(user, "_governance_division_path", None)
-    if cache is None:
-        cache = Division.objects.filter(organizations__pk=user.organization_id).values_list("path", flat=True).first()
-        user._governance_division_path = cache
-    return cache
+    return scope.user_division_path(user)
 
 
 def secretary_division_ok(user) -> bool:
@@ -49,42 +43,24 @@ def secretary_division_ok(user) -> bool:
     return Division.objects.filter(organizations__pk=user.organization_id, category__in=VILLAGE_LEVEL).exists()
 
 
-class OrgScopedQuerySet(ScopedQuerySet):
-    org_field = "organization"
-
-    def scope_filter(self, user, action):
-        path = user.scope_path
-        if path is None or user.role not in STAFF_ROLES:
-            return self.none()
-        return self.filter(subtree_q(path, via=self.org_field))
+class OrgScopedQuerySet(scope.OrganisationScopedQuerySet):
+    """Rows of a Party organisation (``subtree_field``): staff see and change their subtree."""
 
 
-class DivisionScopedQuerySet(ScopedQuerySet):
-    """Rows of a division: staff see and change those in their organisation's division subtree."""
+class DivisionScopedQuerySet(scope.DivisionScopedQuerySet):
+    """Rows of a division: staff see and change those in their organisation's division subtree; a
+    secretary only when their branch is a village's or community's."""
 
-    roles = STAFF_ROLES
-    division_fields = ("division",)
-
-    def scope_filter(self, user, action):
-        if user.role not in self.roles:
-            return self.none()
-        path = user_division_path(user)
-        if path is None or (user.role == "secretary" and not secretary_division_ok(user)):
-            return self.none()
-        # Division ids of the subtree as a subquery: cheaper than joining the division table once per
-        # field with an OR of prefix matches (a request is in scope where accepted or where handled).
-        subtree = Division.objects.filter(path__startswith=path).values("pk")
-        q = Q()
-        for field in self.division_fields:
-            q |= Q(**{f"{field}_id__in": subtree})
-        return self.filter(q)
+    def user_division_root(self, user):
+        if role_of(user) == roles.SECRETARY and not secretary_division_ok(user):
+            return None
+        return super().user_division_root(user)
 
 
 # --- Matters -------------------------------------------------------------------------------------
 
 class MatterQuerySet(OrgScopedQuerySet):
-    def in_subtree(self, org):
-        return self.filter(organization__path__startswith=org.path)
+    pass
 
 
 class Matter(models.Model):
@@ -145,7 +121,7 @@ class Matter(models.Model):
 
 
 class MatterStepQuerySet(OrgScopedQuerySet):
-    org_field = "matter__organization"
+    subtree_field = "matter__organization"
 
     def published(self):
         return self.filter(is_publication=True)
@@ -189,21 +165,18 @@ class MatterStep(models.Model):
 
 
 def step_attachment_path(instance, filename):
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"governance/{instance.step.date:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return stored_name("governance", filename, instance.step.date)
 
 
 class StepAttachmentQuerySet(OrgScopedQuerySet):
-    org_field = "step__matter__organization"
+    subtree_field = "step__matter__organization"
 
 
-class StepAttachment(AttachmentBase):
+class StepAttachment(TypedAttachmentBase):
+    """(original_name, size, content_type, uploaded_by, uploaded_at, Meta: core.files.TypedAttachmentBase.)"""
+
     step = models.ForeignKey(MatterStep, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to=step_attachment_path)
-    content_type = models.CharField("类型", max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = StepAttachmentQuerySet.as_manager()
 
@@ -300,7 +273,7 @@ class ServiceItem(models.Model):
 
 class ServiceRequestQuerySet(DivisionScopedQuerySet):
     # The centre that accepted a request, and the centre it was handed up to (代办), both see it.
-    division_fields = ("division", "handled_division")
+    subtree_fields = ("division", "handled_division")
 
 
 class ServiceRequest(models.Model):
@@ -355,7 +328,7 @@ def closing_days(accepted_on, closed_on):
 # --- 四风 and corruption cases --------------------------------------------------------------------
 
 class CaseQuerySet(DivisionScopedQuerySet):
-    roles = CASE_ROLES
+    view_roles = change_roles = CASE_ROLES
 
 
 class FourWindsCase(models.Model):

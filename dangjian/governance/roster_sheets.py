@@ -15,11 +15,10 @@ from typing import Any, Iterable, Optional
 from dangjian.core import audit
 from dangjian.core.extensions import one_shoulder_org_ids
 from dangjian.core.models import AuditLog
+from dangjian.core.scope import is_in_subtree, subtree_q
 from dangjian.register.models import Division, Organization
-from dangjian.roster.cells import CellError, RowReader, number_as_text, parse_choice, parse_date, parse_text
-from dangjian.roster.sheets import (
-    SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler,
-)
+from dangjian.roster.cells import RowReader, parse_choice, parse_count, parse_date, parse_text
+from dangjian.roster.sheets import SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, KeyedSheet, Row
 
 from . import rules, services
 from .models import CASE_ROLES, Dispute, FourWindsCase, Matter, MatterStep, ServiceItem, ServiceRequest, closing_days
@@ -28,19 +27,6 @@ from .vocab import (
 )
 
 SHARED_ITEMS = "governance_items"  # {服务事项: (启用日期, 停用日期)} of the 服务目录 sheet's clean rows
-
-
-def parse_count(value: Any) -> Optional[int]:
-    if isinstance(value, bool):
-        raise CellError("应为不小于0的整数")
-    if isinstance(value, (int, float)):
-        if float(value).is_integer() and value >= 0:
-            return int(value)
-        raise CellError(f"“{number_as_text(value)}”应为不小于0的整数")
-    text = parse_text(value)
-    if text and text.isdigit():
-        return int(text)
-    raise CellError(f"“{text}”应为不小于0的整数")
 
 
 def _role(user) -> str:
@@ -60,7 +46,7 @@ class _DivisionLookup:
         """A stand-in with name, category and parent_id, or None after recording the fault."""
         if name in self.db:
             d = self.db[name]
-            if self.scope_path is not None and not d.path.startswith(self.scope_path):
+            if self.scope_path is not None and not is_in_subtree(d, self.scope_path):
                 reader.fault(column, f"行政区划“{name}”不在您的管理范围内")
                 return None
             return SimpleNamespace(name=name, category=d.category, parent_id=d.parent_id)
@@ -77,104 +63,14 @@ def _apply(errors: dict, reader: RowReader, columns: dict[str, str]) -> None:
         reader.faults(columns.get(field, ""), messages)
 
 
-class _KeyedSheet(SheetHandler):
-    """A sheet whose rows are matched to records by a key; compared fields update a changed record."""
+class _KeyedSheet(KeyedSheet):
+    """A sheet whose rows are matched to records by one key column; compared fields update a changed record."""
 
-    model: type = None
-    compared: tuple[str, ...] = ()
+    preview_unknown_on = (Exception,)
+    scope_field, scope_by_division = "division", True  # exported for the subtree of the organisation's division
 
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-
-    def key_of(self, item: dict) -> Any:
-        raise NotImplementedError
-
-    def existing(self) -> dict[Any, Any]:
-        raise NotImplementedError
-
-    def resolve(self, items: list[dict]) -> None:
-        """Replace names by objects (after the register's sheets were written)."""
-
-    def current(self, obj, field):
-        return getattr(obj, field)
-
-    def _plan(self):
-        self.resolve(self.items)
-        existing = self.existing()
-        create, update, unchanged = [], [], 0
-        for item in self.items:
-            obj = existing.get(self.key_of(item))
-            if obj is None:
-                create.append(item)
-            elif any(self.current(obj, f) != item[f] for f in self.compared):
-                update.append((obj, item))
-            else:
-                unchanged += 1
-        return create, update, unchanged
-
-    def preview(self, ctx):
-        try:
-            create, update, unchanged = self._plan()
-        except Exception:
-            return None
-        return {"created": len(create), "updated": len(update), "unchanged": unchanged}
-
-    def new_object(self, item: dict):
-        return self.model(**{f: item[f] for f in self.compared}, **self.extra_fields(item))
-
-    def extra_fields(self, item: dict) -> dict:
-        return {}
-
-    def write(self, ctx: ImportContext) -> dict[str, int]:
-        create, update, unchanged = self._plan()
-        objs = [self.new_object(i) for i in create]
-        self.model.objects.bulk_create(objs, batch_size=1000)
-        entries = [audit.audit_entry(
-            actor=ctx.actor, action=AuditLog.Action.CREATED, object_type=self.model._meta.label_lower,
-            object_id=str(o.pk or ""), object_repr=str(o)[:255], note="台账导入",
-            changes={f: [None, audit._plain(getattr(o, f))] for f in self.compared if getattr(o, f) not in (None, "")})
-            for o in objs]
-        changed = []
-        for obj, item in update:
-            changes = {}
-            for f in self.compared:
-                if self.current(obj, f) != item[f]:
-                    changes[f] = [audit._plain(self.current(obj, f)), audit._plain(item[f])]
-                    setattr(obj, f, item[f])
-            self.on_update(obj, item)
-            changed.append(obj)
-            entries.append(audit.audit_entry(
-                actor=ctx.actor, action=AuditLog.Action.CHANGED, object_type=self.model._meta.label_lower,
-                object_id=str(obj.pk), object_repr=str(obj)[:255], changes=changes, note="台账导入"))
-        if changed:
-            self.model.objects.bulk_update(changed, list(self.compared) + list(self.updated_extra), batch_size=1000)
-        AuditLog.objects.bulk_create(entries, batch_size=2000)
-        return {"created": len(objs), "updated": len(changed), "unchanged": unchanged}
-
-    updated_extra: tuple[str, ...] = ()
-
-    def on_update(self, obj, item: dict) -> None:
-        pass
-
-    def check_duplicates(self, parsed: list[dict], ctx: ImportContext, column: str) -> None:
-        seen: dict[Any, int] = {}
-        for item in parsed:
-            if not item["_ok"]:
-                continue
-            key = self.key_of(item)
-            if key in seen:
-                ctx.fault(self.sheet_name, item["_row"], column, f"与第{seen[key]}行重复：{column}相同的行只能有一行")
-                item["_ok"] = False
-            else:
-                seen[key] = item["_row"]
-
-
-def _division_rows(qs, user, scope_org):
-    if user is not None:
-        qs = qs.for_user(user)
-    if scope_org is not None:
-        qs = qs.filter(division__path__startswith=scope_org.division.path)
-    return qs
+    def duplicate_message(self, first_row: int, column: str) -> str:
+        return f"与第{first_row}行重复：{column}相同的行只能有一行"
 
 
 # --- 纠纷调处 -------------------------------------------------------------------------------------
@@ -199,30 +95,28 @@ class DisputeSheet(_KeyedSheet):
         return item["case_no"]
 
     def check(self, rows: list[Row], ctx: ImportContext) -> None:
-        divisions = _DivisionLookup({parse_text(r.values.get("所在行政区划")) for r in rows} - {None}, ctx)
-        parsed = []
-        for row in rows:
-            reader = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "case_no": reader.get("案件编号", parse_text, required=True, max_length=50),
-                "division_name": reader.get("所在行政区划", parse_text, required=True),
-                "category": reader.get("纠纷类别", parse_choice, DisputeCategory, required=True),
-                "accepted_on": reader.get("受理日期", parse_date, required=True),
-                "result": reader.get("调处结果", parse_choice, DisputeResult) or "",
-                "closed_on": reader.get("办结日期", parse_date),
-            }
-            division = divisions.get(item["division_name"], reader) if item["division_name"] else None
-            if not reader.faulty:
-                _apply(services.check_dispute(
-                    case_no=item["case_no"], division=division, category=item["category"],
-                    accepted_on=item["accepted_on"], result=item["result"], closed_on=item["closed_on"],
-                    now=ctx.today, unique=False, require_transfer_target=False), reader, self.COLUMNS)
-            item["_ok"] = not reader.faulty
-            parsed.append(item)
-        self.check_duplicates(parsed, ctx, "案件编号")
-        self.items = [i for i in parsed if i["_ok"]]
+        self._divisions = _DivisionLookup({parse_text(r.values.get("所在行政区划")) for r in rows} - {None}, ctx)
+        parsed = self.read(rows, ctx)
+        self.drop_duplicates(parsed, ctx, "案件编号")
+        self.keep(parsed)
         self._check_scope_of_existing(ctx)
+
+    def parse(self, reader: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "case_no": reader.get("案件编号", parse_text, required=True, max_length=50),
+            "division_name": reader.get("所在行政区划", parse_text, required=True),
+            "category": reader.get("纠纷类别", parse_choice, DisputeCategory, required=True),
+            "accepted_on": reader.get("受理日期", parse_date, required=True),
+            "result": reader.get("调处结果", parse_choice, DisputeResult) or "",
+            "closed_on": reader.get("办结日期", parse_date),
+        }
+        division = self._divisions.get(item["division_name"], reader) if item["division_name"] else None
+        if not reader.faulty:
+            _apply(services.check_dispute(
+                case_no=item["case_no"], division=division, category=item["category"],
+                accepted_on=item["accepted_on"], result=item["result"], closed_on=item["closed_on"],
+                now=ctx.today, unique=False, require_transfer_target=False), reader, self.COLUMNS)
+        return item
 
     def _check_scope_of_existing(self, ctx):
         """A key already used outside the importer's scope is not theirs to change."""
@@ -230,7 +124,7 @@ class DisputeSheet(_KeyedSheet):
             return
         path = ctx.scope_org.division.path
         outside = set(self.model.objects.filter(**{f"{self.key_field}__in": [self.key_of(i) for i in self.items]})
-                      .exclude(division__path__startswith=path).values_list(self.key_field, flat=True))
+                      .exclude(subtree_q(path, "division")).values_list(self.key_field, flat=True))
         for item in self.items:
             if self.key_of(item) in outside:
                 ctx.fault(self.sheet_name, item["_row"], self.COLUMNS[self.key_field],
@@ -244,7 +138,7 @@ class DisputeSheet(_KeyedSheet):
         for i in items:
             i["division"] = db[i["division_name"]]
 
-    def existing(self):
+    def stored(self, ctx):
         return {d.case_no: d for d in Dispute.objects.filter(case_no__in=[i["case_no"] for i in self.items])}
 
     def extra_fields(self, item):
@@ -253,7 +147,7 @@ class DisputeSheet(_KeyedSheet):
     def export_rows(self, user, scope_org, **options):
         if user is not None and _role(user) not in ("county_admin", "organiser", "secretary"):
             return None
-        qs = _division_rows(Dispute.objects.all(), user, scope_org).select_related("division").order_by("case_no")
+        qs = self.scoped_queryset(user, scope_org).select_related("division").order_by("case_no")
         return ([d.case_no, d.division.name, d.category, d.accepted_on, d.result or None, d.closed_on]
                 for d in qs.iterator(chunk_size=2000))
 
@@ -280,36 +174,30 @@ class CaseSheet(DisputeSheet):
         if user is not None and _role(user) not in CASE_ROLES:
             ctx.fault(self.sheet_name, 0, "", "四风案件由纪检监察部门登记，您不能导入该工作表")
             return
-        divisions = _DivisionLookup({parse_text(r.values.get("所在行政区划")) for r in rows} - {None}, ctx)
-        parsed = []
-        for row in rows:
-            reader = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "case_no": reader.get("案件编号", parse_text, required=True, max_length=50),
-                "division_name": reader.get("所在行政区划", parse_text, required=True),
-                "category": reader.get("案件类别", parse_choice, CaseCategory, required=True),
-                "opened_on": reader.get("立案日期", parse_date, required=True),
-                "concluded_on": reader.get("结案日期", parse_date),
-            }
-            division = divisions.get(item["division_name"], reader) if item["division_name"] else None
-            if not reader.faulty:
-                _apply(services.check_case(case_no=item["case_no"], division=division, category=item["category"],
-                                           opened_on=item["opened_on"], concluded_on=item["concluded_on"],
-                                           now=ctx.today, unique=False), reader, self.COLUMNS)
-            item["_ok"] = not reader.faulty
-            parsed.append(item)
-        self.check_duplicates(parsed, ctx, "案件编号")
-        self.items = [i for i in parsed if i["_ok"]]
-        self._check_scope_of_existing(ctx)
+        super().check(rows, ctx)
 
-    def existing(self):
+    def parse(self, reader: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "case_no": reader.get("案件编号", parse_text, required=True, max_length=50),
+            "division_name": reader.get("所在行政区划", parse_text, required=True),
+            "category": reader.get("案件类别", parse_choice, CaseCategory, required=True),
+            "opened_on": reader.get("立案日期", parse_date, required=True),
+            "concluded_on": reader.get("结案日期", parse_date),
+        }
+        division = self._divisions.get(item["division_name"], reader) if item["division_name"] else None
+        if not reader.faulty:
+            _apply(services.check_case(case_no=item["case_no"], division=division, category=item["category"],
+                                       opened_on=item["opened_on"], concluded_on=item["concluded_on"],
+                                       now=ctx.today, unique=False), reader, self.COLUMNS)
+        return item
+
+    def stored(self, ctx):
         return {d.case_no: d for d in FourWindsCase.objects.filter(case_no__in=[i["case_no"] for i in self.items])}
 
     def export_rows(self, user, scope_org, **options):
         if user is not None and _role(user) not in CASE_ROLES:
             return None
-        qs = _division_rows(FourWindsCase.objects.all(), user, scope_org).select_related("division").order_by("case_no")
+        qs = self.scoped_queryset(user, scope_org).select_related("division").order_by("case_no")
         return ([c.case_no, c.division.name, c.category, c.opened_on, c.concluded_on]
                 for c in qs.iterator(chunk_size=2000))
 
@@ -339,28 +227,26 @@ class CatalogueSheet(_KeyedSheet):
         if user is not None and not user.is_county_admin:
             ctx.fault(self.sheet_name, 0, "", "服务目录由县委组织部维护，您不能导入该工作表")
             return
-        parsed = []
-        for row in rows:
-            reader = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "category": reader.get("服务大类", parse_text, required=True, max_length=50),
-                "name": reader.get("服务事项", parse_text, required=True, max_length=100),
-                "level": reader.get("提供层级", parse_choice, ServiceLevel, required=True),
-                "starts_on": reader.get("启用日期", parse_date),
-                "stops_on": reader.get("停用日期", parse_date),
-            }
-            if not reader.faulty:
-                _apply(services.check_item(category=item["category"], name=item["name"], level=item["level"],
-                                           starts_on=item["starts_on"], stops_on=item["stops_on"], unique=False),
-                       reader, self.COLUMNS)
-            item["_ok"] = not reader.faulty
-            parsed.append(item)
-        self.check_duplicates(parsed, ctx, "服务事项")
-        self.items = [i for i in parsed if i["_ok"]]
+        parsed = self.read(rows, ctx)
+        self.drop_duplicates(parsed, ctx, "服务事项")
+        self.keep(parsed)
         ctx.shared[SHARED_ITEMS] = {i["name"]: (i["starts_on"], i["stops_on"]) for i in self.items}
 
-    def existing(self):
+    def parse(self, reader: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "category": reader.get("服务大类", parse_text, required=True, max_length=50),
+            "name": reader.get("服务事项", parse_text, required=True, max_length=100),
+            "level": reader.get("提供层级", parse_choice, ServiceLevel, required=True),
+            "starts_on": reader.get("启用日期", parse_date),
+            "stops_on": reader.get("停用日期", parse_date),
+        }
+        if not reader.faulty:
+            _apply(services.check_item(category=item["category"], name=item["name"], level=item["level"],
+                                       starts_on=item["starts_on"], stops_on=item["stops_on"], unique=False),
+                   reader, self.COLUMNS)
+        return item
+
+    def stored(self, ctx):
         return {s.name: s for s in ServiceItem.objects.filter(name__in=[i["name"] for i in self.items])}
 
     def extra_fields(self, item):
@@ -380,7 +266,7 @@ class RequestSheet(_KeyedSheet):
     order = 66
     model = ServiceRequest
     compared = ("level", "division", "item", "accepted_on", "closed_on")
-    updated_extra = ("handled_level", "handled_division", "days_to_close")
+    update_fields = compared + ("handled_level", "handled_division", "days_to_close")
     columns = [
         Column("受理编号", required=True, width=14, text=True),
         Column("受理层级", required=True, width=10),
@@ -397,40 +283,38 @@ class RequestSheet(_KeyedSheet):
         return item["number"]
 
     def check(self, rows: list[Row], ctx: ImportContext) -> None:
-        divisions = _DivisionLookup({parse_text(r.values.get("所在行政区划")) for r in rows} - {None}, ctx)
-        catalogue = {s.name: (s.starts_on, s.stops_on) for s in ServiceItem.objects.all()}
-        catalogue.update(ctx.shared.get(SHARED_ITEMS, {}))
-        parsed = []
-        for row in rows:
-            reader = RowReader(ctx, self.sheet_name, row)
-            item = {
-                "_row": row.number,
-                "number": reader.get("受理编号", parse_text, required=True, max_length=50),
-                "level": reader.get("受理层级", parse_choice, ServiceLevel, required=True),
-                "division_name": reader.get("所在行政区划", parse_text, required=True),
-                "item_name": reader.get("服务事项", parse_text, required=True),
-                "accepted_on": reader.get("受理日期", parse_date, required=True),
-                "closed_on": reader.get("办结日期", parse_date),
-            }
-            division = divisions.get(item["division_name"], reader) if item["division_name"] else None
-            service = None
-            if item["item_name"]:
-                if item["item_name"] in catalogue:
-                    starts, stops = catalogue[item["item_name"]]
-                    service = SimpleNamespace(name=item["item_name"],
-                                              in_use_on=lambda day, s=starts, t=stops: rules.item_in_use(s, t, day))
-                else:
-                    reader.fault("服务事项", f"“{item['item_name']}”不是服务目录中的事项")
-            if not reader.faulty:
-                _apply(services.check_request(number=item["number"], level=item["level"], division=division,
-                                              item=service, accepted_on=item["accepted_on"],
-                                              closed_on=item["closed_on"], now=ctx.today, unique=False),
-                       reader, self.COLUMNS)
-            item["_ok"] = not reader.faulty
-            parsed.append(item)
-        self.check_duplicates(parsed, ctx, "受理编号")
-        self.items = [i for i in parsed if i["_ok"]]
+        self._divisions = _DivisionLookup({parse_text(r.values.get("所在行政区划")) for r in rows} - {None}, ctx)
+        self._catalogue = {s.name: (s.starts_on, s.stops_on) for s in ServiceItem.objects.all()}
+        self._catalogue.update(ctx.shared.get(SHARED_ITEMS, {}))
+        parsed = self.read(rows, ctx)
+        self.drop_duplicates(parsed, ctx, "受理编号")
+        self.keep(parsed)
         self._check_scope_of_existing(ctx)
+
+    def parse(self, reader: RowReader, ctx: ImportContext) -> dict:
+        item = {
+            "number": reader.get("受理编号", parse_text, required=True, max_length=50),
+            "level": reader.get("受理层级", parse_choice, ServiceLevel, required=True),
+            "division_name": reader.get("所在行政区划", parse_text, required=True),
+            "item_name": reader.get("服务事项", parse_text, required=True),
+            "accepted_on": reader.get("受理日期", parse_date, required=True),
+            "closed_on": reader.get("办结日期", parse_date),
+        }
+        division = self._divisions.get(item["division_name"], reader) if item["division_name"] else None
+        service = None
+        if item["item_name"]:
+            if item["item_name"] in self._catalogue:
+                starts, stops = self._catalogue[item["item_name"]]
+                service = SimpleNamespace(name=item["item_name"],
+                                          in_use_on=lambda day, s=starts, t=stops: rules.item_in_use(s, t, day))
+            else:
+                reader.fault("服务事项", f"“{item['item_name']}”不是服务目录中的事项")
+        if not reader.faulty:
+            _apply(services.check_request(number=item["number"], level=item["level"], division=division,
+                                          item=service, accepted_on=item["accepted_on"],
+                                          closed_on=item["closed_on"], now=ctx.today, unique=False),
+                   reader, self.COLUMNS)
+        return item
 
     _check_scope_of_existing = DisputeSheet._check_scope_of_existing
 
@@ -440,7 +324,7 @@ class RequestSheet(_KeyedSheet):
         for i in items:
             i["division"], i["item"] = divisions[i["division_name"]], catalogue[i["item_name"]]
 
-    def existing(self):
+    def stored(self, ctx):
         keys = [i["number"] for i in self.items]
         found = {}
         for start in range(0, len(keys), 900):
@@ -451,7 +335,8 @@ class RequestSheet(_KeyedSheet):
         return {"number": item["number"], "handled_level": item["level"], "handled_division": item["division"],
                 "days_to_close": closing_days(item["accepted_on"], item["closed_on"])}
 
-    def on_update(self, obj, item):
+    def apply(self, obj, item, changes):
+        super().apply(obj, item, changes)
         obj.days_to_close = closing_days(obj.accepted_on, obj.closed_on)
         if obj.handed_up_on is None:  # not handed up: it is handled where it was accepted
             obj.handled_level, obj.handled_division = obj.level, obj.division
@@ -459,12 +344,7 @@ class RequestSheet(_KeyedSheet):
     def export_rows(self, user, scope_org, **options):
         if user is not None and _role(user) not in ("county_admin", "organiser", "secretary"):
             return None
-        qs = ServiceRequest.objects.all()
-        if user is not None:
-            qs = qs.for_user(user)
-        if scope_org is not None:
-            qs = qs.filter(division__path__startswith=scope_org.division.path)
-        qs = qs.select_related("division", "item").order_by("number")
+        qs = self.scoped_queryset(user, scope_org).select_related("division", "item").order_by("number")
         return ([r.number, r.level, r.division.name, r.item.name, r.accepted_on, r.closed_on]
                 for r in qs.iterator(chunk_size=2000))
 
@@ -479,6 +359,7 @@ class MatterSheet(_KeyedSheet):
     sheet_name = "议事事项"
     order = 60
     model = Matter
+    scope_field, scope_by_division = "organization", False
     columns = [
         Column("所在党组织", required=True, width=28),
         Column("事项名称", required=True, width=30),
@@ -519,13 +400,13 @@ class MatterSheet(_KeyedSheet):
                 self._check_procedure(item, tpl, org, one_shoulder_ids, reader, ctx)
             item["_ok"] = not reader.faulty
             parsed.append(item)
-        self.check_duplicates(parsed, ctx, "事项名称")
+        self.drop_duplicates(parsed, ctx, "事项名称")
         self.items = [i for i in parsed if i["_ok"]]
 
     def _org(self, name, db, workbook, reader, ctx):
         if name in db:
             org = db[name]
-            if ctx.scope_org is not None and not org.path.startswith(ctx.scope_org.path):
+            if ctx.scope_org is not None and not is_in_subtree(org, ctx.scope_org):
                 reader.fault("所在党组织", f"党组织“{name}”不在您的管理范围内")
                 return None
             reader.faults("所在党组织", services.check_matter_org(org))
@@ -570,26 +451,16 @@ class MatterSheet(_KeyedSheet):
         orgs = {o.name: o for o in Organization.objects.filter(name__in={i["org_name"] for i in items})}
         for i in items:
             i["org"] = orgs[i["org_name"]]
+        self._names = {i["org"].pk: i["org_name"] for i in items}
 
-    def existing(self):
+    def stored(self, ctx):
         org_ids = {i["org"].pk for i in self.items}
         qs = Matter.objects.filter(organization_id__in=org_ids).prefetch_related("steps")
         return {(self._names[m.organization_id], m.name, m.opened_on): m for m in qs}
 
-    def _plan(self):
-        self.resolve(self.items)
-        self._names = {i["org"].pk: i["org_name"] for i in self.items}
-        existing = self.existing()
-        create, update, unchanged = [], [], 0
-        for item in self.items:
-            obj = existing.get(self.key_of(item))
-            if obj is None:
-                create.append(item)
-            elif self._sheet_values(obj) != self._item_values(item):
-                update.append((obj, item))
-            else:
-                unchanged += 1
-        return create, update, unchanged
+    def changes(self, matter, item):
+        before, after = self._sheet_values(matter), self._item_values(item)
+        return {"ledger": [str(before), str(after)]} if before != after else {}
 
     @staticmethod
     def _sheet_values(matter: Matter) -> tuple:
@@ -603,7 +474,8 @@ class MatterSheet(_KeyedSheet):
         return (item["category"], tuple(item["dates"]), tuple(item["counts"]))
 
     def write(self, ctx: ImportContext) -> dict[str, int]:
-        create, update, unchanged = self._plan()
+        plan = self.plan(ctx)
+        create, update, unchanged = plan.create, plan.update, plan.unchanged
         tpl = rules.current_template()
         user = getattr(ctx.actor, "user", None)
         matters = []
@@ -620,8 +492,7 @@ class MatterSheet(_KeyedSheet):
             changes={"name": [None, m.name], "category": [None, m.category], "status": [None, m.get_status_display()]})
             for m, item in zip(matters, create)]
         changed = []
-        for matter, item in update:
-            before = self._sheet_values(matter)
+        for matter, item, changes in update:
             matter.category = item["category"]
             matter.one_shoulder = matter.one_shoulder or item["one_shoulder"]
             self._derive(matter, item)
@@ -640,7 +511,7 @@ class MatterSheet(_KeyedSheet):
             entries.append(audit.audit_entry(
                 actor=ctx.actor, action=AuditLog.Action.CHANGED, object_type="governance.matter",
                 object_id=str(matter.pk), object_repr=matter.name[:255], scope_path=item["org"].path, note="台账导入",
-                changes={"ledger": [str(before), str(self._item_values(item))]}))
+                changes=changes))
         if changed:
             Matter.objects.bulk_update(changed, ["category", "one_shoulder", "status", "steps_done", "last_step_on",
                                                  "decided_on"], batch_size=1000)
@@ -680,10 +551,7 @@ class MatterSheet(_KeyedSheet):
     def export_rows(self, user, scope_org, **options):
         if user is not None and _role(user) not in ("county_admin", "organiser", "secretary"):
             return None
-        qs = Matter.objects.all() if user is None else Matter.objects.for_user(user)
-        if scope_org is not None:
-            qs = qs.filter(organization__path__startswith=scope_org.path)
-        qs = qs.select_related("organization").prefetch_related("steps").order_by("organization__path", "opened_on", "id")
+        qs = self.scoped_queryset(user, scope_org).select_related("organization").prefetch_related("steps").order_by("organization__path", "opened_on", "id")
         return self._rows(qs)
 
     def _rows(self, qs):

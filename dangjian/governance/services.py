@@ -11,13 +11,14 @@ from typing import Any, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.actor import Actor
 from dangjian.core.extensions import one_shoulder_org_ids
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import ensure_in_scope
+from dangjian.core.dates import today  # one today(); tests and demos patch services.today
+from dangjian.core.validation import raise_if as _raise_if
 from dangjian.register.models import Division, Organization
 
 from . import rules
@@ -30,16 +31,6 @@ from .vocab import (
 )
 
 Errors = dict[str, list[str]]
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
-def _raise_if(errors: Errors) -> None:
-    errors = {k: v for k, v in errors.items() if v}
-    if errors:
-        raise ValidationError(errors)
 
 
 def _add(errors: Errors, field: str, message: str) -> None:
@@ -244,9 +235,8 @@ def attach_to_step(step: MatterStep, *, actor: Actor, upload) -> StepAttachment:
     })
     if problems:
         raise ValidationError({"file": problems})
-    att = StepAttachment(step=step, original_name=upload.name[:255], size=upload.size,
-                         content_type=ALLOWED[extension(upload.name)], uploaded_by=actor.user)
-    att.file.save(upload.name, upload, save=False)
+    att = StepAttachment.from_upload(upload, uploaded_by=actor.user, step=step,
+                                     content_type=ALLOWED[extension(upload.name)])
     att.save()
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=att, object_repr=f"{step}：{att.original_name}",
                  scope_path=step.matter.organization.path, changes={"attachments": [None, att.original_name]})

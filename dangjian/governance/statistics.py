@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 
 from dangjian.core.extensions import KeyRecords, StatsBlock
+from dangjian.core.scope import subtree_ids_q, subtree_q
 from dangjian.register.models import Division
 
 from . import rules
@@ -31,7 +32,7 @@ def _division_q(org, field: str = "division") -> Q:
     subquery (a semi-join the planners do well), not a join of the division table on a prefix."""
     if org is None:
         return Q()
-    return Q(**{f"{field}_id__in": Division.objects.filter(path__startswith=org.division.path).values("pk")})
+    return subtree_ids_q(org.division, field, Division)
 
 
 def dispute_counts(org, date_from, date_to) -> tuple[int, int]:
@@ -53,7 +54,7 @@ def governance(org, as_of, date_from, date_to) -> dict:
         org = type(org).objects.select_related("division").get(pk=org.pk)
     matters = Matter.objects.filter(decided_on__gte=date_from, decided_on__lte=date_to)
     if org is not None:
-        matters = matters.filter(organization__path__startswith=org.path)
+        matters = matters.filter(subtree_q(org, "organization"))
     accepted, resolved = dispute_counts(org, date_from, date_to)
     prev_from, prev_to = rules.previous_period(date_from, date_to)
     prev_accepted, prev_resolved = dispute_counts(org, prev_from, prev_to)
@@ -87,7 +88,7 @@ def _scoped(org):
     """(org Q for matters, division Q for the division-scoped registers) of the scope."""
     if org is not None:
         org = type(org).objects.select_related("division").get(pk=org.pk)
-    matters_q = Q(organization__path__startswith=org.path) if org is not None else Q()
+    matters_q = subtree_q(org, "organization") if org is not None else Q()
     return matters_q, _division_q(org)
 
 

@@ -25,7 +25,6 @@ PAGE_SIZE = 30
 OUTBOX_ROLES = roles.SUPERVISOR_ROLES
 
 
-_redirect = htmx_redirect
 _query_without_page = query_without_page
 
 
@@ -48,7 +47,7 @@ def inbox(request):
 def mark_all_read(request):
     for message in Message.objects.addressed_to(request.user).filter(read_at__isnull=True)[:500]:
         services.mark_read(message, request.user)
-    return _redirect(request, reverse("notifications:inbox"))
+    return htmx_redirect(request, reverse("notifications:inbox"))
 
 
 # --- the outbox ------------------------------------------------------------------------------------
@@ -100,7 +99,7 @@ def outbox_retry(request, pk):
             messages.error(request, text)
     else:
         messages.success(request, f"已重新排队发送给{message.member.name}的短信")
-    return _redirect(request, reverse("notifications:outbox"))
+    return htmx_redirect(request, reverse("notifications:outbox"))
 
 
 @login_required

@@ -12,8 +12,8 @@ class OrglifeConfig(AppConfig):
                                        "base": "基地", "attendance": "出席名单"})
     home_shortcuts = [HomeShortcut("登记组织生活（三会一课）", "orglife:activity_create", order=40)]
     nav_items = [
-        NavItem("组织生活", "orglife:index", roles=STAFF_ROLES, order=40),
-        NavItem("活动基地", "orglife:bases", roles=STAFF_ROLES, order=41),
+        NavItem("组织生活", "orglife:index", roles=STAFF_ROLES, order=40, group="组织生活"),
+        NavItem("活动基地", "orglife:bases", roles=STAFF_ROLES, order=41, group="组织生活"),
     ]
 
     def ready(self):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dangjian.core.extensions import ComputedIndicator, IndicatorRecord, rollup_by_path
+from dangjian.core.scope import is_in_subtree
 from dangjian.core.tree import STEP
 from dangjian.register.models import Organization
 
@@ -15,7 +16,7 @@ def common_ancestor(orgs) -> Organization | None:
         return None
     prefix = paths[0]
     for p in paths[1:]:
-        while not p.startswith(prefix):
+        while prefix and not is_in_subtree(p, prefix):
             prefix = prefix[:-STEP]
     return Organization.objects.filter(path=prefix).first() if prefix else None
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core.booking import open_days_display
-from dangjian.core.files import AttachmentBase
+from dangjian.core.files import TypedAttachmentBase, stored_name
 from dangjian.core import roles
 from dangjian.core.scope import CALENDAR, VIEW, ScopedQuerySet, subtree_q
 from dangjian.core.tree import STEP
@@ -251,25 +251,20 @@ class Attendance(models.Model):
 
 
 def attachment_path(instance, filename):
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"orglife/{instance.activity.date:%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return stored_name("orglife", filename, instance.activity.date)
 
 
 class AttachmentQuerySet(BranchScopedQuerySet):
     subtree_field = "activity__organization"
 
 
-class Attachment(AttachmentBase):
+class Attachment(TypedAttachmentBase):
     """A photo or document of a record; served only through the scoped download view.
-    (original_name, size, uploaded_at, Meta and __str__: core.files.AttachmentBase.)"""
+    (original_name, size, content_type, uploaded_by, uploaded_at, Meta and __str__: core.files.TypedAttachmentBase.)"""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to=attachment_path)
-    content_type = models.CharField("类型", max_length=100)
     is_photo = models.BooleanField("照片", default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = AttachmentQuerySet.as_manager()
 

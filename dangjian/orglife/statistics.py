@@ -63,7 +63,7 @@ def organisational_life(org, as_of, date_from, date_to) -> dict:
 
 
 def _in(org, field: str) -> Q:
-    return Q(**{f"{field}__path__startswith": org.path}) if org is not None else Q()
+    return subtree_q(org, field) if org is not None else Q()
 
 
 def _has_data(org, date_to) -> bool:

@@ -26,8 +26,6 @@ from dangjian.transfers.forms import MemberStartForm
 from dangjian.transfers.models import Transfer
 from dangjian.transfers.services import transfer_history
 
-_redirect = htmx_redirect
-
 
 def _member_of(user):
     if not roles.is_member(user) or not user.member_id:
@@ -92,7 +90,7 @@ def me_sms(request):
     receive = request.POST.get("receive") == "1"
     services.set_birthday_sms(member, actor=Actor.from_request(request), receive=receive)
     messages.success(request, "已设置：" + ("接收政治生日短信" if receive else "不再接收政治生日短信"))
-    return _redirect(request, reverse("portal:me"))
+    return htmx_redirect(request, reverse("portal:me"))
 
 
 @login_required

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 
 from dangjian.core.extensions import ApiRoute
 from dangjian.core.restapi import ScopedReadOnlyViewSet, actor_for, created
-from dangjian.core.scope import VIEW
+from dangjian.core.scope import VIEW, subtree_q
 from dangjian.register.models import Member, Organization
 
 from . import services
@@ -75,7 +75,7 @@ class RecruitmentViewSet(ScopedReadOnlyViewSet):
                 org = Organization.objects.for_user(self.request.user, VIEW).filter(pk=int(p["org"])).first()
             except ValueError:
                 org = None
-            qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            qs = qs.filter(subtree_q(org, "organization")) if org else qs.none()
         if p.get("status"):
             qs = qs.filter(status=p["status"])
         if p.get("q"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from dangjian.core.extensions import ComputedIndicator, IndicatorRecord, rollup_by_path
+from dangjian.core.scope import subtree_q
 from dangjian.register.rules import add_months
 
 from .models import Recruitment
@@ -39,7 +40,7 @@ def _rows(path_prefix: str | None, date_from: datetime.date, date_to: datetime.d
     qs = Recruitment.objects.filter(applied_on__lte=date_to).exclude(
         applied_on__lt=earliest, admitted_on__isnull=True).exclude(applied_on__lt=earliest, admitted_on__lt=earliest)
     if path_prefix:
-        qs = qs.filter(organization__path__startswith=path_prefix)
+        qs = qs.filter(subtree_q(path_prefix, "organization"))
     return qs.values(*FIELDS)
 
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian.core import crypto
-from dangjian.core.files import AttachmentBase
+from dangjian.core.files import AttachmentBase, stored_name
 from dangjian.core import roles
 from dangjian.core.scope import ScopedQuerySet
 from dangjian.register.models import Member, Organization
@@ -221,22 +221,18 @@ class Event(models.Model):
 
 
 def _upload_to(instance, filename):
-    today = datetime.date.today()
-    # The stored name is random; the original name is kept in the row for the download.
-    import uuid
-
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"recruitment/{today:%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+    return stored_name("recruitment", filename, datetime.date.today())
 
 
 class Attachment(AttachmentBase):
-    """(original_name, size, uploaded_at, Meta and __str__: core.files.AttachmentBase.)"""
+    """(original_name, size, uploaded_by, uploaded_at, Meta and __str__: core.files.AttachmentBase.)"""
 
     recruitment = models.ForeignKey(Recruitment, on_delete=models.CASCADE, related_name="attachments")
     step_record = models.ForeignKey(StepRecord, null=True, blank=True, on_delete=models.CASCADE,
                                     related_name="attachments")
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField("文件", upload_to=_upload_to, max_length=255)
+    # Blank allowed here (the base's without): the field as the table was made.
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
 

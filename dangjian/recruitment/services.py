@@ -74,9 +74,8 @@ def _check_uploads(files: Iterable) -> None:
 def _attach(recruitment: Recruitment, files: Iterable, actor: Actor, *, step_record=None, event=None) -> list[Attachment]:
     out = []
     for upload in files:
-        a = Attachment(recruitment=recruitment, step_record=step_record, event=event, original_name=upload.name[:255],
-                       size=upload.size, uploaded_by=actor.user)
-        a.file.save(upload.name, upload, save=False)
+        a = Attachment.from_upload(upload, uploaded_by=actor.user, recruitment=recruitment, step_record=step_record,
+                                   event=event)
         a.save()
         out.append(a)
     return out
@@ -276,7 +275,7 @@ def _apply_step(r: Recruitment, record: StepRecord, actor: Actor, *, save: bool 
         r.full_on = r.probation_ends_on
         if r.member_id is None:
             raise ValidationError({"__all__": ["该同志在党员名册中没有对应记录，无法登记转正日期"]})
-        register_services._update_member(r.member, actor=actor, full_on=r.full_on)
+        register_services.update_member_in_transaction(r.member, actor=actor, full_on=r.full_on)
     elif step == LAST_STEP:
         r.status, r.closed_on = Status.COMPLETED, day
     if save:
@@ -427,9 +426,10 @@ def _record_event(recruitment: Recruitment, *, actor: Actor, kind: str, date: da
             # history with the status 已转出, which every count leaves out.
             try:
                 with transaction.atomic():
-                    register_services._delete_member(member, actor=actor, note=f"取消预备党员资格：{note.strip()}")
+                    register_services.delete_member_in_transaction(
+                        member, actor=actor, note=f"取消预备党员资格：{note.strip()}")
             except ValidationError:
-                register_services._set_member_status(
+                register_services.set_member_status_in_transaction(
                     member, actor=actor, status=MemberStatus.TRANSFERRED_OUT,
                     reason=f"取消预备党员资格（仍有其他业务记录，保留为历史记录）：{note.strip()}")
     r.save()

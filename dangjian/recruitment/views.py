@@ -34,7 +34,6 @@ STAFF = roles.STAFF_ROLES
 STAFF_ONLY = "发展党员工作由党支部书记、组织员和县委组织部办理，党员账号不能查看"
 
 
-_redirect = htmx_redirect
 
 
 def _apply_errors(form, err: ValidationError) -> None:
@@ -64,7 +63,7 @@ def _record_with_override(request, form, perform, *, success, template, context)
         else:
             message, url = success(result)
             messages.success(request, message)
-            return _redirect(request, url)
+            return htmx_redirect(request, url)
     return render(request, template, {**context, "form": form, "refused": refused})
 
 
@@ -237,7 +236,7 @@ def record_step(request, pk):
     step = r.next_step
     if step is None:
         messages.info(request, "该发展党员纪实已没有待记录的步骤。")
-        return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
+        return htmx_redirect(request, reverse("recruitment:detail", args=[r.pk]))
     allowed = services.may_override(request.user)
     form = StepForm(request.POST or None, request.FILES or None, recruitment=r, step=step, user=request.user,
                     may_override=allowed)
@@ -283,7 +282,7 @@ def attach(request, pk):
                 messages.error(request, msg)
     else:
         messages.error(request, "请选择要上传的文件。")
-    return _redirect(request, reverse("recruitment:detail", args=[r.pk]))
+    return htmx_redirect(request, reverse("recruitment:detail", args=[r.pk]))
 
 
 @login_required

@@ -35,7 +35,7 @@ class RegisterConfig(AppConfig):
                      url_args=lambda user: (user.member_id,) if user.member_id else None),
     ]
     nav_items: list = [
-        NavItem("组织架构", "register:org_tree", roles=STAFF_ROLES, order=10),
-        NavItem("党员名册", "register:member_list", roles=STAFF_ROLES, order=20),
-        NavItem("行政区划", "register:division_list", roles=COUNTY_ROLES, order=90),
+        NavItem("组织架构", "register:org_tree", roles=STAFF_ROLES, order=10, group="组织与党员"),
+        NavItem("党员名册", "register:member_list", roles=STAFF_ROLES, order=20, group="组织与党员"),
+        NavItem("行政区划", "register:division_list", roles=COUNTY_ROLES, order=90, group="系统"),
     ]

@@ -345,7 +345,7 @@ class _Builder:
         for _ in range(max(1, round(rng.randint(1, 3) * max(self.scale, 0.34)))):
             cname = f"{full}{self.village_name(used)}社区"
             cdiv = self.division(cname, DC.VILLAGE_TO_COMMUNITY, div)
-            self.org(f"{cname}党支部", OT.BRANCH, UT.COMMUNITY, cdiv, committee, "community")
+            self.community_committee(cname, cdiv, committee, branches=2)
         for _ in range(max(1, round(rng.randint(3, 6) * self.scale))):
             self.org(f"{self.firm_name(full)}党支部", OT.BRANCH, UT.PRIVATE_ENTERPRISE, div, committee, "private")
         social = self.org(f"{full}{rng.choice(SOCIAL_NAMES)}党支部", OT.BRANCH, UT.SOCIAL_ORGANIZATION, div,
@@ -375,12 +375,7 @@ class _Builder:
         for i, cname in enumerate(names):
             cname = f"{full}{cname}社区"
             cdiv = self.division(cname, DC.URBAN_COMMUNITY, div)
-            if i == 0 and first:  # a large community: 社区党委 with branches
-                ccom = self.org(f"中共{cname}委员会", OT.COMMITTEE, UT.COMMUNITY, cdiv, committee)
-                for k in range(1, 4):
-                    self.org(f"{cname}第{k}党支部", OT.BRANCH, UT.COMMUNITY, cdiv, ccom, "community")
-            else:
-                self.org(f"{cname}党支部", OT.BRANCH, UT.COMMUNITY, cdiv, committee, "community")
+            self.community_committee(cname, cdiv, committee, branches=3 if i == 0 and first else 2)
         for _ in range(max(1, round(rng.randint(4, 8) * self.scale))):
             self.org(f"{self.firm_name(full)}党支部", OT.BRANCH, UT.PRIVATE_ENTERPRISE, div, committee, "private")
         for social in rng.sample(SOCIAL_NAMES, k=max(1, round(2 * self.scale))):
@@ -391,6 +386,16 @@ class _Builder:
             # One branch whose term has ended: the "应按期换届" warning, whatever the dice said.
             self.specs[-1].org.term_ends_on = self.today - datetime.timedelta(days=45)
         return committee
+
+    def community_committee(self, cname: str, cdiv, parent, branches: int) -> OrgSpec:
+        """A community's Party organisation: a 社区党委 with its branches (by 网格 or 小区) beneath. The 党委 is
+        what hosts the 社区大党委 of regional co-building (驻区单位 as member units, their leaders as
+        兼职委员), the common setup where 社区大党委 are built; a community without one could not host it."""
+        ccom = self.org(f"中共{cname}委员会", OT.COMMITTEE, UT.COMMUNITY, cdiv, parent)
+        for k in range(1, branches + 1):
+            self.org(f"{cname}第{k}党支部", OT.BRANCH, UT.COMMUNITY, cdiv, ccom, "community",
+                     weight=SIZE_WEIGHTS["community"] * 1.2 / branches)
+        return ccom
 
     # sizes
     def branch_sizes(self) -> dict[int, int]:

@@ -177,7 +177,14 @@ def delete_organization(org: Organization, *, actor: Actor) -> None:
         raise ValidationError({"__all__": errors})
     audit.record(actor=actor, action=AuditLog.Action.DELETED, obj=org,
                  changes=audit.diff(audit.snapshot(org, Organization.AUDITED_FIELDS), {}))
-    org.delete()
+    from django.db.models import ProtectedError
+
+    try:
+        org.delete()
+    except ProtectedError as exc:
+        # Other records (a transfer, a ledger row, a cadre) still name it: it stays, and may be suspended.
+        kinds = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
+        raise ValidationError({"__all__": [f"该组织仍被其他业务记录引用（{'、'.join(kinds)}），不能删除；可改为停用"]}) from None
 
 
 # --- Members ---------------------------------------------------------------------------------
@@ -269,10 +276,10 @@ def create_member_in_transaction(*, actor: Actor, **data: Any) -> Member:
 def update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
     _check_overdue(data.get("joined_on", member.joined_on), data["full_on"] if "full_on" in data else member.full_on,
                    data.get("status", member.status))
-    return _update_member(member, actor=actor, **data)
+    return update_member_in_transaction(member, actor=actor, **data)
 
 
-def _update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
+def update_member_in_transaction(member: Member, *, actor: Actor, **data: Any) -> Member:
     """update_member's body without its own transaction (e.g. recruitment step ㉔ sets 转正日期)."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     merged = {name: data.get(name, getattr(member, name)) for name in MEMBER_EDITABLE}
@@ -296,7 +303,7 @@ def _update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
     return member
 
 
-def _delete_member(member: Member, *, actor: Actor, note: str = "") -> None:
+def delete_member_in_transaction(member: Member, *, actor: Actor, note: str = "") -> None:
     """Remove a member from the register inside the caller's transaction, with the audit row.
 
     Used when a 预备党员's membership is cancelled (取消预备党员资格): the person never became a
@@ -341,10 +348,10 @@ def move_member_in_transaction(member: Member, *, actor: Actor, organization: Or
 @transaction.atomic(durable=True)
 def set_member_status(member: Member, *, actor: Actor, status: str, reason: str) -> Member:
     """停止党籍 or its restoration (恢复党籍), with the reason in the audit trail."""
-    return _set_member_status(member, actor=actor, status=status, reason=reason)
+    return set_member_status_in_transaction(member, actor=actor, status=status, reason=reason)
 
 
-def _set_member_status(member: Member, *, actor: Actor, status: str, reason: str) -> Member:
+def set_member_status_in_transaction(member: Member, *, actor: Actor, status: str, reason: str) -> Member:
     """set_member_status's body without its own transaction (e.g. recruitment: 取消预备党员资格)."""
     if not reason:
         raise ValidationError({"reason": ["请填写原因"]})

@@ -12,6 +12,7 @@ import datetime
 from django.db.models import Count, Q
 
 from dangjian.core.extensions import KeyRecords, StatsBlock
+from dangjian.core.scope import subtree_q
 
 from .models import Division, Member, Organization
 from .rules import add_years
@@ -178,7 +179,7 @@ def _division_records(org, as_of, date_from, date_to, key):
         return None
     qs = Division.objects.filter(category__in=wanted).select_related("parent").order_by("path")
     if org is not None:
-        qs = qs.filter(path__startswith=org.division.path)
+        qs = qs.filter(subtree_q(org.division))
     return KeyRecords(("行政区划", "类别", "上级区划"), qs,
                       lambda d: (d.name, d.get_category_display(), d.parent.name if d.parent_id else ""))
 
@@ -189,7 +190,7 @@ def _organization_records(org, as_of, date_from, date_to, key):
         return None
     qs = Organization.objects.grassroots().filter(is_active=True).select_related("parent").order_by("path")
     if org is not None:
-        qs = qs.filter(path__startswith=org.path)
+        qs = qs.filter(subtree_q(org))
     if key in types:
         qs = qs.filter(org_type=types[key])
     elif key == "committee_or_working_committee":

@@ -15,7 +15,7 @@ from dangjian.core.excel import write_workbook
 from dangjian.core.extensions import stats_blocks
 from dangjian.register.statistics import JOIN_ERA_LABELS
 from dangjian.register.vocab import AGE_BAND_LABELS, AGE_BANDS, ETHNIC_GROUPS, ORG_STAT_KEYS, Education, Occupation, UnitType
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 BLOCK_KEYS = ("organizations", "members", "recruitment")
 

@@ -10,4 +10,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "工作汇报"
     audit_labels = AuditLabels(object_types={"reports.reporttemplate": "工作汇报模板"}, fields={"text": "内容"})
     home_shortcuts = [HomeShortcut("生成工作情况汇报", "reports:index", roles=SUPERVISOR_ROLES, order=75)]
-    nav_items = [NavItem("工作汇报", "reports:index", roles=STAFF_ROLES, order=72)]
+    nav_items = [NavItem("工作汇报", "reports:index", roles=STAFF_ROLES, order=72, group="统计与报告")]

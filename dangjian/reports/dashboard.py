@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from dangjian.core.extensions import stats_blocks
 from dangjian.register.models import Organization
 from dangjian.register.rules import add_years
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 from .figures import BY_ID, FIGURES, fmt
 from .report import CountyReport, compute_report

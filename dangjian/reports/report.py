@@ -22,7 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from dangjian.core.extensions import KeyRecords, ListSource, StatsBlock, block_records, stats_blocks
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 from .figures import BY_ID, CONSTANT, FIGURES, resolve
 

@@ -23,7 +23,7 @@ from dangjian.core.excel import write_workbook, xlsx_response
 from dangjian.core.scope import VIEW, get_for_user_or_404
 from dangjian.core.views_helpers import htmx_redirect, paginate, require_role
 from dangjian.register.models import Organization
-from dangjian.stats.service import parse_date
+from dangjian.stats.services import parse_date
 
 from . import annual, dashboard as dashboard_mod, services, templating, traceability
 from .document import blanks_note, build

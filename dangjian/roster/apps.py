@@ -9,7 +9,7 @@ class RosterConfig(AppConfig):
     label = "roster"
     verbose_name = "名册导入导出"
     audit_labels = AuditLabels(object_types={"roster.workbook": "名册工作簿"})
-    nav_items: list = [NavItem("名册导入导出", "roster:import", roles=SUPERVISOR_ROLES, order=80)]
+    nav_items: list = [NavItem("名册导入导出", "roster:import", roles=SUPERVISOR_ROLES, order=80, group="组织与党员")]
 
     def ready(self):
         # Declares the rule settings (the workbook row limit) at start-up.

@@ -126,6 +126,20 @@ def parse_choice(value: Any, choices: Any, *, hint: str = "") -> Optional[str]:
     raise CellError(f"“{text}”不是规定的取值，应为：{'、'.join(allowed)}")
 
 
+def parse_count(value: Any) -> Optional[int]:
+    """A whole number not below 0 (a count, a year): a number cell or digits."""
+    if isinstance(value, bool):
+        raise CellError("应为不小于0的整数")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and value >= 0:
+            return int(value)
+        raise CellError(f"“{number_as_text(value)}”应为不小于0的整数")
+    text = parse_text(value)
+    if text and text.isdigit():
+        return int(text)
+    raise CellError(f"“{text}”应为不小于0的整数")
+
+
 YES_NO = {"是": True, "否": False}
 
 

@@ -45,6 +45,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
+from dangjian.core import audit
+from dangjian.core.models import AuditLog
+from dangjian.core.scope import subtree_q
+
 from .cells import (  # noqa: F401  (re-exported for sheet handlers)
     CellError, RowReader, is_empty, parse_choice, parse_date, parse_text, parse_yes_no, trim,
 )
@@ -141,3 +145,218 @@ def scope_model():
         if model is not None:
             return model
     raise LookupError("没有应用在 roster_sheets.py 中声明 SCOPE_MODEL")
+
+
+@dataclass
+class Plan:
+    """What a keyed sheet's write would do: items to create, (record, item, changes) to update, and
+    how many rows match their record already."""
+
+    create: list[Any] = field(default_factory=list)
+    update: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    unchanged: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"created": len(self.create), "updated": len(self.update), "unchanged": self.unchanged}
+
+
+class KeyedSheet(SheetHandler):
+    """A ledger sheet whose rows are matched to stored records by a natural key: the generic handler.
+
+    - check: ``read(rows, ctx)`` parses every row with ``parse(reader, ctx)`` into an item (a dict, with
+      ``_row`` and ``_ok``); the sheet adds its own checks (``fault``); ``drop_duplicates`` faults a later
+      row with the same ``key_of(item)`` as an earlier one (``duplicate_message``); ``keep`` keeps the
+      clean items for the write. ``check`` does the three for a sheet that needs no more.
+    - diff: ``plan(ctx)`` calls ``resolve(items)`` (names to records, once the workbook's earlier sheets
+      are written) and matches every item to ``stored(ctx)`` (``{key: record}``) by ``stored_key``: a new
+      item is created, a record with ``changes(record, item)`` (default: the ``compared`` fields that
+      differ, as ``{field: [old, new]}``) is updated, the rest is unchanged. ``preview`` counts the plan.
+    - write: ``write(ctx)`` builds the new records (``build(item)``, default the ``compared`` fields and
+      ``extra_fields(item)``; ``before_write`` loads what they need), applies the changes (``apply``,
+      default ``setattr``), bulk updates (``update_fields``; ``update_first`` when a unique index needs
+      the changed records first) and bulk creates, with one audit row per created and changed record
+      (``audit_created``, ``audit_changed``, ``audit_before``), all bulk created.
+    - export: ``scoped_queryset(user, scope_org)``: the user's rows (``for_user``), in the subtree of
+      ``scope_org`` by ``scope_field`` (through the organisation's division with ``scope_by_division``).
+    """
+
+    model: Any = None
+    #: The titles that make a row's key, named in the duplicate fault.
+    key_columns: tuple[str, ...] = ()
+    #: The column a duplicate row's fault names.
+    duplicate_column: str = ""
+    #: Model fields taken from the item and compared with the stored record.
+    compared: tuple[str, ...] = ()
+    #: Fields bulk updated (default: ``compared``).
+    update_fields: tuple[str, ...] = ()
+    #: Write the changed records before creating the new ones (a record ending before its successor begins).
+    update_first = False
+    batch_size = 1000
+    #: The audit rows' object type (default: the model's label).
+    object_type = ""
+    #: Exceptions the plan may raise on a dry run after a clean check: the preview then says nothing.
+    preview_unknown_on: tuple[type[BaseException], ...] = ()
+    #: The lookup to the organisation (or, with ``scope_by_division``, the division) placing a row in scope.
+    scope_field = "organization"
+    scope_by_division = False
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+
+    # --- check --------------------------------------------------------------------------------------
+    def parse(self, reader: RowReader, ctx: ImportContext) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def read(self, rows: list[Row], ctx: ImportContext) -> list[dict[str, Any]]:
+        parsed = []
+        for row in rows:
+            reader = RowReader(ctx, self.sheet_name, row)
+            item = self.parse(reader, ctx)
+            item["_row"], item["_ok"] = row.number, not reader.faulty
+            parsed.append(item)
+        return parsed
+
+    def check(self, rows: list[Row], ctx: ImportContext) -> None:
+        parsed = self.read(rows, ctx)
+        self.drop_duplicates(parsed, ctx)
+        self.keep(parsed)
+
+    def fault(self, ctx: ImportContext, item: dict, column: str, message: str) -> None:
+        ctx.fault(self.sheet_name, item["_row"], column, message)
+        item["_ok"] = False
+
+    def key_of(self, item) -> Any:
+        return item["_key"]
+
+    def duplicate_message(self, first_row: int, column: str) -> str:
+        return f"与第{first_row}行重复（{'、'.join(self.key_columns)}相同）"
+
+    def drop_duplicates(self, parsed: list[dict], ctx: ImportContext, column: Optional[str] = None) -> None:
+        column = column if column is not None else self.duplicate_column
+        seen: dict[Any, int] = {}
+        for item in parsed:
+            if not item["_ok"]:
+                continue
+            key = self.key_of(item)
+            if key in seen:
+                self.fault(ctx, item, column, self.duplicate_message(seen[key], column))
+            else:
+                seen[key] = item["_row"]
+
+    def keep(self, parsed: list[dict]) -> None:
+        self.items = [i for i in parsed if i["_ok"]]
+
+    # --- diff ---------------------------------------------------------------------------------------
+    def resolve(self, items: list) -> None:
+        """Replace names by records (the workbook's earlier sheets are written by now)."""
+
+    def stored(self, ctx: Optional[ImportContext]) -> dict[Any, Any]:
+        """The stored records the kept items may match, by key."""
+        raise NotImplementedError
+
+    def stored_key(self, item) -> Any:
+        """The key of ``stored`` an item matches (default: ``key_of``, the key of the sheet's rows)."""
+        return self.key_of(item)
+
+    def current(self, record, name: str) -> Any:
+        return getattr(record, name)
+
+    def new_value(self, item, name: str) -> Any:
+        return item[name]
+
+    def changes(self, record, item) -> dict[str, list[Any]]:
+        out = {}
+        for name in self.compared:
+            old, new = self.current(record, name), self.new_value(item, name)
+            if old != new:
+                out[name] = [old, new]
+        return out
+
+    def plan(self, ctx: Optional[ImportContext] = None) -> Plan:
+        self.resolve(self.items)
+        stored = self.stored(ctx)
+        plan = Plan()
+        for item in self.items:
+            record = stored.get(self.stored_key(item))
+            if record is None:
+                plan.create.append(item)
+                continue
+            changes = self.changes(record, item)
+            if changes:
+                plan.update.append((record, item, changes))
+            else:
+                plan.unchanged += 1
+        return plan
+
+    def preview(self, ctx: ImportContext) -> Optional[dict[str, int]]:
+        try:
+            return self.plan(ctx).counts()
+        except self.preview_unknown_on:
+            return None
+
+    # --- write --------------------------------------------------------------------------------------
+    def extra_fields(self, item) -> dict[str, Any]:
+        return {}
+
+    def build(self, item):
+        return self.model(**{name: self.new_value(item, name) for name in self.compared}, **self.extra_fields(item))
+
+    def apply(self, record, item, changes) -> None:
+        for name in changes:
+            setattr(record, name, self.new_value(item, name))
+
+    def audit_entry(self, ctx: ImportContext, action: str, record, changes: dict, **fields: Any):
+        fields.setdefault("object_type", self.object_type or self.model._meta.label_lower)
+        fields.setdefault("object_id", str(record.pk or ""))
+        fields.setdefault("object_repr", str(record)[:255])
+        return audit.audit_entry(actor=ctx.actor, action=action, changes=changes, note="台账导入", **fields)
+
+    def audit_before(self, record) -> Any:
+        """Kept before ``apply`` for ``audit_changed`` (e.g. a snapshot of the audited fields)."""
+        return None
+
+    def audit_created(self, ctx: ImportContext, record, item):
+        return self.audit_entry(ctx, AuditLog.Action.CREATED, record, {
+            name: [None, audit.plain(getattr(record, name))] for name in self.compared
+            if getattr(record, name) not in (None, "")})
+
+    def audit_changed(self, ctx: ImportContext, record, item, changes, before):
+        return self.audit_entry(ctx, AuditLog.Action.CHANGED, record, {
+            name: [audit.plain(old), audit.plain(new)] for name, (old, new) in changes.items()})
+
+    def before_write(self, ctx: ImportContext, plan: Plan) -> None:
+        """Load what ``build`` and ``apply`` need for the whole plan (records named by the items)."""
+
+    def write(self, ctx: ImportContext) -> dict[str, int]:
+        plan = self.plan(ctx)
+        self.before_write(ctx, plan)
+        created, changed, entries = [], [], []
+
+        def update():
+            for record, item, changes in plan.update:
+                before = self.audit_before(record)
+                self.apply(record, item, changes)
+                changed.append(record)
+                entries.append(self.audit_changed(ctx, record, item, changes, before))
+            if changed:
+                self.model._default_manager.bulk_update(changed, list(self.update_fields or self.compared),
+                                                        batch_size=self.batch_size)
+
+        def create():
+            created.extend(self.build(item) for item in plan.create)
+            self.model._default_manager.bulk_create(created, batch_size=self.batch_size)
+            entries.extend(self.audit_created(ctx, record, item) for record, item in zip(created, plan.create))
+
+        for step in ((update, create) if self.update_first else (create, update)):
+            step()
+        AuditLog.objects.bulk_create(entries, batch_size=2000)
+        return {"created": len(created), "updated": len(changed), "unchanged": plan.unchanged}
+
+    # --- export -------------------------------------------------------------------------------------
+    def scoped_queryset(self, user, scope_org):
+        """The user's rows (all for the command line), in the subtree of ``scope_org`` when given."""
+        manager = self.model._default_manager
+        qs = manager.all() if user is None else manager.for_user(user)
+        if scope_org is not None:
+            qs = qs.filter(subtree_q(scope_org.division if self.scope_by_division else scope_org, self.scope_field))
+        return qs

@@ -8,4 +8,4 @@ class StatsConfig(AppConfig):
     name = "dangjian.stats"
     label = "stats"
     verbose_name = "统计分析"
-    nav_items: list = [NavItem("统计分析", "stats:index", roles=STAFF_ROLES, order=70)]
+    nav_items: list = [NavItem("统计分析", "stats:index", roles=STAFF_ROLES, order=70, group="统计与报告")]

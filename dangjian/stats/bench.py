@@ -101,7 +101,7 @@ def _bench_admin(county: Organization):
 
 
 def run(report) -> None:
-    from dangjian.stats.service import compute_party_stats
+    from dangjian.stats.services import compute_party_stats
 
     started = time.perf_counter()
     added = ensure_members()
@@ -118,7 +118,7 @@ def run(report) -> None:
            note=f"{county.name}，{county_members}名党员")
     # Each app's block on its own, so that a slow block shows by name.
     from dangjian.core.extensions import stats_blocks
-    from dangjian.stats.service import resolve_period
+    from dangjian.stats.services import resolve_period
 
     as_of, date_from, date_to = resolve_period(None, None, None)
     for block in stats_blocks():

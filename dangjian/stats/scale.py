@@ -20,7 +20,7 @@ from django.db import connection
 from dangjian.register import statistics as register_statistics
 from dangjian.register.vocab import AGE_BANDS, COLLEGE_OR_ABOVE, TWO_NEW_UNIT_TYPES, Education, Occupation
 
-from .service import compute_party_stats
+from .services import compute_party_stats
 
 PREFIX = "演算"
 

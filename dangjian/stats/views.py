@@ -21,7 +21,7 @@ from dangjian.core.views_helpers import require_role
 from dangjian.register.models import Organization
 
 from .labels import label
-from .service import compute_party_stats, parse_date, report_paragraph
+from .services import compute_party_stats, parse_date, report_paragraph
 from .tables import Table, build_tables, flatten
 
 # The roles that see statistics; a member sees their own record only (403 here).

@@ -11,8 +11,8 @@ class TransfersConfig(AppConfig):
     audit_labels = AuditLabels(fields={"contact_log": "联系记录"})
     home_shortcuts = [HomeShortcut("组织关系转接", "transfers:list", order=60)]
     nav_items: list = [
-        NavItem("组织关系转接", "transfers:list", roles=STAFF_ROLES, order=60),
-        NavItem("流动党员", "transfers:floating_list", roles=STAFF_ROLES, order=61),
+        NavItem("组织关系转接", "transfers:list", roles=STAFF_ROLES, order=60, group="组织与党员"),
+        NavItem("流动党员", "transfers:floating_list", roles=STAFF_ROLES, order=61, group="组织与党员"),
     ]
 
     def ready(self):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from dangjian.core.extensions import ComputedIndicator, IndicatorRecord, rollup_by_path
+from dangjian.core.scope import subtree_q
 
 from .models import Transfer
 
@@ -19,7 +20,7 @@ def _due(path_prefix, date_from, date_to):
                                   valid_until__isnull=False)
           .filter(Q(accepted_on__isnull=False) | Q(valid_until__lte=date_to)))
     if path_prefix:
-        qs = qs.filter(to_org__path__startswith=path_prefix)
+        qs = qs.filter(subtree_q(path_prefix, "to_org"))
     return qs
 
 

@@ -32,7 +32,6 @@ from .models import OPEN_STATUSES, FloatingRecord, Kind, Status, Transfer
 PAGE_SIZE = 30
 
 
-_redirect = htmx_redirect
 _query_without_page = query_without_page
 
 
@@ -164,6 +163,25 @@ def transfer_detail(request, pk, bound=None, status=200):
     return render(request, "transfers/detail.html", context, status=status)
 
 
+def perform_step(transfer, step: str, *, actor, data: dict):
+    """One step of the procedure by its service (the page and the API both act through this)."""
+    if step == "approve":
+        return services.approve_transfer(transfer, actor=actor, note=data["note"], to_org=data.get("to_org"))
+    if step == "reject":
+        return services.reject_transfer(transfer, actor=actor, note=data["note"])
+    if step == "cancel":
+        return services.cancel_transfer(transfer, actor=actor, note=data["note"])
+    if step == "accept":
+        return services.accept_transfer(transfer, actor=actor, reported_on=data["reported_on"])
+    if step == "return":
+        return services.return_transfer(transfer, actor=actor, reason=data["return_reason"])
+    if step == "receipt":
+        return services.record_receipt(transfer, actor=actor, receipt_on=data["receipt_on"])
+    if step == "reissue":
+        return services.reissue_letter(transfer, actor=actor)
+    raise Http404("未知的操作")
+
+
 @login_required
 @require_POST
 def transfer_step(request, pk, step):
@@ -177,29 +195,16 @@ def transfer_step(request, pk, step):
         return transfer_detail(request, pk, bound=(step, form), status=400)
     data = form.cleaned_data if form is not None else {}
     try:
-        if step == "approve":
-            services.approve_transfer(transfer, actor=actor, note=data["note"], to_org=data.get("to_org"))
-        elif step == "reject":
-            services.reject_transfer(transfer, actor=actor, note=data["note"])
-        elif step == "cancel":
-            services.cancel_transfer(transfer, actor=actor, note=data["note"])
-        elif step == "accept":
-            services.accept_transfer(transfer, actor=actor, reported_on=data["reported_on"])
-        elif step == "return":
-            services.return_transfer(transfer, actor=actor, reason=data["return_reason"])
-        elif step == "receipt":
-            services.record_receipt(transfer, actor=actor, receipt_on=data["receipt_on"])
-        elif step == "reissue":
-            services.reissue_letter(transfer, actor=actor)
+        perform_step(transfer, step, actor=actor, data=data)
     except ValidationError as exc:
         if form is None:
             for message in exc.messages:
                 messages.error(request, message)
-            return _redirect(request, reverse("transfers:detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:detail", args=[pk]))
         form.add_service_errors(exc)
         return transfer_detail(request, pk, bound=(step, form), status=400)
     messages.success(request, f"已{STEP_LABELS[step]}")
-    return _redirect(request, reverse("transfers:detail", args=[pk]))
+    return htmx_redirect(request, reverse("transfers:detail", args=[pk]))
 
 
 @login_required
@@ -370,7 +375,7 @@ def floating_contact(request, pk):
             form.add_service_errors(exc)
         else:
             messages.success(request, "已记录")
-            return _redirect(request, reverse("transfers:floating_detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:floating_detail", args=[pk]))
     return floating_detail(request, pk, contact_form=form, status=400)
 
 
@@ -387,5 +392,5 @@ def floating_end(request, pk):
             form.add_service_errors(exc)
         else:
             messages.success(request, f"已结束{record.name}的流动登记")
-            return _redirect(request, reverse("transfers:floating_detail", args=[pk]))
+            return htmx_redirect(request, reverse("transfers:floating_detail", args=[pk]))
     return floating_detail(request, pk, end_form=form, status=400)

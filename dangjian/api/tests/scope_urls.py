@@ -52,6 +52,12 @@ def url_cases(world) -> dict[str, dict]:
         "api:member-list": {},
         "api:member-detail": {"pk": member.pk},
         "api:member-reveal": {"pk": member.pk},
+        "api:member-move": {"pk": member.pk},
+        "api:member-suspend": {"pk": member.pk},
+        "api:member-restore": {"pk": member.pk},
+        "api:organization-move": {"pk": branch.pk},
+        "api:organization-suspend": {"pk": branch.pk},
+        "api:organization-restore": {"pk": branch.pk},
         "api:orglife-activity-list": {},
         "api:orglife-activity-detail": {"pk": activity.pk},
         "api:recruitment-list": {},
@@ -59,5 +65,6 @@ def url_cases(world) -> dict[str, dict]:
         "api:recruitment-steps": {"pk": recruitment.pk},
         "api:transfer-list": {},
         "api:transfer-detail": {"pk": transfer.pk},
+        "api:transfer-steps": {"pk": transfer.pk},
     }
     return cases

@@ -62,6 +62,7 @@ def url_cases(world) -> dict[str, dict]:
         "cadres:vetting_record": {"pk": candidate.pk},
         "api:cadres-cadre-list": {},
         "api:cadres-cadre-detail": {"pk": cadre.pk},
+        "api:cadres-cadre-end": {"pk": cadre.pk},
         "api:cadres-attendance-list": {},
         "api:cadres-attendance-detail": {"pk": attendance.pk},
         "api:cadres-election-list": {},

@@ -81,9 +81,11 @@ def test_secretary_self_assesses_and_the_county_publishes(county, firm_org, user
     admin.post(reverse("cobuilding:rating_publish", args=[rating.pk]))
     rating.refresh_from_db()
     assert rating.status == "published" and rating.stars == 4
-    subsidies = admin.get(reverse("cobuilding:subsidies"), {"export": "xlsx"})
-    row = [c.value for c in load_workbook(io.BytesIO(subsidies.content)).active[2]]
-    assert row[1] == firm_org.name and row[-1] == 10500
+    # The 2025 rating sets the funding of 2026 and 2027 (the 2-year cycle), not of 2025 itself.
+    for year, amount in ((2025, 9000), (2026, 10500), (2027, 10500), (2028, 9000)):
+        subsidies = admin.get(reverse("cobuilding:subsidies"), {"export": "xlsx", "year": year})
+        rows = {r[1]: r for r in load_workbook(io.BytesIO(subsidies.content)).active.iter_rows(min_row=2, values_only=True)}
+        assert rows[firm_org.name][0] == year and rows[firm_org.name][-1] == amount, year
 
 
 def test_brand_page_and_the_unit_register(county, users, client_for):
@@ -111,7 +113,7 @@ def test_a_joint_meeting_with_its_attendance(county, users, client_for):
     form = admin.get(reverse("cobuilding:meetings_create"), {"region": region.pk}).content.decode()
     assert "在册单位" in form
     response = admin.post(reverse("cobuilding:meetings_create"), {
-        "region": region.pk, "date": "2025-03-01", "topic": "年度共建项目议定", "agenda_sent_on": "2025-02-10"})
+        "region": region.pk, "date": "2025-03-01", "topic": "年度共建项目议定"})
     assert response.status_code == 302
     assert list(Meeting.objects.get().attendees.all()) == [here]  # 不选则为当天全部共建单位
     old = MemberUnit.objects.get(unit_name="已退出单位")

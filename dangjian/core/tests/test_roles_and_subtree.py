@@ -28,6 +28,25 @@ def test_a_superuser_counts_as_the_county_admin(db):
     assert roles.is_county_admin(su) and roles.is_supervisor(su) and not roles.is_member(su)
 
 
+def test_templates_get_the_role_flags_of_the_policy(users, client):
+    """``role_is`` in every template: the same answers as core.roles, for each role and a superuser."""
+    admin, organiser, secretary, member = (users[k] for k in ("admin", "organiser", "secretary", "member"))
+    assert [roles.flags(u)["supervisor"] for u in (admin, organiser, secretary, member)] == [True, True, False, False]
+    assert [roles.flags(u)["staff"] for u in (admin, organiser, secretary, member)] == [True, True, True, False]
+    assert [roles.flags(u)["county_admin"] for u in (admin, organiser, secretary, member)] == [True, False, False, False]
+    assert [roles.flags(u)["member"] for u in (admin, organiser, secretary, member)] == [False, False, False, True]
+    assert not any(roles.flags(u)["discipline"] for u in (admin, organiser, secretary, member))
+    office = get_user_model().objects.create_user("jijian", password="x", role=roles.DISCIPLINE)
+    assert roles.flags(office) == dict.fromkeys(("county_admin", "supervisor", "staff", "member"), False) | {
+        "discipline": True}
+    su = get_user_model().objects.create_superuser("root2", password="x", role=roles.MEMBER)
+    assert roles.flags(su) == dict.fromkeys(("county_admin", "supervisor", "staff", "member", "discipline"), True) | {
+        "member": False}
+    assert not any(roles.flags(None).values())
+    client.force_login(secretary)
+    assert client.get("/").context["role_is"] == roles.flags(secretary)
+
+
 def test_in_subtree_both_sides_of_the_boundary(county):
     town, branch, street = county["town_committee"], county["village_branch"], county["street_committee"]
     assert is_in_subtree(branch, town) and is_in_subtree(branch.path, town.path)
@@ -74,3 +93,14 @@ def test_home_shortcuts_follow_the_role(users):
     assert f"本组织 — {users['secretary'].organization.name}" in labels["secretary"]
     assert labels["member"][:2] == ["我的政治生日、组织活动和转接", "查看我的党员信息"]  # in order, first
     assert "操作日志" not in labels["member"] and "新增党员" not in labels["member"]
+
+
+def test_subtree_ids_q_agrees_with_the_join(county):
+    from dangjian.register.models import Division, Organization
+
+    from dangjian.core.scope import subtree_ids_q
+
+    town = county["town_committee"]
+    by_ids = set(Organization.objects.filter(subtree_ids_q(town.division, "division", Division)))
+    assert by_ids == set(Organization.objects.filter(subtree_q(town.division, "division")))
+    assert town in by_ids and county["street_committee"] not in by_ids

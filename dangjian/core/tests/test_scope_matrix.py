@@ -6,7 +6,7 @@ and the member (in the 乙街道 subtree), or ``{}`` for pages without kwargs. O
 carry ``world["marker"]`` in their names so that a leak through a list or an export shows.
 
 - a URL name with no case (or an app without the module) fails the first test, naming it;
-- with kwargs: GET and POST answer 403 or 404 — or 405 when the view does not take that method
+- with kwargs: GET and POST (and, for the REST API, PATCH and DELETE) answer 403 or 404 — or 405 when the view does not take that method
   at all (a POST-only action opened by GET): the method is refused before anything is looked up,
   which reveals nothing;
 - without kwargs: 200 (showing none of the marker, in HTML or in an .xlsx), 403, 404 or 405
@@ -159,8 +159,11 @@ def test_it_refuses_every_out_of_scope_object_and_leaks_nothing_to_restricted_ro
         client = client_as(users[role])
         for name, kwargs in sorted(cases.items()):
             url = reverse(name, kwargs=kwargs or None)
-            for method in ("get", "post"):
-                response = getattr(client, method)(url)
+            # The REST API's detail URLs also change (PATCH) and delete (DELETE): refused the same way.
+            methods = ("get", "post", "patch", "delete") if kwargs and name.startswith("api:") else ("get", "post")
+            for method in methods:
+                response = getattr(client, method)(url, **({"content_type": "application/json"}
+                                                           if method == "patch" else {}))
                 status = response.status_code
                 if kwargs:
                     allowed = {403, 404, 405}

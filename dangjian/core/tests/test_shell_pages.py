@@ -40,6 +40,27 @@ def test_it_highlights_only_the_most_specific_menu_item(users, client_for):
     assert f'active" href="{reverse("orglife:bases")}"' not in content
 
 
+def test_the_menu_groups_the_apps_items_into_dropdowns(users, client_for):
+    """The county admin's two dozen items sit in a few dropdowns; a group of one item (the member's) is a link."""
+    menu = client_for(users["admin"]).get(reverse("core:home")).context["nav_menu"]
+    groups = {e["label"]: [i["label"] for i in e["items"]] for e in menu if e["items"]}
+    assert len(menu) <= 10 and sum(len(e["items"]) or 1 for e in menu) >= 20
+    assert groups["组织与党员"][:2] == ["组织架构", "党员名册"] and "用户管理" in groups["系统"]
+    assert all(not e["url"] for e in menu if e["items"]) and all(e["url"] for e in menu if not e["items"])
+    member_menu = client_for(users["member"]).get(reverse("portal:me")).context["nav_menu"]
+    assert member_menu and not any(e["items"] for e in member_menu)
+    assert "我的" in [e["label"] for e in member_menu]
+
+
+def test_the_dropdown_of_the_current_page_is_highlighted_with_its_item(users, client_for):
+    response = client_for(users["secretary"]).get(reverse("orglife:bases"))
+    entry = next(e for e in response.context["nav_menu"] if e["label"] == "组织生活")
+    assert entry["active"] and [i["active"] for i in entry["items"]] == [False, True]
+    assert not any(e["active"] for e in response.context["nav_menu"] if e is not entry)
+    content = response.content.decode()
+    assert 'data-nav-dropdown' in content and 'aria-expanded="false"' in content and "<script>" not in content
+
+
 def test_it_shows_stored_choice_codes_and_the_route_by_their_chinese_labels(users, client_for):
     AuditLog.objects.create(actor_name="命令行", via="command", action="created", object_type="transfers.transfer",
                             object_id="1", object_repr="王某 转往 某支部", changes={"status": [None, "issued"]})

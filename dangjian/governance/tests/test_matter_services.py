@@ -156,3 +156,21 @@ def test_one_shoulder_is_checked_against_the_cadre_records_when_an_app_provides_
         open_matter(county["village_branch"], actor, one_shoulder=True)
     assert "一肩挑" in err.value.message_dict["one_shoulder"][0]
     assert open_matter(county["community_branch"], actor, one_shoulder=True).one_shoulder
+
+
+def test_a_step_attachment_is_stored_under_a_random_name_and_a_renamed_file_is_refused(county, secretary_actor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.governance.models import StepAttachment
+
+    matter = open_matter(county["village_branch"], secretary_actor)
+    step = matter.steps.get(number=1)
+    att = services.attach_to_step(step, actor=secretary_actor,
+                                  upload=SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4 minutes", "application/pdf"))
+    assert (att.original_name, att.size, att.content_type) == ("会议记录.pdf", 16, "application/pdf")
+    assert att.uploaded_by == secretary_actor.user and att.file.name.startswith(f"governance/{step.date:%Y/%m}/")
+    assert att.file.name.endswith(".pdf") and "会议记录" not in att.file.name and att.file.read() == b"%PDF-1.4 minutes"
+    with pytest.raises(ValidationError) as err:
+        services.attach_to_step(step, actor=secretary_actor, upload=SimpleUploadedFile("a.pdf", b"MZ\x90\x00", "application/pdf"))
+    assert err.value.message_dict["file"] == ["附件内容与扩展名“pdf”不符"]
+    assert StepAttachment.objects.count() == 1

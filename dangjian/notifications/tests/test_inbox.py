@@ -1,4 +1,4 @@
-"""The inbox as a secretary reads it (faults found in a browser pass)."""
+"""The inbox as a secretary reads it: kinds named in Chinese, dates, digests one item a line."""
 import datetime
 
 from django.urls import reverse

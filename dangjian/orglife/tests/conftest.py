@@ -3,6 +3,17 @@ import datetime
 import pytest
 
 
+@pytest.fixture
+def freeze_today(monkeypatch):
+    """``freeze_today(day)``: today() of every services module that asks for the day (activities,
+    attachments, bookings) returns ``day``."""
+    from dangjian.orglife.services import activities, attachments, bookings
+
+    def freeze(day: datetime.date) -> None:
+        for module in (activities, attachments, bookings):
+            monkeypatch.setattr(module, "today", lambda: day)
+    return freeze
+
 
 @pytest.fixture
 def branch_members(county, make_member):

@@ -15,8 +15,8 @@ TODAY = D(2025, 6, 16)
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+def fixed_today(freeze_today):
+    freeze_today(TODAY)
 
 
 def fields(**over):
@@ -124,10 +124,10 @@ def test_it_refuses_a_duplicate_record(county, users, actor_for):
     assert "请勿重复登记" in e.value.message_dict["date"][0]
 
 
-def test_it_edits_freely_within_the_window_without_an_amendment(county, users, actor_for, monkeypatch):
+def test_it_edits_freely_within_the_window_without_an_amendment(county, users, actor_for, freeze_today):
     actor = actor_for(users["secretary"])
     a = services.record_activity(actor=actor, organization=county["village_branch"], **fields())
-    monkeypatch.setattr(services, "today", lambda: TODAY + datetime.timedelta(days=7))  # last day of the window
+    freeze_today(TODAY + datetime.timedelta(days=7))  # last day of the window
     services.update_activity(a, actor=actor, topic="新主题")
     a.refresh_from_db()
     assert a.topic == "新主题" and not Amendment.objects.exists()
@@ -135,10 +135,10 @@ def test_it_edits_freely_within_the_window_without_an_amendment(county, users, a
     assert log.changes == {"topic": ["学习贯彻全会精神", "新主题"]} and log.note == ""
 
 
-def test_it_refuses_to_edit_a_locked_record_without_a_reason(county, users, actor_for, monkeypatch):
+def test_it_refuses_to_edit_a_locked_record_without_a_reason(county, users, actor_for, freeze_today):
     actor = actor_for(users["secretary"])
     a = services.record_activity(actor=actor, organization=county["village_branch"], **fields())
-    monkeypatch.setattr(services, "today", lambda: TODAY + datetime.timedelta(days=8))
+    freeze_today(TODAY + datetime.timedelta(days=8))
     with pytest.raises(ValidationError) as e:
         services.update_activity(a, actor=actor, topic="新主题")
     assert "已于2025-06-23后锁定" in e.value.message_dict["amendment_reason"][0]
@@ -147,10 +147,10 @@ def test_it_refuses_to_edit_a_locked_record_without_a_reason(county, users, acto
     assert not AuditLog.objects.filter(object_id=str(a.pk), action="changed").exists()
 
 
-def test_it_amends_a_locked_record_with_a_reason_and_audits_it(county, users, actor_for, monkeypatch):
+def test_it_amends_a_locked_record_with_a_reason_and_audits_it(county, users, actor_for, freeze_today):
     actor = actor_for(users["secretary"])
     a = services.record_activity(actor=actor, organization=county["village_branch"], **fields())
-    monkeypatch.setattr(services, "today", lambda: TODAY + datetime.timedelta(days=30))
+    freeze_today(TODAY + datetime.timedelta(days=30))
     services.update_activity(a, actor=actor, amendment_reason="主题录入有误", topic="更正后的主题")
     amendment = Amendment.objects.get(activity=a)
     assert amendment.reason == "主题录入有误" and amendment.changes == {"topic": ["学习贯彻全会精神", "更正后的主题"]}
@@ -161,11 +161,11 @@ def test_it_amends_a_locked_record_with_a_reason_and_audits_it(county, users, ac
         services.delete_activity(a, actor=actor)
 
 
-def test_it_uses_the_edit_days_setting(county, users, actor_for, monkeypatch, set_rule):
+def test_it_uses_the_edit_days_setting(county, users, actor_for, freeze_today, set_rule):
     set_rule("orglife.edit_days", 2)
     actor = actor_for(users["secretary"])
     a = services.record_activity(actor=actor, organization=county["village_branch"], **fields())
-    monkeypatch.setattr(services, "today", lambda: TODAY + datetime.timedelta(days=3))
+    freeze_today(TODAY + datetime.timedelta(days=3))
     with pytest.raises(ValidationError):
         services.update_activity(a, actor=actor, topic="新主题")
 

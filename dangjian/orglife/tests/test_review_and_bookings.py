@@ -17,8 +17,8 @@ TODAY = D(2025, 6, 16)  # a Monday
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+def fixed_today(freeze_today):
+    freeze_today(TODAY)
 
 
 @pytest.fixture
@@ -146,13 +146,13 @@ def test_it_lets_only_the_base_side_decide(base, county, users, actor_for):
     assert AuditLog.objects.filter(object_type="orglife.booking", action="changed").get().changes["status"] == ["待审核", "已同意"]
 
 
-def test_it_ends_a_held_booking_in_a_visit_record_linked_to_the_activity(base, county, users, actor_for, monkeypatch):
+def test_it_ends_a_held_booking_in_a_visit_record_linked_to_the_activity(base, county, users, actor_for, freeze_today):
     b = book(base, actor_for(users["secretary"]), county["village_branch"], day=TODAY + datetime.timedelta(days=1))
     services.decide_booking(b, actor=actor_for(users["admin"]), approve=True)
     with pytest.raises(ValidationError) as e:
         services.complete_booking(b, actor=actor_for(users["secretary"]), visitors=25)
     assert "未到" in e.value.message_dict["__all__"][0]
-    monkeypatch.setattr(services, "today", lambda: TODAY + datetime.timedelta(days=1))
+    freeze_today(TODAY + datetime.timedelta(days=1))
     activity = Activity.objects.create(
         organization=county["village_branch"], activity_type=T.THEME_DAY, date=b.date, start_time=b.start_time,
         end_time=b.end_time, base=base, host="书记", topic="参观学习", recorded_on=b.date)

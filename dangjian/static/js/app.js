@@ -4,6 +4,9 @@
      data-back                    go back one page
      data-print                   print the page
      data-toggle-target="id"      toggle the "show" class of #id (the collapsed menu)
+     data-nav-dropdown            on a menu <li> holding a <button> and a .dropdown-menu: the button opens and
+                                  closes the menu (click, Enter, Space, ↓); ↑/↓ move through its links, Esc
+                                  closes it and returns to the button; a click elsewhere or Tab out closes it
      data-remove-after-request    remove the element after its htmx request (e.g. 显示完整号码)
      data-id-number               fill 出生日期 and 性别 from a typed ID number (GB 11643)
      data-searchable              on a <select>: Tom Select search box (any part of the name matches),
@@ -33,6 +36,48 @@
       if (target) { target.classList.toggle("show"); }
     }
   }, true);
+
+  // 顶部菜单的下拉分组（键盘可用：回车/空格/↓ 打开，↑↓ 移动，Esc 关闭）。
+  function dropdownOf(el) { return el && el.closest ? el.closest("[data-nav-dropdown]") : null; }
+  function setOpen(dropdown, open) {
+    var button = dropdown.querySelector("button"), menu = dropdown.querySelector(".dropdown-menu");
+    if (!button || !menu) { return; }
+    menu.classList.toggle("show", open);
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  function closeAll(except) {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-nav-dropdown]"), function (d) {
+      if (d !== except) { setOpen(d, false); }
+    });
+  }
+  function menuLinks(dropdown) { return Array.prototype.slice.call(dropdown.querySelectorAll(".dropdown-menu a")); }
+  document.addEventListener("click", function (e) {
+    var dropdown = dropdownOf(e.target);
+    closeAll(dropdown);
+    if (!dropdown || !e.target.closest("[data-nav-dropdown] > button")) { return; }
+    var menu = dropdown.querySelector(".dropdown-menu");
+    setOpen(dropdown, !(menu && menu.classList.contains("show")));
+  });
+  document.addEventListener("keydown", function (e) {
+    var dropdown = dropdownOf(e.target);
+    if (!dropdown) { return; }
+    var links = menuLinks(dropdown), at = links.indexOf(e.target), button = dropdown.querySelector("button");
+    if (e.key === "Escape") {
+      setOpen(dropdown, false);
+      if (button) { button.focus(); }
+      e.preventDefault();
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (!links.length) { return; }
+      setOpen(dropdown, true);
+      var next = e.key === "ArrowDown" ? (at + 1) % links.length : (at <= 0 ? links.length - 1 : at - 1);
+      links[next].focus();
+      e.preventDefault();
+    }
+  });
+  document.addEventListener("focusout", function (e) {
+    var dropdown = dropdownOf(e.target);
+    if (dropdown && !(e.relatedTarget && dropdown.contains(e.relatedTarget))) { setOpen(dropdown, false); }
+  });
 
   document.addEventListener("htmx:afterRequest", function (e) {
     var elt = e.detail && e.detail.elt;

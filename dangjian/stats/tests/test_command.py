@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 from .conftest import AS_OF
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core.extensions import StatsBlock, stats_blocks
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 from .conftest import AS_OF
 
@@ -201,7 +201,7 @@ def test_it_appears_in_the_menu_for_the_roles_that_use_it(world, users, client_f
         assert "stats:index" in [item.url_name for item in nav_items_for(users[role])]
     assert "stats:index" not in [item.url_name for item in nav_items_for(users["member"])]
     content = page(client_for(users["secretary"])).content.decode()
-    assert f'<a class="nav-link active" href="{INDEX}">统计分析</a>' in content
+    assert f'<a class="dropdown-item active" href="{INDEX}" aria-current="page">统计分析</a>' in content
 
 
 def test_it_shows_a_superuser_without_an_organisation_the_whole_database(world, users, client_for, django_user_model):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from dangjian.core.extensions import StatsBlock
 from dangjian.register.rules import age_on
 from dangjian.register.statistics import born_by
-from dangjian.stats.service import compute_party_stats
+from dangjian.stats.services import compute_party_stats
 
 from .conftest import AS_OF
 
@@ -180,7 +180,7 @@ def test_it_gathers_every_apps_blocks_once(world):
 
 def test_it_words_the_reports_paragraph_for_the_scope(world):
     from dangjian.register.models import Organization
-    from dangjian.stats.service import report_paragraph
+    from dangjian.stats.services import report_paragraph
 
     organs = Organization(name="中共测试县直属机关工作委员会", org_type="党工委", unit_type="机关",
                           division=world["root_div"])

@@ -9,7 +9,7 @@ from dangjian.register.models import Organization
 from dangjian.reports.document import blanks_note, build
 from dangjian.reports.docx_writer import to_docx
 from dangjian.reports.report import compute_report, default_period
-from dangjian.stats.service import parse_date
+from dangjian.stats.services import parse_date
 
 
 class Command(BaseCommand):

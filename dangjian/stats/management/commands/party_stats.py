@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from dangjian.register.models import Organization
-from dangjian.stats.service import compute_party_stats, parse_date, report_paragraph, to_json
+from dangjian.stats.services import compute_party_stats, parse_date, report_paragraph, to_json
 
 
 class Command(BaseCommand):
