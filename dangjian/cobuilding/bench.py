@@ -113,7 +113,10 @@ def run(report) -> None:
     client = Client()
     client.force_login(admin)
     for label, url in (("区域化党建首页", reverse("cobuilding:index")), ("两新组织列表第1页", reverse("cobuilding:twonew")),
-                       ("两新组织覆盖情况", reverse("cobuilding:coverage"))):
+                       ("两新组织覆盖情况", reverse("cobuilding:coverage")),
+                       ("星级评定到期待评", reverse("cobuilding:ratings_due")),
+                       ("本年度党建工作经费", reverse("cobuilding:subsidies")),
+                       ("联席会议列表第1页（含议程送达情况）", reverse("cobuilding:meetings_list"))):
         def page(url=url):
             response = client.get(url)
             assert response.status_code == 200, response.status_code

@@ -3,8 +3,8 @@
 - a regional committee (街道大工委 / 社区大党委) for every 街道党工委 and every 社区党委 (each community's Party
   organisation is one), with member units inside the county (agencies, 事业单位, state firms) and outside it,
   some of which left; part-time members; a year of joint meetings, their agenda sent to the member units (one
-  quarter late, one unit reached late), the next meeting planned with its agenda still to be sent; needs, resources and projects, some matched;
-  problems and commitments, some done; shared venues (one bookable per region, with bookings) and materials;
+  quarter late, one unit reached late), the next meeting planned with its agenda still to be sent; needs,
+  resources and projects, some matched; problems and commitments, some done; shared venues (one bookable per region, with bookings) and materials;
 - 双报到: members of agency branches reporting to communities, with a year of service records;
 - "两新" units: one per "两新" branch, several per joint branch, and units with no Party body (with a
   党建指导员) in every township;

@@ -670,13 +670,14 @@ def rating_cycle_rows(queryset, day: datetime.date) -> list[dict]:
     due on ``day`` (expired, or never rated): ``{"org", "rating", "expires_on", "due", "state"}``."""
     orgs = list(two_new_organizations(queryset).order_by("path"))
     published = _published_by_org([o.pk for o in orgs])
+    expiry = {year: rules.rating_expires_on(year) for year in {r.year for rs in published.values() for r in rs}}
     rows = []
     for org in orgs:
         latest = (published.get(org.pk) or [None])[-1]
-        expires = rules.rating_expires_on(latest.year) if latest else None
+        expires = expiry[latest.year] if latest else None
         if latest is None:
             state = "从未评定"
-        elif rules.rating_valid_on(latest, day):
+        elif (latest.published_on or datetime.date(latest.year + 1, 1, 1)) <= day <= expires:  # rules.rating_valid_on
             state = "有效"
         elif expires < day:
             state = "已过期"
@@ -691,14 +692,16 @@ def subsidy_rows(queryset, year: int) -> list[dict]:
     """党建工作经费 of ``year`` per "两新" organisation: by the stars of the published rating whose cycle covers
     the year (rules.rating_covers); without one, at the unrated rate."""
     orgs = list(two_new_organizations(queryset).select_related("division").order_by("path"))
+    cycle = rules.get_setting("twonew.cycle_years")  # a rating of year Y covers Y+1 … Y+cycle (rules.rating_covers)
     published = _published_by_org([o.pk for o in orgs])
+    by_stars = {s: (rules.get_setting(f"twonew.subsidy_percent_{s}"), rules.subsidy_for(s)) for s in range(6)}
     rows = []
     for org in orgs:
-        covering = [r for r in published.get(org.pk, []) if rules.rating_covers(r.year)[0] <= year <= rules.rating_covers(r.year)[1]]
+        covering = [r for r in published.get(org.pk, []) if year - cycle <= r.year < year]
         rating = covering[-1] if covering else None
         stars = rating.stars if rating else None
-        rows.append({"org": org, "rating": rating, "stars": stars, "percent": rules.get_setting(f"twonew.subsidy_percent_{stars or 0}"),
-                     "amount": rules.subsidy_for(stars)})
+        percent, amount = by_stars[stars or 0]
+        rows.append({"org": org, "rating": rating, "stars": stars, "percent": percent, "amount": amount})
     return rows
 
 

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from dangjian.core import roles
-from dangjian.core.extensions import AuditLabels, HomeShortcut, NavItem
+from dangjian.core.extensions import AuditLabels, HomePanel, HomeShortcut, NavItem
 
 STAFF = roles.STAFF_ROLES
 
@@ -19,9 +19,11 @@ class GovernanceConfig(AppConfig):
 
     audit_labels = AuditLabels(
         object_types={"governance.matter": "议事事项", "governance.stepattachment": "议事步骤附件",
+                      "governance.proceduretemplate": "议事程序模板",
                       "governance.dispute": "纠纷调处", "governance.serviceitem": "服务目录事项",
                       "governance.servicerequest": "便民服务", "governance.fourwindscase": "四风案件"},
-        fields={"step": "步骤", "votes": "表决人数", "ledger": "台账（类别、各步骤日期、表决人数）"},
+        fields={"step": "步骤", "votes": "表决人数", "ledger": "台账（类别、各步骤日期、表决人数）",
+                "procedure_steps": "议事程序步骤"},
     )
     home_shortcuts = [
         HomeShortcut("登记议事事项", "governance:matter_create", roles=STAFF, order=45),
@@ -29,5 +31,18 @@ class GovernanceConfig(AppConfig):
         HomeShortcut("四风案件登记簿", "governance:cases", roles=roles.DISCIPLINE_ROLES, order=49, style="primary"),
     ]
 
+    # The members' card on 我的 (the portal): the service catalogue, readable on the phone.
+    home_panels = [
+        HomePanel("governance/me_catalogue.html", lambda user, today: _me_catalogue(today), roles=roles.MEMBER_ROLES,
+                  order=60, placement="me"),
+    ]
+
     def ready(self):
         from . import rules  # noqa: F401  (declares the rule settings)
+
+
+def _me_catalogue(today):
+    from .views import catalogue_groups
+
+    groups = catalogue_groups(today)
+    return {"service_groups": groups, "service_item_total": sum(len(items) for _c, items in groups)}

@@ -44,38 +44,67 @@ def populate(ctx) -> None:
 
 
 def _matters(ctx, orgs):
+    """Matters in every state under the county's 一征三议两公开, and some opened while the county tried the
+    national 四议两公开 and its own edited copy (no 决议公开: the result is published once), each keeping
+    its own steps. The county's template is 一征三议两公开 again at the end."""
+    from .models import ProcedureTemplate
+
+    orgs = list(dict.fromkeys(orgs))
+    national = ProcedureTemplate.objects.get(name="四议两公开")
+    own = ProcedureTemplate.objects.filter(name=EDITED_TEMPLATE).first()
+    if own is None:
+        steps = [d for d in national.steps_data() if d["label"] != "决议公开"]
+        for n, d in enumerate(steps, start=1):
+            d["order"] = n
+        own = services.save_template(actor=ctx.actor, name=EDITED_TEMPLATE, steps=steps,
+                                     description="本县试行：四议两公开，决议和实施结果一并公开")
+    county = ProcedureTemplate.objects.get(name=rules.DEFAULT_TEMPLATE)
+    for template, group in ((national, orgs[1::7]), (own, orgs[2::7]), (county, [o for i, o in enumerate(orgs)
+                                                                              if i % 7 not in (1, 2)])):
+        services.activate_template(template, actor=ctx.actor)
+        for org in group:
+            _org_matters(ctx, org, many=org is orgs[0])
+    services.activate_template(county, actor=ctx.actor)
+
+
+EDITED_TEMPLATE = "本县四议一公开（试行）"
+NAMES = ["村道硬化", "集体鱼塘承包", "村规民约修订", "低保评议", "文化广场建设", "饮水工程", "土地流转", "集体厂房出租",
+         "路灯安装", "公墓整治", "五年发展规划", "垃圾分类点建设"]
+
+
+def _org_matters(ctx, org, many):
     rng, today, actor = ctx.rng, ctx.today, ctx.actor
-    names = ["村道硬化", "集体鱼塘承包", "村规民约修订", "低保评议", "文化广场建设", "饮水工程", "土地流转", "集体厂房出租",
-             "路灯安装", "公墓整治", "五年发展规划", "垃圾分类点建设"]
-    for n, org in enumerate(dict.fromkeys(orgs)):
-        for k in range(rng.randint(1, 3) if n else 6):
-            start = today - datetime.timedelta(days=rng.randint(20, 360))
-            kind = (n + k) % 6  # 0-2 decided, 3 open mid-way, 4 stalled, 5 failed
-            try:
-                matter = services.open_matter(
-                    actor=actor, organization=org, name=f"{rng.choice(names)}（{start:%Y年%m月}）",
-                    category=rng.choice(MatterCategory.values), origin="党组织提议", opened_on=start,
-                    meeting_form="入户走访", content="收集群众意见建议")
-            except Exception:
-                continue
-            day = start
-            last = {0: 6, 1: 6, 2: 6, 3: rng.randint(2, 5), 4: 2, 5: 3}[kind]
-            for number in range(2, last + 1):
-                gap = 60 if kind == 4 else rng.randint(2, 20)
-                day = day + datetime.timedelta(days=gap if number < 6 else rng.randint(20, 60))
-                if day > today:
-                    break
-                extra = {}
-                if number in (3, 4):
-                    due = rng.randint(20, 60)
-                    present = rng.randint(-(-due * 2 // 3), due)
-                    extra = dict(due=due, present=present, in_favour=rng.randint(due // 2 + 1, present))
-                    if kind == 5:
-                        extra["in_favour"], extra["confirm_failure"] = due // 2, True
-                if number >= 5:
-                    extra["content"] = ("决议：按方案实施，资金由村集体和上级补助解决。" if number == 5 else
-                                        "已按决议完成实施，经村务监督委员会验收合格。")
-                services.record_step(matter, actor=actor, number=number, date=day, meeting_form="现场会议", **extra)
+    for k in range(6 if many else rng.randint(1, 3)):
+        start = today - datetime.timedelta(days=rng.randint(20, 360))
+        kind = (org.pk + k) % 6  # 0-2 decided, 3 open mid-way, 4 stalled, 5 failed
+        try:
+            matter = services.open_matter(
+                actor=actor, organization=org, name=f"{rng.choice(NAMES)}（{start:%Y年%m月}）",
+                category=rng.choice(MatterCategory.values), origin="党组织提议", opened_on=start,
+                meeting_form="入户走访", content="收集群众意见建议")
+        except Exception:
+            continue
+        tpl = matter.procedure
+        review = tpl.numbers_of("审议")[0]
+        day = start
+        last = {0: tpl.last, 1: tpl.last, 2: tpl.last, 3: rng.randint(2, tpl.last - 1), 4: 2, 5: review}[kind]
+        for number in range(2, last + 1):
+            spec = tpl.step(number)
+            gap = 60 if kind == 4 else rng.randint(2, 20)
+            day = day + datetime.timedelta(days=gap if number < tpl.last else rng.randint(20, 60))
+            if day > today:
+                break
+            extra = {}
+            if spec.has_vote:
+                due = rng.randint(20, 60)
+                present = rng.randint(-(-due * 2 // 3), due)
+                extra = dict(due=due, present=present, in_favour=rng.randint(due // 2 + 1, present))
+                if kind == 5:
+                    extra["in_favour"], extra["confirm_failure"] = due // 2, True
+            if spec.is_publication:
+                extra["content"] = ("已按决议完成实施，经村务监督委员会验收合格。" if number == tpl.last else
+                                    "决议：按方案实施，资金由村集体和上级补助解决。")
+            services.record_step(matter, actor=actor, number=number, date=day, meeting_form="现场会议", **extra)
 
 
 def _disputes(ctx, towns, villages):

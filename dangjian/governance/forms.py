@@ -46,7 +46,9 @@ class MatterForm(Form):
         self.fields["organization"].queryset = (
             Organization.objects.for_user(user, "view").filter(unit_type__in=rules.VILLAGE_UNIT_TYPES, is_active=True)
             .order_by("path"))
-        first = rules.current_template().step(1)
+        from .services import active_procedure
+
+        first = active_procedure().step(1)
         self.fields["opened_on"].label = f"{first.label}日期"
 
 

@@ -59,6 +59,72 @@ class DivisionScopedQuerySet(scope.DivisionScopedQuerySet):
 
 # --- Matters -------------------------------------------------------------------------------------
 
+class ProcedureTemplateQuerySet(ScopedQuerySet):
+    """The county's procedure templates: read by the staff, kept by the county admin."""
+
+    def scope_filter(self, user, action):
+        if role_of(user) == "county_admin" or (action == VIEW and role_of(user) in STAFF_ROLES):
+            return self
+        return self.none()
+
+
+class ProcedureTemplate(models.Model):
+    """议事程序模板: a county's procedure for matters, as ordered steps (a rule setting names the one in force)."""
+
+    name = models.CharField("模板名称", max_length=30, unique=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ProcedureTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "议事程序模板"
+        verbose_name_plural = "议事程序模板"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def audit_scope_path(self):
+        return ""
+
+    def steps_data(self) -> list[dict]:
+        return [s.as_data() for s in self.steps.all()]
+
+    def procedure(self):
+        from .rules import procedure_from_data
+
+        return procedure_from_data(self.name, self.steps_data())
+
+
+class ProcedureStep(models.Model):
+    """One step of a procedure template."""
+
+    template = models.ForeignKey(ProcedureTemplate, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField("序号")
+    kind = models.CharField("步骤类型", max_length=10, choices=StepKind.choices)
+    label = models.CharField("步骤名称", max_length=30)
+    meets = models.CharField("参加（公开）范围", max_length=100, blank=True)
+    quorum_rule = models.CharField("到会要求", max_length=20, default="none")
+    vote_rule = models.CharField("表决规则", max_length=30, default="none")
+    mergeable = models.BooleanField("“一肩挑”时可并入上一步", default=False)
+
+    class Meta:
+        verbose_name = "议事程序步骤"
+        verbose_name_plural = "议事程序步骤"
+        ordering = ["template_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["template", "order"], name="procedure_step_unique_order")]
+
+    def __str__(self):
+        return f"{self.order}. {self.label}"
+
+    def as_data(self) -> dict:
+        return {"order": self.order, "kind": self.kind, "label": self.label, "meets": self.meets,
+                "quorum_rule": self.quorum_rule, "vote_rule": self.vote_rule, "mergeable": self.mergeable}
+
+
 class MatterQuerySet(OrgScopedQuerySet):
     pass
 
@@ -71,7 +137,10 @@ class Matter(models.Model):
     name = models.CharField("事项名称", max_length=200)
     category = models.CharField("事项类别", max_length=20, choices=MatterCategory.choices)
     origin = models.CharField("提议来源", max_length=30, choices=MotionOrigin.choices, blank=True)
-    template = models.CharField("议事程序", max_length=30, default="yizheng_sanyi")
+    template = models.CharField("议事程序", max_length=30, default="一征三议两公开")
+    # The steps of the template when the matter was opened (rules.StepSpec.as_data each): every step
+    # rule of the matter reads these, so that editing or switching the template never changes it.
+    procedure_steps = models.JSONField("议事程序步骤", default=list)
     one_shoulder = models.BooleanField("“一肩挑”（商议并入提议）", default=False)
     status = models.CharField("状态", max_length=10, choices=MatterStatus.choices, default=MatterStatus.OPEN,
                               db_index=True)
@@ -104,20 +173,18 @@ class Matter(models.Model):
 
     @property
     def procedure(self):
-        from .rules import template
+        """The matter's own procedure (its snapshot), cached on the instance."""
+        cached = self.__dict__.get("_procedure")
+        if cached is None or cached[0] is not self.procedure_steps:
+            from .rules import DEFAULT_TEMPLATE, SHIPPED_TEMPLATES, procedure_from_data
 
-        return template(self.template)
-
-    @property
-    def next_step(self):
-        """The StepSpec to record next (skipping a merged 商议), or None when the matter is over."""
-        if self.status != MatterStatus.OPEN:
-            return None
-        tpl = self.procedure
-        number = self.steps_done + 1
-        if number > len(tpl.steps):
-            return None
-        return number, tpl.step(number)
+            if self.procedure_steps:
+                procedure = procedure_from_data(self.template, self.procedure_steps)
+            else:  # a row written without its snapshot (bench data): the shipped template of its name
+                procedure = SHIPPED_TEMPLATES.get(self.template, SHIPPED_TEMPLATES[DEFAULT_TEMPLATE])[1]
+            cached = (self.procedure_steps, procedure)
+            self.__dict__["_procedure"] = cached
+        return cached[1]
 
 
 class MatterStepQuerySet(OrgScopedQuerySet):

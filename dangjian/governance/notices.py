@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from .models import MatterStep
+from .vocab import StepKind
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -45,23 +46,24 @@ def build_notice(step: MatterStep) -> bytes:
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading = "决议公开" if step.number < 6 else "实施结果公开"
+    # The last step of the matter's own procedure publishes the result; an earlier 公开 the resolution.
+    heading = "实施结果公开" if step.number == matter.procedure.last else "决议公开"
     _run(title, f"{org.division.name}村（居）务公开", "方正小标宋简体", 22)
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(sub, f"关于“{matter.name}”的{heading}", "楷体_GB2312", 16)
     steps = {s.number: s for s in matter.steps.all()}
     lines = []
-    method = matter.procedure.label.split("（")[0]
-    resolve = steps.get(4)
-    review = steps.get(3)
+    method = matter.procedure.name
+    review = next((s for n, s in sorted(steps.items()) if s.kind == StepKind.REVIEW and n < step.number), None)
+    resolve = next((s for n, s in sorted(steps.items()) if s.kind == StepKind.RESOLVE and n < step.number), None)
     intro = f"按照“{method}”工作法，“{matter.name}”（{matter.category}）"
     done = "、".join(f"{s.date:%Y年%-m月%-d日}{s.label}" for n, s in sorted(steps.items()) if n < step.number)
     lines.append(intro + (f"已经{done}。" if done else "。"))
     if review and review.due:
-        lines.append(f"党员大会应到党员{review.due}名，实到{review.present}名，赞成{review.in_favour}票。")
+        lines.append(f"{review.label}应到{review.due}名，实到{review.present}名，赞成{review.in_favour}票。")
     if resolve and resolve.due:
-        lines.append(f"村（居）民代表会议应到{resolve.due}名，实到{resolve.present}名，赞成{resolve.in_favour}票。")
+        lines.append(f"{resolve.label}应到{resolve.due}名，实到{resolve.present}名，赞成{resolve.in_favour}票。")
     lines.append(f"现将{heading}内容公布如下：")
     lines.extend(p for p in (step.content or "").splitlines() if p.strip())
     lines.append("公开期间如有意见和建议，请向村（社区）党组织或村（居）务监督委员会反映。")

@@ -21,7 +21,9 @@ from dangjian.roster.cells import RowReader, parse_choice, parse_count, parse_da
 from dangjian.roster.sheets import SHARED_WORKBOOK_DIVISIONS, SHARED_WORKBOOK_ORGS, Column, ImportContext, KeyedSheet, Row
 
 from . import rules, services
-from .models import CASE_ROLES, Dispute, FourWindsCase, Matter, MatterStep, ServiceItem, ServiceRequest, closing_days
+from .models import (
+    CASE_ROLES, Dispute, FourWindsCase, Matter, MatterStep, ProcedureTemplate, ServiceItem, ServiceRequest, closing_days,
+)
 from .vocab import (
     CaseCategory, DisputeCategory, DisputeResult, MatterCategory, MatterStatus, ServiceLevel,
 )
@@ -350,9 +352,15 @@ class RequestSheet(_KeyedSheet):
 
 
 # --- 议事事项 -------------------------------------------------------------------------------------
+# The sheet's six date columns are the spec's; a matter's steps are written in the columns of their
+# kinds (rules.ledger_columns), so a template with fewer steps leaves the columns it has no step for
+# empty (and a date there is refused). Each row follows its own procedure: an existing matter (by the
+# key) its snapshot, a new row the template named in the optional 议事程序 column or, without it, the
+# template in force.
 
-DATE_COLUMNS = rules.COLUMNS
+DATE_COLUMNS = rules.LEDGER_COLUMNS
 COUNT_COLUMNS = ("应到党员数", "实到党员数", "赞成票数")
+TEMPLATE_COLUMN = "议事程序"
 
 
 class MatterSheet(_KeyedSheet):
@@ -373,16 +381,21 @@ class MatterSheet(_KeyedSheet):
         Column("代表会议决议日期", width=12),
         Column("决议公开日期", width=12),
         Column("结果公开日期", width=12),
+        Column(TEMPLATE_COLUMN, width=16),
     ]
 
     def key_of(self, item):
-        return (item["org_name"], item["name"], item["dates"][0])
+        return (item["org_name"], item["name"], item["dates"][DATE_COLUMNS[0]])
 
     def check(self, rows: list[Row], ctx: ImportContext) -> None:
         names = {parse_text(r.values.get("所在党组织")) for r in rows} - {None}
         db = {o.name: o for o in Organization.objects.filter(name__in=names)}
         workbook = ctx.shared.get(SHARED_WORKBOOK_ORGS, {}) or {}
-        tpl = rules.current_template()
+        templates = {t.name: t.procedure() for t in ProcedureTemplate.objects.prefetch_related("steps")}
+        active = services.active_procedure()
+        existing = {(m.organization_id, m.name, m.opened_on): m.procedure
+                    for m in Matter.objects.filter(organization__in=list(db.values())).only(
+                        "organization_id", "name", "opened_on", "template", "procedure_steps")}
         one_shoulder_ids = one_shoulder_org_ids(ctx.today)
         parsed = []
         for row in rows:
@@ -392,10 +405,12 @@ class MatterSheet(_KeyedSheet):
                 "org_name": reader.get("所在党组织", parse_text, required=True),
                 "name": reader.get("事项名称", parse_text, required=True, max_length=200),
                 "category": reader.get("事项类别", parse_choice, MatterCategory, required=True),
-                "dates": [reader.get(c, parse_date, required=(i == 0)) for i, c in enumerate(DATE_COLUMNS)],
+                "dates": {c: reader.get(c, parse_date, required=(i == 0)) for i, c in enumerate(DATE_COLUMNS)},
                 "counts": [reader.get(c, parse_count) for c in COUNT_COLUMNS],
+                "template": reader.get(TEMPLATE_COLUMN, parse_text),
             }
             org = self._org(item["org_name"], db, workbook, reader, ctx) if item["org_name"] else None
+            tpl = self._procedure(item, org, existing, templates, active, reader)
             if not reader.faulty:
                 self._check_procedure(item, tpl, org, one_shoulder_ids, reader, ctx)
             item["_ok"] = not reader.faulty
@@ -416,14 +431,38 @@ class MatterSheet(_KeyedSheet):
         reader.fault("所在党组织", f"党组织“{name}”在本工作簿和系统中都不存在")
         return None
 
+    @staticmethod
+    def _procedure(item, org, existing, templates, active, reader):
+        """The row's procedure: the existing matter's own, else the named template, else the one in force."""
+        named = item["template"]
+        if named and named not in templates:
+            reader.fault(TEMPLATE_COLUMN, f"议事程序“{named}”不存在，应为 {'、'.join(templates)} 之一（或留空：按现行程序）")
+            return None
+        own = existing.get((getattr(org, "pk", None), item["name"], item["dates"][DATE_COLUMNS[0]]))
+        if own is not None:
+            if named and named != own.name:
+                reader.fault(TEMPLATE_COLUMN, f"该事项按“{own.name}”登记，议事程序不能改为“{named}”")
+            return own
+        return templates[named] if named else active
+
     def _check_procedure(self, item, tpl, org, one_shoulder_ids, reader, ctx):
         dates, (due, present, in_favour) = item["dates"], item["counts"]
-        deliberate_skipped = dates[1] is None and any(dates[2:])
-        one_shoulder = deliberate_skipped and (one_shoulder_ids is None or getattr(org, "pk", None) in one_shoulder_ids)
+        columns = rules.ledger_columns([s.kind for s in tpl.steps])
+        for column in DATE_COLUMNS:
+            if column not in columns and dates[column] is not None:
+                reader.fault(column, f"议事程序“{tpl.name}”没有记入该列的步骤，{column}应为空")
+        if rules.COUNTED_COLUMN not in columns and any(c is not None for c in (due, present, in_favour)):
+            reader.fault("应到党员数", f"议事程序“{tpl.name}”没有党员大会审议步骤，表决人数应为空")
+        if reader.faulty:
+            return
+        step_dates = [dates[c] for c in columns]
+        item["procedure"], item["columns"], item["step_dates"] = tpl, columns, step_dates
+        merged = any(d is None and tpl.steps[i].mergeable and any(step_dates[i + 1:]) for i, d in enumerate(step_dates))
+        one_shoulder = merged and (one_shoulder_ids is None or getattr(org, "pk", None) in one_shoulder_ids)
         item["one_shoulder"] = one_shoulder
-        for number, message in rules.check_step_order(tpl, dates, one_shoulder=one_shoulder, today=ctx.today):
-            reader.fault(DATE_COLUMNS[number - 1], message)
-        review_on = dates[rules.REVIEW_STEP - 1]
+        for number, message in rules.check_step_order(tpl, step_dates, one_shoulder=one_shoulder, today=ctx.today):
+            reader.fault(columns[number - 1], message)
+        review_on = dates[rules.COUNTED_COLUMN]
         counts_given = [c is not None for c in (due, present, in_favour)]
         if review_on is None and any(counts_given):
             reader.fault("应到党员数", "填写了表决人数，须填写党员大会审议日期")
@@ -439,12 +478,13 @@ class MatterSheet(_KeyedSheet):
         if reader.faulty or review_on is None:
             item["review_passed"] = None
             return
-        passed, reason = rules.vote_outcome(tpl.step(rules.REVIEW_STEP), due, present, in_favour)
+        review_number = columns.index(rules.COUNTED_COLUMN) + 1
+        passed, reason = rules.vote_outcome(tpl.step(review_number), due, present, in_favour)
         item["review_passed"] = passed
         if passed is False:
-            for i in range(rules.REVIEW_STEP, len(DATE_COLUMNS)):
-                if dates[i] is not None:
-                    reader.fault(DATE_COLUMNS[i], f"党员大会审议未通过（{reason}），事项已终止，不能有后续步骤")
+            for i in range(review_number, len(columns)):
+                if step_dates[i] is not None:
+                    reader.fault(columns[i], f"{tpl.step(review_number).label}未通过（{reason}），事项已终止，不能有后续步骤")
 
     # --- write -----------------------------------------------------------------------------------
     def resolve(self, items):
@@ -464,24 +504,34 @@ class MatterSheet(_KeyedSheet):
 
     @staticmethod
     def _sheet_values(matter: Matter) -> tuple:
+        """(category, {column: date}, review counts) of a matter, as the sheet writes them."""
+        columns = rules.ledger_columns([s.kind for s in matter.procedure.steps])
         steps = {s.number: s for s in matter.steps.all()}
-        review = steps.get(rules.REVIEW_STEP)
-        counts = (review.due, review.present, review.in_favour) if review else (None, None, None)
-        return (matter.category, tuple(steps[n].date if n in steps else None for n in range(1, 7)), counts)
+        dates = {c: None for c in DATE_COLUMNS}
+        counts = (None, None, None)
+        for number, column in enumerate(columns, start=1):
+            step = steps.get(number)
+            if column is None or step is None:
+                continue
+            dates[column] = step.date
+            if column == rules.COUNTED_COLUMN:
+                counts = (step.due, step.present, step.in_favour)
+        return (matter.category, tuple(dates[c] for c in DATE_COLUMNS), counts)
 
     @staticmethod
     def _item_values(item: dict) -> tuple:
-        return (item["category"], tuple(item["dates"]), tuple(item["counts"]))
+        return (item["category"], tuple(item["dates"][c] for c in DATE_COLUMNS), tuple(item["counts"]))
 
     def write(self, ctx: ImportContext) -> dict[str, int]:
         plan = self.plan(ctx)
         create, update, unchanged = plan.create, plan.update, plan.unchanged
-        tpl = rules.current_template()
         user = getattr(ctx.actor, "user", None)
         matters = []
         for item in create:
-            m = Matter(organization=item["org"], name=item["name"], category=item["category"], template=tpl.key,
-                       one_shoulder=item["one_shoulder"], opened_on=item["dates"][0], created_by=user)
+            tpl = item["procedure"]
+            m = Matter(organization=item["org"], name=item["name"], category=item["category"], template=tpl.name,
+                       procedure_steps=tpl.as_data(), one_shoulder=item["one_shoulder"],
+                       opened_on=item["dates"][DATE_COLUMNS[0]], created_by=user)
             self._derive(m, item)
             matters.append(m)
         Matter.objects.bulk_create(matters, batch_size=1000)
@@ -489,7 +539,8 @@ class MatterSheet(_KeyedSheet):
         entries = [audit.audit_entry(
             actor=ctx.actor, action=AuditLog.Action.CREATED, object_type="governance.matter", object_id=str(m.pk or ""),
             object_repr=m.name[:255], scope_path=item["org"].path, note="台账导入",
-            changes={"name": [None, m.name], "category": [None, m.category], "status": [None, m.get_status_display()]})
+            changes={"name": [None, m.name], "category": [None, m.category], "template": [None, m.template],
+                     "status": [None, m.get_status_display()]})
             for m, item in zip(matters, create)]
         changed = []
         for matter, item, changes in update:
@@ -500,13 +551,16 @@ class MatterSheet(_KeyedSheet):
             wanted = {s.number: s for s in self._steps(matter, item, user)}
             MatterStep.objects.filter(matter=matter).exclude(number__in=list(wanted)).delete()
             for number, step in wanted.items():
-                if number in current:
-                    old = current[number]
-                    old.date, old.due, old.present, old.in_favour, old.passed = (
-                        step.date, step.due, step.present, step.in_favour, step.passed)
-                    old.save(update_fields=["date", "due", "present", "in_favour", "passed"])
-                else:
+                if number not in current:
                     steps.append(step)
+                    continue
+                old = current[number]
+                fields = ["date"]
+                old.date = step.date
+                if item["columns"][number - 1] == rules.COUNTED_COLUMN:  # the ledger keeps only these counts
+                    old.due, old.present, old.in_favour, old.passed = step.due, step.present, step.in_favour, step.passed
+                    fields += ["due", "present", "in_favour", "passed"]
+                old.save(update_fields=fields)
             changed.append(matter)
             entries.append(audit.audit_entry(
                 actor=ctx.actor, action=AuditLog.Action.CHANGED, object_type="governance.matter",
@@ -521,10 +575,10 @@ class MatterSheet(_KeyedSheet):
 
     @staticmethod
     def _derive(matter: Matter, item: dict) -> None:
-        dates = item["dates"]
+        dates = item["step_dates"]
         done = max(i + 1 for i, d in enumerate(dates) if d is not None)
         matter.steps_done, matter.last_step_on = done, dates[done - 1]
-        matter.decided_on = dates[rules.RESULT_STEP - 1]
+        matter.decided_on = dates[-1]  # the last step (a 公开, in 结果公开日期)
         if item.get("review_passed") is False:
             matter.status = MatterStatus.FAILED
         elif matter.decided_on is not None:
@@ -534,15 +588,15 @@ class MatterSheet(_KeyedSheet):
 
     @staticmethod
     def _steps(matter: Matter, item: dict, user) -> list[MatterStep]:
-        tpl = rules.template(matter.template)
+        tpl = item["procedure"]
         out = []
-        for i, day in enumerate(item["dates"]):
+        for i, day in enumerate(item["step_dates"]):
             if day is None:
                 continue
             spec = tpl.steps[i]
             step = MatterStep(matter=matter, number=i + 1, kind=spec.kind, label=spec.label, date=day,
                               is_publication=spec.is_publication, recorded_by=user)
-            if i + 1 == rules.REVIEW_STEP:
+            if item["columns"][i] == rules.COUNTED_COLUMN:
                 step.due, step.present, step.in_favour = item["counts"]
                 step.passed = item.get("review_passed")
             out.append(step)
@@ -551,13 +605,14 @@ class MatterSheet(_KeyedSheet):
     def export_rows(self, user, scope_org, **options):
         if user is not None and _role(user) not in ("county_admin", "organiser", "secretary"):
             return None
-        qs = self.scoped_queryset(user, scope_org).select_related("organization").prefetch_related("steps").order_by("organization__path", "opened_on", "id")
+        qs = self.scoped_queryset(user, scope_org).select_related("organization").prefetch_related("steps").order_by(
+            "organization__path", "opened_on", "id")
         return self._rows(qs)
 
     def _rows(self, qs):
         for m in qs.iterator(chunk_size=1000):
             category, dates, counts = self._sheet_values(m)
-            yield [m.organization.name, m.name, category, *dates[:3], *counts, *dates[3:]]
+            yield [m.organization.name, m.name, category, *dates[:3], *counts, *dates[3:], m.template]
 
 
 SHEETS = [MatterSheet, DisputeSheet, CatalogueSheet, RequestSheet, CaseSheet]

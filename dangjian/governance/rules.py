@@ -1,16 +1,20 @@
 """The rules of village and community governance, in one place, named after their sources.
 
 - 四议两公开 (national, 《关于加强和改进乡村治理的指导意见》 2019; domain-rules §6) and the
-  county's 一征三议两公开: a matter goes through an ordered procedure. The procedure is a **setting**
-  (``governance.procedure_template``): a template of ordered steps, each with its kind, who meets,
-  its quorum and vote rule. A matter keeps the template it was opened under.
+  county's 一征三议两公开: a matter goes through an ordered procedure. The procedure is a **setting**:
+  the county keeps procedure templates as data (``models.ProcedureTemplate``: ordered steps, each with
+  its kind, who meets, its quorum rule and vote rule, and whether a "一肩挑" organisation may merge
+  it), and the rule setting ``governance.procedure_template`` names the one new matters follow. A
+  matter keeps a snapshot of its template's steps when it is opened: editing or switching the
+  template never changes a matter already open. Every step rule below reads a ``Procedure`` built
+  from such a snapshot.
 - 党员大会审议: at least 2/3 of the members due present (quorum met exactly at 2/3); passed when more
   than half of the members due vote for (exactly half is not passed).
 - 村民代表会议决议 (《村民委员会组织法》第二十六条): at least 2/3 of the representatives present; passed
   by more than half of all representatives.
-- "一肩挑": where the secretary also chairs the village (residents') committee, the first two steps
-  may merge: the 商议 step may be left out.
-- A failed vote (quorum or majority) ends the matter: no later step.
+- "一肩挑": where the secretary also chairs the village (residents') committee, the first
+  deliberations may merge: a step marked mergeable (a 商议) may be left out.
+- A failed vote (quorum or majority) ends the matter: no later step. A 公开 comes after the 决议.
 - Rule parameters (settings) are declared here and read with ``core.rules.get_setting``.
 """
 from __future__ import annotations
@@ -29,85 +33,168 @@ from .vocab import ServiceLevel, StepKind
 
 TWO_THIRDS = Fraction(2, 3)
 
+# --- Quorum and vote rules: the fixed lists a template's steps choose from --------------------------
+# quorum rule key: (label, share of those due, whether exactly that share is enough)
+QUORUM_RULES: dict[str, tuple[str, Optional[Fraction], bool]] = {
+    "none": ("不要求到会人数", None, True),
+    "two_thirds": ("应到人数的三分之二以上到会", TWO_THIRDS, True),
+    "half": ("应到人数过半数到会", Fraction(1, 2), False),
+}
+# vote rule key: (label, the count a majority is taken of)
+VOTE_RULES: dict[str, tuple[str, Optional[str]]] = {
+    "none": ("不表决", None),
+    "majority_of_due": ("赞成票超过应到人数的半数", "due"),
+    "majority_of_present": ("赞成票超过实到人数的半数", "present"),
+}
+VOTING_KINDS = (StepKind.REVIEW, StepKind.RESOLVE)
+OPENING_KINDS = (StepKind.CONSULT, StepKind.PROPOSE)
+MERGEABLE_KINDS = (StepKind.DELIBERATE,)
+
 
 @dataclass(frozen=True)
 class StepSpec:
     kind: str
     label: str  # the step's name in this template
-    meets: str  # who meets (or where it is published)
-    column: str  # the date column of the 议事事项 sheet
-    quorum: Optional[Fraction] = None  # share of those due who must be present
-    majority_of_due: bool = False  # passed when 赞成 × 2 > 应到
-    counts_required: bool = False  # due / present / for required when recorded on the platform
+    meets: str = ""  # who meets (or where it is published)
+    quorum_rule: str = "none"
+    vote_rule: str = "none"
     mergeable: bool = False  # may be left out in a "一肩挑" organisation
-    is_publication: bool = False
+
+    @property
+    def quorum(self) -> Optional[Fraction]:
+        return QUORUM_RULES.get(self.quorum_rule, QUORUM_RULES["none"])[1]
 
     @property
     def has_vote(self) -> bool:
-        return self.quorum is not None or self.majority_of_due
+        return self.vote_rule != "none" or self.quorum is not None
+
+    @property
+    def counts_required(self) -> bool:
+        """due / present / for are required when the step is recorded on the platform."""
+        return self.has_vote
+
+    @property
+    def is_publication(self) -> bool:
+        return self.kind == StepKind.PUBLISH
+
+    @property
+    def rule_text(self) -> str:
+        if not self.has_vote:
+            return ""
+        return "，".join(t for t in (QUORUM_RULES.get(self.quorum_rule, ("",))[0] if self.quorum_rule != "none" else "",
+                                     VOTE_RULES.get(self.vote_rule, ("",))[0] if self.vote_rule != "none" else "") if t)
+
+    def as_data(self, order: int) -> dict:
+        return {"order": order, "kind": str(self.kind), "label": self.label, "meets": self.meets,
+                "quorum_rule": self.quorum_rule, "vote_rule": self.vote_rule, "mergeable": self.mergeable}
 
 
 @dataclass(frozen=True)
-class ProcedureTemplate:
-    key: str
-    label: str
+class Procedure:
+    """A matter's procedure: the template's name and its ordered steps (step 1 is ``steps[0]``)."""
+
+    name: str
     steps: tuple[StepSpec, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name
 
     def step(self, number: int) -> StepSpec:
         return self.steps[number - 1]
 
+    @property
+    def last(self) -> int:
+        return len(self.steps)
 
-COLUMNS = ("征求意见日期", "支部委员会商议日期", "党员大会审议日期", "代表会议决议日期", "决议公开日期", "结果公开日期")
-REVIEW_STEP = 3  # the 党员大会审议 step, whose counts the ledger keeps
-RESULT_STEP = 6  # 结果公开: the matter is decided (解决) on its date
+    def numbers_of(self, kind: str) -> list[int]:
+        return [n for n, s in enumerate(self.steps, start=1) if s.kind == kind]
 
-_COMMON_TAIL = (
-    StepSpec(StepKind.DELIBERATE, "两委会商议", "村（社区）党组织和村（居）民委员会联席会议", COLUMNS[1], mergeable=True),
-    StepSpec(StepKind.REVIEW, "党员大会审议", "党员大会（方案提前3天送达党员）", COLUMNS[2], quorum=TWO_THIRDS,
-             majority_of_due=True, counts_required=True),
-    StepSpec(StepKind.RESOLVE, "村（居）民代表会议决议", "村（居）民代表会议或村（居）民会议", COLUMNS[3], quorum=TWO_THIRDS,
-             majority_of_due=True, counts_required=True),
-    StepSpec(StepKind.PUBLISH, "决议公开", "村（居）务公开栏或其他媒介", COLUMNS[4], is_publication=True),
-    StepSpec(StepKind.PUBLISH, "实施结果公开", "村（居）务公开栏或其他媒介", COLUMNS[5], is_publication=True),
+    def as_data(self) -> list[dict]:
+        return [s.as_data(n) for n, s in enumerate(self.steps, start=1)]
+
+
+def spec_from_data(d: dict) -> StepSpec:
+    return StepSpec(kind=d["kind"], label=d["label"], meets=d.get("meets") or "",
+                    quorum_rule=d.get("quorum_rule") or "none", vote_rule=d.get("vote_rule") or "none",
+                    mergeable=bool(d.get("mergeable")))
+
+
+def procedure_from_data(name: str, steps: list[dict]) -> Procedure:
+    """A Procedure from a template's rows or a matter's snapshot (dicts as ``StepSpec.as_data``)."""
+    return Procedure(name, tuple(spec_from_data(d) for d in sorted(steps, key=lambda d: d["order"])))
+
+
+# --- The two shipped templates (created as data by the migration; a county edits its copies) --------
+
+_MEETS_PUBLISH = "村（居）务公开栏或其他媒介"
+_TAIL = (
+    StepSpec(StepKind.DELIBERATE, "两委会商议", "村（社区）党组织和村（居）民委员会联席会议", mergeable=True),
+    StepSpec(StepKind.REVIEW, "党员大会审议", "党员大会（方案提前3天送达党员）", "two_thirds", "majority_of_due"),
+    StepSpec(StepKind.RESOLVE, "村（居）民代表会议决议", "村（居）民代表会议或村（居）民会议", "two_thirds",
+             "majority_of_due"),
+    StepSpec(StepKind.PUBLISH, "决议公开", _MEETS_PUBLISH),
+    StepSpec(StepKind.PUBLISH, "实施结果公开", _MEETS_PUBLISH),
 )
-
-TEMPLATES: dict[str, ProcedureTemplate] = {
-    "yizheng_sanyi": ProcedureTemplate(
-        "yizheng_sanyi", "一征三议两公开（本县）",
-        (StepSpec(StepKind.CONSULT, "征求意见", "村（居）民和党员（入户走访、座谈、意见箱）", COLUMNS[0]),) + _COMMON_TAIL,
-    ),
-    "siyi_liangkai": ProcedureTemplate(
-        "siyi_liangkai", "四议两公开（全国）",
-        (StepSpec(StepKind.PROPOSE, "党组织提议", "村（社区）党组织（在听取党员和群众意见基础上）", COLUMNS[0]),) + _COMMON_TAIL,
-    ),
+SHIPPED_TEMPLATES: dict[str, tuple[str, Procedure]] = {
+    "一征三议两公开": ("本县：征求意见、商议、审议、决议、决议公开、结果公开", Procedure("一征三议两公开", (
+        StepSpec(StepKind.CONSULT, "征求意见", "村（居）民和党员（入户走访、座谈、意见箱）"),) + _TAIL)),
+    "四议两公开": ("《关于加强和改进乡村治理的指导意见》（2019）：提议、商议、审议、决议、决议公开、结果公开",
+               Procedure("四议两公开", (
+                   StepSpec(StepKind.PROPOSE, "党组织提议", "村（社区）党组织（在听取党员和群众意见基础上）"),) + _TAIL)),
 }
+DEFAULT_TEMPLATE = "一征三议两公开"
+# Keys of the code-defined templates of earlier versions (matters opened before templates were data).
+LEGACY_KEYS = {"yizheng_sanyi": "一征三议两公开", "siyi_liangkai": "四议两公开"}
 
 
-TEMPLATE_BY_NAME = {t.label.split("（")[0]: t for t in TEMPLATES.values()}  # 一征三议两公开, 四议两公开
+def template_names() -> list[str]:
+    """The names of the county's templates (the database's; the shipped ones before it exists)."""
+    from django.apps import apps
+    from django.db import DatabaseError
+
+    try:
+        names = list(apps.get_model("governance", "ProcedureTemplate").objects.order_by("pk")
+                     .values_list("name", flat=True))
+    except (DatabaseError, LookupError):
+        names = []
+    return names or list(SHIPPED_TEMPLATES)
 
 
 class TemplateParameter(RuleParameter):
-    """The procedure template, named in Chinese (一征三议两公开 or 四议两公开); the internal key is accepted too."""
+    """The procedure template new matters follow: the name of one of the county's templates (the
+    internal keys of earlier versions are accepted too). The page lists the templates by name."""
+
+    @property
+    def choices(self):  # noqa: D401 - a property standing in for the dataclass field
+        return tuple((n, n) for n in template_names())
+
+    @choices.setter
+    def choices(self, value):
+        pass  # the list comes from the database
 
     def coerce(self, raw: Any) -> Any:
-        value = str(raw).strip()
-        if value in TEMPLATES:
-            value = TEMPLATES[value].label.split("（")[0]
-        if value not in TEMPLATE_BY_NAME:
-            raise ValidationError(f"{self.label}：取值“{value}”无效，应为 {'或'.join(TEMPLATE_BY_NAME)}")
+        value = LEGACY_KEYS.get(str(raw).strip(), str(raw).strip())
+        names = template_names()
+        if value not in names:
+            raise ValidationError(f"{self.label}：取值“{value}”无效，应为 {'或'.join(names)}")
         return value
 
 
 declare(
     TemplateParameter(
-        "governance.procedure_template", "村（社区）议事程序模板", str, "一征三议两公开",
+        "governance.procedure_template", "村（社区）议事程序模板", str, DEFAULT_TEMPLATE,
         "《关于加强和改进乡村治理的指导意见》（2019）：四议两公开；本县：一征三议两公开",
-        help="填写“一征三议两公开”（本县：征求意见、商议、审议、决议、决议公开、结果公开）或“四议两公开”"
-             "（全国：提议、商议、审议、决议、决议公开、结果公开）。只影响此后新建的议事事项",
+        help="选择此后新建的议事事项所用的议事程序（“一征三议两公开”“四议两公开”或本县在“议事程序模板”页面"
+             "编辑的模板）。已登记的事项保留登记时的程序，不受影响",
     ),
     RuleParameter(
         "governance.stalled_days", "议事事项停滞提示天数", int, 30,
         "本平台：距上一步骤超过该天数仍未进行下一步的事项列为“停滞”", minimum=1, maximum=365,
+    ),
+    RuleParameter(
+        "governance.attachment_max_mb", "议事步骤附件大小上限（MB）", int, 20,
+        "本平台：附件一律非必需（会议记录、签到表、公开栏照片等）", minimum=1, maximum=100,
     ),
     RuleParameter(
         "governance.dispute_overdue_days", "纠纷调处超期天数", int, 30,
@@ -120,41 +207,45 @@ declare(
 )
 
 
-def current_template() -> ProcedureTemplate:
-    return TEMPLATE_BY_NAME[get_setting("governance.procedure_template")]
+def active_template_name() -> str:
+    return get_setting("governance.procedure_template")
 
 
-def template(key: str) -> ProcedureTemplate:
-    return TEMPLATES.get(key) or TEMPLATES["yizheng_sanyi"]
+# --- The 议事事项 ledger's columns (ledger-sheets.md) ----------------------------------------------
+# The sheet has six date columns in this order; each step of a template is written in the column of
+# its kind (the first step, whatever its kind, in 征求意见日期; of two 公开 the last is 结果公开). A
+# template fits the sheet when each column takes at most one step, in the columns' order.
+
+LEDGER_COLUMNS = ("征求意见日期", "支部委员会商议日期", "党员大会审议日期", "代表会议决议日期", "决议公开日期", "结果公开日期")
+COUNTED_COLUMN = "党员大会审议日期"  # the ledger keeps the counts of this step only
+RESULT_COLUMN = "结果公开日期"  # a matter is decided (解决) on its date
+_KIND_COLUMN = {StepKind.DELIBERATE: LEDGER_COLUMNS[1], StepKind.REVIEW: LEDGER_COLUMNS[2],
+                StepKind.RESOLVE: LEDGER_COLUMNS[3]}
 
 
-# --- Procedure templates as data (validation) ---------------------------------------------------
-# A template a county edits is a list of steps, each with its order, kind (StepKind), who meets, and
-# its quorum and vote rule taken from this fixed list of rule kinds (key: label, quorum, majority of due).
+def ledger_columns(kinds: list[str]) -> list[Optional[str]]:
+    """The ledger column of each step (None: the sheet has no column for it)."""
+    out: list[Optional[str]] = []
+    for i, kind in enumerate(kinds):
+        if i == 0:
+            out.append(LEDGER_COLUMNS[0])
+        elif kind == StepKind.PUBLISH:
+            out.append(RESULT_COLUMN if i == len(kinds) - 1 else LEDGER_COLUMNS[4])
+        else:
+            out.append(_KIND_COLUMN.get(kind))
+    return out
 
-VOTE_RULES: dict[str, tuple[str, Optional[Fraction], bool]] = {
-    "none": ("不表决", None, False),
-    "two_thirds_due_majority": ("应到三分之二以上到会，赞成超过应到半数", TWO_THIRDS, True),
-    "half_due_majority": ("应到过半数到会，赞成超过应到半数", Fraction(1, 2), True),
-}
-VOTING_KINDS = (StepKind.REVIEW, StepKind.RESOLVE)
 
-
-def vote_rule_of(spec: StepSpec) -> str:
-    """The rule kind of a step (the shipped templates use these only)."""
-    for key, (_label, quorum, majority) in VOTE_RULES.items():
-        if (spec.quorum, spec.majority_of_due) == (quorum, majority):
-            return key
-    raise ValueError(f"步骤“{spec.label}”的表决规则不在规则种类中")
-
+# --- Validation of a template's steps --------------------------------------------------------------
 
 def check_template_steps(steps: list[dict]) -> dict[str, list[str]]:
     """Faults of a template's steps, field-keyed (``steps``, or ``step<order>``) in Chinese.
 
-    Each step is a dict with ``order`` (int), ``kind`` (a StepKind), ``label``, ``meets`` and
-    ``vote_rule`` (a VOTE_RULES key). Rules: kinds from the list, vote rules from the fixed list (a
-    vote only at 审议/决议 steps, which need one), order numbers unique, at least one 审议-like step
-    before the 决议, and 公开 last.
+    Each step is a dict with ``order`` (int), ``kind`` (a StepKind), ``label``, ``meets``,
+    ``quorum_rule`` (a QUORUM_RULES key), ``vote_rule`` (a VOTE_RULES key) and ``mergeable``. Rules:
+    kinds and rules from the fixed lists (a vote only at 审议/决议 steps, which need a vote rule),
+    order numbers unique, the first step a 征求意见 or 提议, only a 商议 mergeable, at least one 审议
+    before the 决议, 公开 last, and each step with its own column of the 议事事项 ledger.
     """
     errors: dict[str, list[str]] = {}
 
@@ -166,26 +257,36 @@ def check_template_steps(steps: list[dict]) -> dict[str, list[str]]:
         return errors
     orders = [s.get("order") for s in steps]
     for s in steps:
-        order, kind, rule = s.get("order"), s.get("kind"), s.get("vote_rule") or "none"
+        order, kind = s.get("order"), s.get("kind")
+        quorum, vote = s.get("quorum_rule") or "none", s.get("vote_rule") or "none"
         field = f"step{order}"
-        if not isinstance(order, int) or order < 1:
+        if not isinstance(order, int) or isinstance(order, bool) or order < 1:
             add("steps", f"步骤序号“{order}”应为正整数")
             continue
         if orders.count(order) > 1 and f"序号{order}重复" not in " ".join(errors.get("steps", [])):
             add("steps", f"步骤序号{order}重复")
         if kind not in StepKind.values:
             add(field, f"第{order}步的步骤类型“{kind}”无效，应为 {'、'.join(StepKind.values)} 之一")
-        if rule not in VOTE_RULES:
-            add(field, f"第{order}步的表决规则“{rule}”无效，应为 {'、'.join(v[0] for v in VOTE_RULES.values())} 之一")
-        elif kind in VOTING_KINDS and rule == "none":
-            add(field, f"第{order}步（{kind}）应有到会和表决规则")
-        elif kind in StepKind.values and kind not in VOTING_KINDS and rule != "none":
-            add(field, f"第{order}步（{kind}）不表决，表决规则应为“不表决”")
+        if quorum not in QUORUM_RULES:
+            add(field, f"第{order}步的到会要求“{quorum}”无效，应为 {'、'.join(v[0] for v in QUORUM_RULES.values())} 之一")
+        if vote not in VOTE_RULES:
+            add(field, f"第{order}步的表决规则“{vote}”无效，应为 {'、'.join(v[0] for v in VOTE_RULES.values())} 之一")
+        if kind in VOTING_KINDS and vote == "none":
+            add(field, f"第{order}步（{kind}）应有表决规则")
+        elif kind in StepKind.values and kind not in VOTING_KINDS and (vote != "none" or quorum != "none"):
+            add(field, f"第{order}步（{kind}）不表决，到会要求和表决规则应为“不要求到会人数”“不表决”")
+        if s.get("mergeable") and kind in StepKind.values and kind not in MERGEABLE_KINDS:
+            add(field, f"第{order}步（{kind}）不能在“一肩挑”时并入：只有“商议”可以并入")
         if not str(s.get("label") or "").strip():
             add(field, f"第{order}步的步骤名称不能为空")
+        elif len(str(s.get("label")).strip()) > 30:
+            add(field, f"第{order}步的步骤名称最多30个字")
     if errors:
         return errors
-    kinds = [s["kind"] for s in sorted(steps, key=lambda s: s["order"])]
+    ordered = sorted(steps, key=lambda s: s["order"])
+    kinds = [s["kind"] for s in ordered]
+    if kinds[0] not in OPENING_KINDS:
+        add("steps", f"第一步应为“征求意见”或“提议”（事项由此发起），不能是“{kinds[0]}”")
     if StepKind.RESOLVE not in kinds:
         add("steps", "议事程序应有“决议”步骤")
     elif StepKind.REVIEW not in kinds[: kinds.index(StepKind.RESOLVE)]:
@@ -194,20 +295,34 @@ def check_template_steps(steps: list[dict]) -> dict[str, list[str]]:
         add("steps", "最后一步应为“公开”")
     elif StepKind.PUBLISH in kinds[: kinds.index(StepKind.RESOLVE) if StepKind.RESOLVE in kinds else 0]:
         add("steps", "“公开”应在“决议”之后")
+    if errors:
+        return errors
+    # Each step in its own column of the 议事事项 ledger, in the columns' order (ledger-sheets.md).
+    taken: dict[str, int] = {}
+    last_index = -1
+    for s, column in zip(ordered, ledger_columns(kinds)):
+        field = f"step{s['order']}"
+        if column is None:
+            add(field, f"第{s['order']}步（{s['kind']}）在《议事事项》台账中没有对应的列：“征求意见”“提议”只能是第一步")
+        elif column in taken:
+            add(field, f"第{s['order']}步与第{taken[column]}步都应记入《议事事项》台账的“{column}”列，台账每列只记一个步骤")
+        else:
+            index = LEDGER_COLUMNS.index(column)
+            if index < last_index:
+                add(field, f"第{s['order']}步（{s['kind']}）的顺序与《议事事项》台账各列的顺序"
+                           f"（{'、'.join(c.removesuffix('日期') for c in LEDGER_COLUMNS)}）不一致")
+            taken[column], last_index = s["order"], max(last_index, index)
     return errors
-
-
-def template_steps_as_data(tpl: ProcedureTemplate) -> list[dict]:
-    """A shipped template as the rows a county would edit (what a matter's snapshot holds)."""
-    return [{"order": n, "kind": str(s.kind), "label": s.label, "meets": s.meets, "vote_rule": vote_rule_of(s),
-             "mergeable": s.mergeable} for n, s in enumerate(tpl.steps, start=1)]
 
 
 # --- Votes -------------------------------------------------------------------------------------
 
-def quorum_met(due: int, present: int, share: Fraction = TWO_THIRDS) -> bool:
-    """At least ``share`` of those due present: 2/3 of 30 is 20, and 20 present is enough."""
-    return present * share.denominator >= due * share.numerator
+def quorum_met(due: int, present: int, share: Fraction = TWO_THIRDS, exact_enough: bool = True) -> bool:
+    """At least ``share`` of those due present: 2/3 of 30 is 20, and 20 present is enough. With
+    ``exact_enough`` False, more than the share is needed (过半数: 15 of 30 is not enough, 16 is)."""
+    if exact_enough:
+        return present * share.denominator >= due * share.numerator
+    return present * share.denominator > due * share.numerator
 
 
 def majority_of_due(due: int, in_favour: int) -> bool:
@@ -238,27 +353,43 @@ def check_counts(due: Optional[int], present: Optional[int], in_favour: Optional
     return errors
 
 
+QUORUM_FAILED = "会议不能表决"
+
+
 def vote_outcome(spec: StepSpec, due: Optional[int], present: Optional[int],
                  in_favour: Optional[int]) -> tuple[Optional[bool], str]:
-    """(passed, reason when not): None when the step has no vote or no counts were given."""
+    """(passed, reason when not): None when the step has no vote or no counts were given. A reason
+    about the quorum ends with ``QUORUM_FAILED``."""
     if not spec.has_vote or due is None or present is None or in_favour is None:
         return None, ""
-    if spec.quorum is not None and not quorum_met(due, present, spec.quorum):
-        need = -(-due * spec.quorum.numerator // spec.quorum.denominator)
-        return False, f"实到{present}人，不足应到{due}人的三分之二（至少{need}人），会议不能表决"
-    if spec.majority_of_due and not majority_of_due(due, in_favour):
+    label, share, exact = QUORUM_RULES.get(spec.quorum_rule, QUORUM_RULES["none"])
+    if share is not None and not quorum_met(due, present, share, exact):
+        need = -(-due * share.numerator // share.denominator)
+        if not exact and due * share.numerator % share.denominator == 0:
+            need += 1
+        words = "三分之二" if share == TWO_THIRDS else "半数"
+        return False, f"实到{present}人，不足应到{due}人的{words}（至少{need}人），{QUORUM_FAILED}"
+    base = VOTE_RULES.get(spec.vote_rule, VOTE_RULES["none"])[1]
+    if base == "due" and not in_favour * 2 > due:
         return False, f"赞成{in_favour}票，未超过应到{due}人的半数"
+    if base == "present" and not in_favour * 2 > present:
+        return False, f"赞成{in_favour}票，未超过实到{present}人的半数"
     return True, ""
 
 
 # --- Step order --------------------------------------------------------------------------------
 
-def check_step_order(tpl: ProcedureTemplate, dates: list[Optional[datetime.date]], *, one_shoulder: bool,
+def skippable(spec: StepSpec, one_shoulder: bool) -> bool:
+    """A step a matter may leave out: a mergeable one in a "一肩挑" organisation."""
+    return spec.mergeable and one_shoulder
+
+
+def check_step_order(tpl: Procedure, dates: list[Optional[datetime.date]], *, one_shoulder: bool,
                      today: datetime.date) -> list[tuple[int, str]]:
     """Faults of a matter's dated steps (list index 0 = step 1): (step number, message).
 
     Steps are dated in order, none before the one before it, none in the future, and a step may be
-    dated only when every earlier step is (in a "一肩挑" organisation the mergeable 商议 may be empty).
+    dated only when every earlier step is (in a "一肩挑" organisation a mergeable 商议 may be empty).
     """
     faults = []
     last: Optional[datetime.date] = None
@@ -271,7 +402,7 @@ def check_step_order(tpl: ProcedureTemplate, dates: list[Optional[datetime.date]
             faults.append((i + 1, f"{spec.label}日期{day:%Y-%m-%d}晚于今天"))
         for j in range(i):
             prev = tpl.steps[j]
-            if dates[j] is None and not (prev.mergeable and one_shoulder):
+            if dates[j] is None and not skippable(prev, one_shoulder):
                 hint = "（“一肩挑”的组织才可省略商议）" if prev.mergeable else ""
                 faults.append((i + 1, f"“{prev.label}”尚未进行，不能登记“{spec.label}”{hint}"))
                 break

@@ -23,7 +23,8 @@ from dangjian.register.models import Division, Organization
 
 from . import rules
 from .models import (
-    Dispute, FourWindsCase, Matter, MatterStep, ServiceItem, ServiceRequest, StepAttachment,
+    Dispute, FourWindsCase, Matter, MatterStep, ProcedureStep, ProcedureTemplate, ServiceItem, ServiceRequest,
+    StepAttachment,
 )
 from .vocab import (
     LEVEL_ABOVE, CaseCategory, DisputeCategory, DisputeResult, MatterCategory, MatterStatus, MeetingForm,
@@ -111,11 +112,11 @@ def open_matter(*, actor: Actor, organization: Organization, name: str, category
         if known is not None and organization.pk not in known:
             _add(errors, "one_shoulder", f"干部记录中“{organization.name}”的书记不是“一肩挑”，商议不能并入第一步")
     _raise_if(errors)
-    tpl = rules.current_template()
+    tpl = active_procedure()
     matter = Matter.objects.create(
-        organization=organization, name=name, category=category, origin=origin or "", template=tpl.key,
-        one_shoulder=one_shoulder, opened_on=opened_on, steps_done=1, last_step_on=opened_on,
-        created_by=actor.user,
+        organization=organization, name=name, category=category, origin=origin or "", template=tpl.name,
+        procedure_steps=tpl.as_data(), one_shoulder=one_shoulder, opened_on=opened_on, steps_done=1,
+        last_step_on=opened_on, created_by=actor.user,
     )
     first = tpl.step(1)
     MatterStep.objects.create(matter=matter, number=1, kind=first.kind, label=first.label, date=opened_on,
@@ -128,17 +129,16 @@ def open_matter(*, actor: Actor, organization: Organization, name: str, category
 
 
 def allowed_step_numbers(matter: Matter) -> list[int]:
-    """The step numbers that may be recorded next: the next one, or in a "一肩挑" matter also the one
-    after a mergeable 商议."""
+    """The step numbers that may be recorded next (from the matter's own procedure): the next one, and
+    in a "一肩挑" matter also the ones after mergeable steps (商议) it may leave out."""
     if matter.status != MatterStatus.OPEN:
         return []
     tpl = matter.procedure
-    nxt = matter.steps_done + 1
-    if nxt > len(tpl.steps):
-        return []
-    numbers = [nxt]
-    if matter.one_shoulder and tpl.step(nxt).mergeable and nxt + 1 <= len(tpl.steps):
-        numbers.append(nxt + 1)
+    numbers = []
+    for number in range(matter.steps_done + 1, tpl.last + 1):
+        numbers.append(number)
+        if not rules.skippable(tpl.step(number), matter.one_shoulder):
+            break
     return numbers
 
 
@@ -180,13 +180,23 @@ def check_step(matter: Matter, *, number: int, date, meeting_form: str = "", due
             _add(errors, field, msg)
     if spec.is_publication and not (content or "").strip():
         _add(errors, "content", f"{spec.label}须填写公开的内容")
+    if spec.is_publication and not _has_resolution(matter, tpl, number):
+        _add(errors, "number", f"“{spec.label}”须在决议之后：本事项尚未登记决议")
     passed = None
     if not errors:
         passed, reason = rules.vote_outcome(spec, due, present, in_favour)
         if passed is False and not confirm_failure:
-            field = "present" if "三分之二" in reason else "in_favour"
+            field = "present" if reason.endswith(rules.QUORUM_FAILED) else "in_favour"
             _add(errors, field, f"{reason}。如会议确实如此，请勾选“表决未通过，事项终止”后保存")
     return errors, passed
+
+
+def _has_resolution(matter: Matter, tpl, number: int) -> bool:
+    """A 公开 publishes a resolution: a 决议 step of the procedure before it was recorded (and passed)."""
+    before = [n for n in tpl.numbers_of(rules.StepKind.RESOLVE) if n < number]
+    if not before:
+        return False
+    return matter.steps.filter(number__in=before).exclude(passed=False).exists()
 
 
 @transaction.atomic(durable=True)
@@ -209,7 +219,7 @@ def record_step(matter: Matter, *, actor: Actor, number: int, date: datetime.dat
     matter.steps_done, matter.last_step_on = number, date
     if passed is False:
         matter.status = MatterStatus.FAILED
-    elif number == rules.RESULT_STEP:
+    elif number == matter.procedure.last:
         matter.status, matter.decided_on = MatterStatus.DECIDED, date
     matter.save(update_fields=["steps_done", "last_step_on", "status", "decided_on", "updated_at"])
     changes = {"step": [None, f"{spec.label} {date:%Y-%m-%d}"]}
@@ -227,7 +237,7 @@ def attach_to_step(step: MatterStep, *, actor: Actor, upload) -> StepAttachment:
 
     step = MatterStep.objects.select_related("matter__organization").get(pk=step.pk)
     _may_change(step.matter, actor)
-    problems = upload_errors(upload, max_bytes=20 * MB, messages={
+    problems = upload_errors(upload, max_bytes=rules.get_setting("governance.attachment_max_mb") * MB, messages={
         "type": "附件类型“{ext}”不允许：只能上传 PDF、JPG、PNG、doc/docx、xls/xlsx",
         "size": "附件{size_mb:.1f}MB，超过上限{limit_mb}MB",
         "empty": "附件是空文件",
@@ -241,6 +251,116 @@ def attach_to_step(step: MatterStep, *, actor: Actor, upload) -> StepAttachment:
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=att, object_repr=f"{step}：{att.original_name}",
                  scope_path=step.matter.organization.path, changes={"attachments": [None, att.original_name]})
     return att
+
+
+# --- Procedure templates -------------------------------------------------------------------------------
+# The county's templates are data; the rule setting ``governance.procedure_template`` names the one new
+# matters follow. Only the county admin changes them; each change is one audited write.
+
+def active_template() -> ProcedureTemplate:
+    name = rules.active_template_name()
+    tpl = ProcedureTemplate.objects.filter(name=name).prefetch_related("steps").first()
+    if tpl is None:  # the setting names a template that no longer exists: the first one
+        tpl = ProcedureTemplate.objects.prefetch_related("steps").order_by("pk").first()
+    return tpl
+
+
+def active_procedure() -> rules.Procedure:
+    tpl = active_template()
+    if tpl is None:  # no template rows at all (cannot happen after the migration): the shipped default
+        return rules.SHIPPED_TEMPLATES[rules.DEFAULT_TEMPLATE][1]
+    return tpl.procedure()
+
+
+def _require_county_admin(actor: Actor) -> None:
+    if actor.user is not None and not actor.user.is_county_admin:
+        raise PermissionDenied("议事程序模板由县委组织部管理员维护")
+
+
+def check_template(*, name: str, description: str = "", steps: list[dict], instance=None) -> Errors:
+    errors: Errors = {}
+    if not name:
+        _add(errors, "name", "模板名称不能为空")
+    elif len(name) > 30:
+        _add(errors, "name", "模板名称最多30个字")
+    elif ProcedureTemplate.objects.filter(name=name).exclude(pk=getattr(instance, "pk", None)).exists():
+        _add(errors, "name", f"已有名为“{name}”的议事程序模板")
+    if len(description or "") > 200:
+        _add(errors, "description", "说明最多200个字")
+    for field, msgs in rules.check_template_steps(steps).items():
+        for msg in msgs:
+            _add(errors, field, msg)
+    return errors
+
+
+def _steps_text(steps: list[dict]) -> str:
+    """A template's steps as one line of the audit log."""
+    out = []
+    for d in sorted(steps, key=lambda d: d["order"]):
+        spec = rules.spec_from_data(d)
+        extra = [spec.rule_text] if spec.rule_text else []
+        if spec.mergeable:
+            extra.append("“一肩挑”可并入")
+        out.append(f"{d['order']}.{spec.label}（{spec.kind}{'；' + '；'.join(extra) if extra else ''}）")
+    return " → ".join(out)
+
+
+def _clean_steps(steps: list[dict]) -> list[dict]:
+    return [{"order": d.get("order"), "kind": d.get("kind") or "", "label": str(d.get("label") or "").strip(),
+             "meets": str(d.get("meets") or "").strip()[:100], "quorum_rule": d.get("quorum_rule") or "none",
+             "vote_rule": d.get("vote_rule") or "none", "mergeable": bool(d.get("mergeable"))} for d in steps]
+
+
+@transaction.atomic(durable=True)
+def save_template(instance: Optional[ProcedureTemplate] = None, *, actor: Actor, name: str, description: str = "",
+                  steps: list[dict]) -> ProcedureTemplate:
+    """Create a template (instance None) or replace an existing one's name, description and steps.
+
+    Matters already opened keep their own snapshot of the steps; only matters opened afterwards under
+    this template follow the change. Renaming the template in force renames it in the rule setting too."""
+    _require_county_admin(actor)
+    name, description, steps = (name or "").strip(), (description or "").strip(), _clean_steps(steps)
+    if instance is not None:
+        instance = ProcedureTemplate.objects.select_for_update().get(pk=instance.pk)
+    _raise_if(check_template(name=name, description=description, steps=steps, instance=instance))
+    steps = sorted(steps, key=lambda d: d["order"])
+    for n, d in enumerate(steps, start=1):  # the order numbers as given, renumbered 1, 2, 3 …
+        d["order"] = n
+    if instance is None:
+        tpl = ProcedureTemplate.objects.create(name=name, description=description)
+        ProcedureStep.objects.bulk_create([ProcedureStep(template=tpl, **d) for d in steps])
+        audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=tpl,
+                     changes={"name": [None, name], "procedure_steps": [None, _steps_text(steps)]})
+        return tpl
+    before = {"name": instance.name, "description": instance.description,
+              "procedure_steps": _steps_text(instance.steps_data())}
+    was_active = instance.name == rules.active_template_name()
+    instance.name, instance.description = name, description
+    instance.save()
+    instance.steps.all().delete()
+    ProcedureStep.objects.bulk_create([ProcedureStep(template=instance, **d) for d in steps])
+    changes = audit.diff(before, {"name": name, "description": description, "procedure_steps": _steps_text(steps)})
+    if changes:
+        audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=instance, changes=changes)
+    if was_active and before["name"] != name:
+        from dangjian.core.rules import change_rule_setting
+
+        change_rule_setting("governance.procedure_template", name, actor=actor)
+    return instance
+
+
+def copy_template(source: ProcedureTemplate, *, actor: Actor, name: str) -> ProcedureTemplate:
+    """A new template with the steps of ``source`` (the county edits the copy, keeping the original)."""
+    return save_template(actor=actor, name=name, description=f"复制自“{source.name}”", steps=source.steps_data())
+
+
+def activate_template(template: ProcedureTemplate, *, actor: Actor) -> None:
+    """Make ``template`` the one new matters follow: a change of the rule setting (audited there)."""
+    from dangjian.core.rules import change_rule_setting
+
+    _require_county_admin(actor)
+    with transaction.atomic(durable=True):
+        change_rule_setting("governance.procedure_template", template.name, actor=actor)
 
 
 # --- Disputes --------------------------------------------------------------------------------------

@@ -33,12 +33,12 @@ from dangjian.register.vocab import VILLAGE_LEVEL
 from . import notices, rules, services
 from .forms import CaseForm, DateForm, DisputeForm, ItemForm, MatterForm, RequestForm, StepForm, UploadForm
 from .models import (
-    CASE_ROLES, STAFF_ROLES, Dispute, FourWindsCase, Matter, MatterStep, ServiceItem, ServiceRequest,
-    StepAttachment, role_of,
+    CASE_ROLES, STAFF_ROLES, Dispute, FourWindsCase, Matter, MatterStep, ProcedureTemplate, ServiceItem,
+    ServiceRequest, StepAttachment, role_of,
 )
 from .statistics import dispute_counts_in
 from .vocab import (
-    CaseCategory, DisputeCategory, DisputeResult, MatterCategory, MatterStatus, ServiceLevel,
+    CaseCategory, DisputeCategory, DisputeResult, MatterCategory, MatterStatus, ServiceLevel, StepKind,
 )
 
 PAGE_SIZE = 30
@@ -119,7 +119,7 @@ def matters(request):
     return render(request, "governance/matters.html", {
         "page": _page(request, qs), "filters": request.GET, "statuses": MatterStatus.choices,
         "categories": MatterCategory.values, "query": request.GET.urlencode(),
-        "stalled_days": get_setting("governance.stalled_days"), "template": rules.current_template(),
+        "stalled_days": get_setting("governance.stalled_days"), "template": services.active_procedure(),
     })
 
 
@@ -130,7 +130,7 @@ def matter_create(request):
         request, form,
         lambda d: services.open_matter(actor=_actor(request), **d),
         success=lambda m: (f"已登记议事事项“{m.name}”", reverse("governance:matter_detail", args=[m.pk])),
-        template="governance/matter_form.html", context={"template": rules.current_template()},
+        template="governance/matter_form.html", context={"template": services.active_procedure()},
     )
 
 
@@ -202,6 +202,107 @@ def step_notice(request, pk):
                             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["Content-Disposition"] = content_disposition(f"{step.matter.name}-{step.label}.docx", fallback="notice.docx")
     return response
+
+
+# --- Procedure templates (the county admin) --------------------------------------------------------------
+
+county_admin_required = _roles_required(("county_admin",), "议事程序模板由县委组织部管理员维护")
+BLANK_ROWS = 2  # empty rows under a template's steps, for adding steps
+
+
+def _template_rows(steps: list[dict]) -> list[dict]:
+    rows = [dict(d, delete=False) for d in steps]
+    return rows + [{"order": "", "kind": "", "label": "", "meets": "", "quorum_rule": "none", "vote_rule": "none",
+                    "mergeable": False, "delete": False} for _ in range(BLANK_ROWS)]
+
+
+def _posted_steps(post) -> tuple[list[dict], list[dict]]:
+    """(the steps to save, every row as typed) from the edit page: a row marked 删除 or left empty is left out."""
+    try:
+        count = min(int(post.get("rows", 0)), 60)
+    except ValueError:
+        count = 0
+    steps, rows = [], []
+    for i in range(count):
+        raw_order = (post.get(f"s{i}-order") or "").strip()
+        try:
+            order = int(raw_order)
+        except ValueError:
+            order = raw_order or None
+        row = {"order": order if order is not None else "", "kind": (post.get(f"s{i}-kind") or "").strip(),
+               "label": (post.get(f"s{i}-label") or "").strip(), "meets": (post.get(f"s{i}-meets") or "").strip(),
+               "quorum_rule": post.get(f"s{i}-quorum_rule") or "none", "vote_rule": post.get(f"s{i}-vote_rule") or "none",
+               "mergeable": post.get(f"s{i}-mergeable") == "on", "delete": post.get(f"s{i}-delete") == "on"}
+        rows.append(row)
+        if row["delete"] or not (row["kind"] or row["label"]):
+            continue
+        steps.append({k: v for k, v in row.items() if k != "delete"} | {"order": order})
+    return steps, rows
+
+
+def _template_page_context(tpl, rows, errors=None, name="", description=""):
+    errors = errors or {}
+    for row in rows:
+        row["errors"] = errors.get(f"step{row['order']}", []) if row["order"] != "" else []
+    return {"tpl": tpl, "rows": rows, "errors": errors, "name": name, "description": description,
+            "kinds": StepKind.values, "quorum_rules": [(k, v[0]) for k, v in rules.QUORUM_RULES.items()],
+            "vote_rules": [(k, v[0]) for k, v in rules.VOTE_RULES.items()],
+            "active_name": rules.active_template_name(),
+            "in_use": Matter.objects.filter(template=tpl.name).count() if tpl else 0}
+
+
+@county_admin_required
+@require_GET
+def templates(request):
+    items = list(ProcedureTemplate.objects.for_user(request.user).prefetch_related("steps"))
+    counts = dict(Matter.objects.values_list("template").annotate(n=Count("id")).order_by())
+    for t in items:
+        t.procedure_view = t.procedure()
+        t.matter_count = counts.get(t.name, 0)
+    return render(request, "governance/templates.html", {"templates": items, "active_name": rules.active_template_name()})
+
+
+@county_admin_required
+def template_edit(request, pk):
+    tpl = get_for_user_or_404(ProcedureTemplate.objects.prefetch_related("steps"), request.user, pk=pk)
+    if request.method != "POST":
+        return render(request, "governance/template_edit.html",
+                      _template_page_context(tpl, _template_rows(tpl.steps_data()), name=tpl.name,
+                                             description=tpl.description))
+    steps, rows = _posted_steps(request.POST)
+    name, description = request.POST.get("name", ""), request.POST.get("description", "")
+    try:
+        services.save_template(tpl, actor=_actor(request), name=name, description=description, steps=steps)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        messages.error(request, "模板未保存：" + "；".join(m for msgs in errors.values() for m in msgs))
+        return render(request, "governance/template_edit.html",
+                      _template_page_context(tpl, rows, errors, name, description))
+    messages.success(request, f"已保存议事程序模板“{name.strip()}”：此后按该模板新建的事项按新的步骤办理，已登记的事项不变")
+    return htmx_redirect(request, reverse("governance:templates"))
+
+
+@county_admin_required
+@require_POST
+def template_copy(request, pk):
+    tpl = get_for_user_or_403(ProcedureTemplate.objects.prefetch_related("steps"), request.user, pk=pk)
+    name = (request.POST.get("name") or "").strip() or f"{tpl.name}（副本）"
+    try:
+        copy = services.copy_template(tpl, actor=_actor(request), name=name)
+    except ValidationError as exc:
+        messages.error(request, "复制未完成：" + "；".join(exc.messages))
+        return htmx_redirect(request, reverse("governance:templates"))
+    messages.success(request, f"已复制为“{copy.name}”，可在下面修改其步骤")
+    return htmx_redirect(request, reverse("governance:template_edit", args=[copy.pk]))
+
+
+@county_admin_required
+@require_POST
+def template_activate(request, pk):
+    tpl = get_for_user_or_403(ProcedureTemplate.objects, request.user, pk=pk)
+    flash_service_result(request, lambda: services.activate_template(tpl, actor=_actor(request)),
+                         f"此后新建的议事事项按“{tpl.name}”办理（已登记的事项不变）")
+    return htmx_redirect(request, reverse("governance:templates"))
 
 
 # --- The public page (no login) ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.dates import today  # one today(); tests and demos patch services.today
 from dangjian.core.validation import raise_if as _raise_if
 from dangjian.core.models import AuditLog
-from dangjian.register import services as register_services
+from dangjian.register import figures, services as register_services
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import MemberStatus
 
@@ -388,6 +388,7 @@ def record_transfer_out(*, actor: Actor, member: Member, external_org_name: str,
     old_status = member.status
     member.status = MemberStatus.TRANSFERRED_OUT
     member.save(update_fields=["status", "updated_at"])
+    figures.organizations_changed([member.organization_id])  # today's member figures (issue 15)
     audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=member, changes={"status": [old_status, member.status]},
                  note=f"组织关系转往{transfer.external_org_name}，介绍信{transfer.letter_number}")
     return transfer
@@ -466,6 +467,7 @@ def register_floating_out(*, actor: Actor, member: Member, place: str, since: da
     if not member.is_floating:
         member.is_floating = True
         member.save(update_fields=["is_floating", "updated_at"])
+        figures.organizations_changed([member.organization_id])  # today's member figures (issue 15)
         audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=member, changes={"is_floating": [False, True]},
                      note="登记为外出流动党员")
     return record
@@ -545,6 +547,7 @@ def end_floating(record: FloatingRecord, *, actor: Actor, ended_on: datetime.dat
     if member is not None and member.is_floating:
         member.is_floating = False
         member.save(update_fields=["is_floating", "updated_at"])
+        figures.organizations_changed([member.organization_id])  # today's member figures (issue 15)
         audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=member, changes={"is_floating": [True, False]},
                      note="结束外出流动")
     return record
@@ -556,6 +559,42 @@ def flagged_without_record(members):
     statistics count (issue 14)."""
     return members.filter(is_floating=True).exclude(
         pk__in=FloatingRecord.objects.filter(ended_on__isnull=True, member__isnull=False).values("member_id"))
+
+
+def flagged_since(members) -> dict[int, datetime.date]:
+    """The day each member of ``members`` was marked 流动党员: the last audited change of the flag
+    (a form, an import, the creation), else the day the record was created. One query for the lot."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    members = list(members)
+    ids = [str(m.pk) for m in members]
+    logged = {}
+    for start in range(0, len(ids), 500):
+        rows = (AuditLog.objects.filter(object_type=Member._meta.label_lower, object_id__in=ids[start:start + 500],
+                                        changes__has_key="is_floating")
+                .values("object_id").annotate(last=Max("created_at")).order_by())
+        logged.update({int(r["object_id"]): timezone.localdate(r["last"]) for r in rows})
+    return {m.pk: logged.get(m.pk) or timezone.localdate(m.created_at) for m in members}
+
+
+def unregistered_warning(member: Member, since: datetime.date, day: datetime.date | None = None):
+    """The 3/5-month warning of a member marked 流动党员 without a 外出 record (issue 14): counted from
+    the day the flag was set (nothing of contact or dues is known before a record exists), organisational
+    life attended in the platform counting as well — so flagged members are watched like registered ones."""
+    last = {kind: since for kind in ContactKind.values}
+    attended = extensions.last_participation(member.pk)
+    if attended is not None:
+        last["orglife"] = max(last["orglife"], attended)
+    return rules.floating_warning(last, day or today())
+
+
+def unregistered_warnings(members, day: datetime.date | None = None) -> list[tuple[Member, Any]]:
+    """``[(member, warning or None)]`` for ``members``, flagged members without a 外出 record
+    (``flagged_without_record``, possibly a page of them)."""
+    members = list(members)
+    since = flagged_since(members)
+    return [(m, unregistered_warning(m, since[m.pk], day)) for m in members]
 
 
 def last_dates(record: FloatingRecord) -> dict[str, datetime.date]:

@@ -18,8 +18,13 @@ def url_cases(world) -> dict[str, dict]:
     county = world["county"]
     branch, community, street = county["community_branch"], county["community"], county["street"]
     day = datetime.date(2026, 1, 5)
+    from dangjian.governance.models import ProcedureTemplate
+    from dangjian.governance.rules import SHIPPED_TEMPLATES
+
     matter = Matter.objects.create(organization=branch, name=f"{marker}议事", category="其他", opened_on=day,
-                                   steps_done=5, last_step_on=day)
+                                   steps_done=5, last_step_on=day, template="一征三议两公开",
+                                   procedure_steps=SHIPPED_TEMPLATES["一征三议两公开"][1].as_data())
+    template = ProcedureTemplate.objects.get(name="一征三议两公开")
     step = MatterStep.objects.create(matter=matter, number=5, kind="公开", label="决议公开", date=day,
                                      content=f"{marker}公开内容", is_publication=True)
     name = "governance/scope-matrix.pdf"
@@ -40,6 +45,11 @@ def url_cases(world) -> dict[str, dict]:
         "governance:step_attach": {"pk": step.pk},
         "governance:step_notice": {"pk": step.pk},
         "governance:attachment_download": {"pk": attachment.pk},
+        # The county's procedure templates: the county admin's alone (403 for everyone else).
+        "governance:templates": {},
+        "governance:template_edit": {"pk": template.pk},
+        "governance:template_copy": {"pk": template.pk},
+        "governance:template_activate": {"pk": template.pk},
         "governance:public": {},
         "governance:disputes": {},
         "governance:dispute_create": {},

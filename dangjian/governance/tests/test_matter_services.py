@@ -26,7 +26,8 @@ def _to_review(matter, actor):
 
 def test_it_opens_a_matter_with_its_first_step_and_one_audit_row(county, secretary_actor):
     matter = open_matter(county["village_branch"], secretary_actor, origin="党组织提议", content="群众反映道路破损")
-    assert matter.template == "yizheng_sanyi" and matter.status == MatterStatus.OPEN
+    assert matter.template == "一征三议两公开" and matter.status == MatterStatus.OPEN
+    assert [d["label"] for d in matter.procedure_steps][:2] == ["征求意见", "两委会商议"]
     assert [(s.number, s.label) for s in matter.steps.all()] == [(1, "征求意见")]
     rows = AuditLog.objects.filter(object_type="governance.matter", object_id=str(matter.pk))
     assert rows.count() == 1 and rows[0].actor == secretary_actor.user and rows[0].action == "created"
@@ -137,15 +138,19 @@ def test_a_county_switching_to_siyi_liangkai_opens_new_matters_under_it(county, 
     with django_capture_on_commit_callbacks(execute=True):
         change_rule_setting("governance.procedure_template", "四议两公开", actor=actor)
     new = open_matter(county["village_branch"], actor, name="新事项")
-    assert new.template == "siyi_liangkai" and new.steps.get().label == "党组织提议"
+    assert new.template == "四议两公开" and new.steps.get().label == "党组织提议"
+    assert new.procedure.step(1).kind == "提议"
     old.refresh_from_db()
-    assert old.template == "yizheng_sanyi" and old.steps.get().label == "征求意见"
+    assert old.template == "一征三议两公开" and old.steps.get().label == "征求意见"
+    assert services.allowed_step_numbers(old) == [2] and old.procedure.step(1).kind == "征求意见"
     with pytest.raises(ValidationError) as err:
         change_rule_setting("governance.procedure_template", "随便", actor=actor)
     assert "一征三议两公开或四议两公开" in str(err.value)
     from dangjian.core.rules import PARAMETERS
 
     assert PARAMETERS["governance.procedure_template"].coerce("yizheng_sanyi") == "一征三议两公开"
+    assert dict(PARAMETERS["governance.procedure_template"].choices) == {"一征三议两公开": "一征三议两公开",
+                                                                         "四议两公开": "四议两公开"}
 
 
 def test_one_shoulder_is_checked_against_the_cadre_records_when_an_app_provides_them(county, actor, monkeypatch):

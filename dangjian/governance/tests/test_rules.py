@@ -4,6 +4,7 @@ import datetime
 from dangjian.governance import rules
 
 D = datetime.date
+TPL = rules.SHIPPED_TEMPLATES["一征三议两公开"][1]
 
 
 def test_it_meets_the_quorum_at_exactly_two_thirds_and_not_one_short():
@@ -29,17 +30,31 @@ def test_it_refuses_counts_that_cannot_be():
 
 
 def test_it_gives_the_outcome_of_the_review_with_its_reason():
-    review = rules.TEMPLATES["yizheng_sanyi"].step(3)
+    review = TPL.step(3)
     assert rules.vote_outcome(review, 30, 20, 16) == (True, "")
     passed, reason = rules.vote_outcome(review, 30, 19, 19)
     assert passed is False and "三分之二" in reason and "至少20人" in reason
     passed, reason = rules.vote_outcome(review, 30, 20, 15)
     assert passed is False and "半数" in reason
-    assert rules.vote_outcome(rules.TEMPLATES["yizheng_sanyi"].step(2), 5, 5, 5) == (None, "")
+    assert rules.vote_outcome(TPL.step(2), 5, 5, 5) == (None, "")
+
+
+def test_the_other_quorum_and_vote_rules_at_their_edges():
+    half = rules.StepSpec("决议", "村民会议决议", quorum_rule="half", vote_rule="majority_of_present")
+    passed, reason = rules.vote_outcome(half, 30, 15, 15)  # exactly half present is not more than half
+    assert passed is False and "至少16人" in reason and reason.endswith(rules.QUORUM_FAILED)
+    assert rules.vote_outcome(half, 30, 16, 9) == (True, "")  # 9 of 16 present is more than half of present
+    passed, reason = rules.vote_outcome(half, 30, 16, 8)
+    assert passed is False and "未超过实到16人的半数" in reason
+    passed, reason = rules.vote_outcome(half, 31, 15, 15)
+    assert passed is False and "至少16人" in reason
+    no_quorum = rules.StepSpec("审议", "审议", vote_rule="majority_of_due")
+    assert rules.vote_outcome(no_quorum, 30, 16, 16) == (True, "")
+    assert rules.vote_outcome(no_quorum, 30, 16, 15)[0] is False
 
 
 def test_it_orders_the_steps_and_allows_the_merge_only_where_one_shoulder():
-    tpl = rules.TEMPLATES["yizheng_sanyi"]
+    tpl = TPL
     today = D(2026, 6, 30)
     ok = [D(2026, 1, 1), D(2026, 1, 1), D(2026, 1, 2), None, None, None]  # same day as the one before: fine
     assert rules.check_step_order(tpl, ok, one_shoulder=False, today=today) == []

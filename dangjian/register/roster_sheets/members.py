@@ -12,9 +12,9 @@ from dangjian.core import crypto
 from dangjian.core.models import AuditLog
 from dangjian.roster.bulk import AuditWriter, insert_rows, reserve_ids
 from dangjian.roster.cells import YES_NO, RowReader, number_as_text, parse_text, parse_yes_no
-from dangjian.roster.sheets import SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
+from dangjian.roster.sheets import SHARED_WORKBOOK_MEMBERS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
 
-from .. import rules
+from .. import figures, rules
 from ..models import Member, Organization
 from ..vocab import ROSTER_MEMBER_STATUSES, MemberStatus
 from .common import OUT_OF_SCOPE, _chunks
@@ -175,6 +175,7 @@ class MemberSheet(SheetHandler):
             if item["id_number"]:
                 item["_hash"] = crypto.lookup_hash(item["id_number"])
                 by_hash[item["_hash"]] = item
+        ctx.shared[SHARED_WORKBOOK_MEMBERS] = {h: item["_org"] for h, item in by_hash.items()}
         existing: dict[str, dict] = {}
         columns = ("pk", "id_number_hash", "id_number_encrypted", "phone_hash", "phone_encrypted",
                    "organization_id") + tuple(f for f in MEMBER_FIELDS if f != "organization_id")
@@ -336,6 +337,10 @@ class MemberSheet(SheetHandler):
                 audit_rows.add(action=action, object_type=member_type, object_id=m.pk, object_repr=item["name"],
                                scope_path=org_pk[item["_org"]][1], changes=changes, note="名册导入")
             Member.objects.bulk_update([m for m, _ in changed], fields, batch_size=200)
+        # Today's per-organisation member figures of every organisation touched, once the import commits.
+        figures.organizations_changed({org_pk[i["_org"]][0] for i in new_items}
+                                      | {org_pk[i["_org"]][0] for _m, i in changed}
+                                      | {i["_existing"]["organization_id"] for _m, i in changed})
         audit_rows.flush()
         return dict(self.plan)
 
