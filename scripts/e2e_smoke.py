@@ -19,8 +19,12 @@ them, and FAILS (exit status 1) on:
 - the statistics page without its ECharts charts (a <canvas> per chart, with something drawn on it),
 - a login that does not get past the login page.
 Visible English words (labels, placeholders) are reported as warnings, not failures.
-It only reads: it never submits a form other than the login and the roster import's 预检 (a dry run), with
-which the importing roles check that their own export comes back with no error and no change (issue 14).
+It only reads, with two exceptions: the roster import's 预检 (a dry run), with which each role's own export
+comes back with no error and no change (issue 14: the secretary, who does not import, has the export checked
+by their organiser); and the password check, which makes one throwaway account (e2e_pw_<time>, 纪检监察 of
+the county, 停用 again at the end) to follow the whole path: the administrator sets its first password,
+its first login is sent to 修改密码, the new password logs in. It also types into the searchable choice
+(part of a name, then pinyin initials) and checks that the list is filtered.
 """
 from __future__ import annotations
 
@@ -45,18 +49,18 @@ STAFF_PAGES = [
     "/assessment/", "/assessment/problems/", "/assessment/debriefs/", "/assessment/lists/", "/assessment/meetings/",
     "/assessment/decisions/", "/assessment/uses/",
     "/governance/matters/", "/governance/matters/new/", "/governance/disputes/", "/governance/disputes/new/",
-    "/governance/requests/", "/governance/requests/new/", "/governance/catalogue/",
+    "/governance/requests/", "/governance/requests/new/", "/governance/catalogue/", "/accounts/password/",
 ]
 ORGANISER_PAGES = STAFF_PAGES + ["/orglife/reviews/", "/recruitment/overrides/", "/roster/import/",
                                  "/notifications/outbox/"]
-ADMIN_PAGES = ORGANISER_PAGES + ["/governance/cases/", "/governance/catalogue/new/", "/governance/templates/", "/register/divisions/", "/accounts/users/", "/audit/", "/settings/rules/",
+ADMIN_PAGES = ORGANISER_PAGES + ["/governance/cases/", "/governance/catalogue/new/", "/governance/templates/", "/register/divisions/", "/accounts/users/", "/accounts/users/bulk/", "/audit/", "/settings/rules/",
                                  "/notifications/templates/"]
 ROLES = {
     "demo_admin": (DESKTOP, ADMIN_PAGES),
     "demo_organiser": (DESKTOP, ORGANISER_PAGES),
     "demo_street": (DESKTOP, ORGANISER_PAGES),
     "demo_secretary": (DESKTOP, STAFF_PAGES + ["/recruitment/overrides/"]),
-    "demo_member": (PHONE, ["/", "/me/", "/me/transfer/", "/notifications/",
+    "demo_member": (PHONE, ["/", "/me/", "/me/transfer/", "/notifications/", "/accounts/password/",
                             "/governance/catalogue/", "/governance/public/"]),
     "demo_jiwei": (DESKTOP, ["/", "/governance/cases/", "/governance/cases/new/"]),
 }
@@ -110,6 +114,15 @@ def chart_problems(page) -> list[str]:
     return [f"chart {i + 1}: " + ("no canvas" if n < 0 else "empty canvas") for i, n in enumerate(charts) if n <= 0]
 
 
+def login(page, base: str, user: str, password: str) -> bool:
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("form button.btn-danger")
+    page.wait_for_load_state("networkidle")
+    return "/accounts/login/" not in page.url
+
+
 def run_role(browser, base: str, user: str, password: str, viewport: dict, paths: list[str], shots: str | None,
              result: Result) -> None:
     context = browser.new_context(viewport=viewport, locale="zh-CN")
@@ -119,12 +132,7 @@ def run_role(browser, base: str, user: str, password: str, viewport: dict, paths
     page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
     page.on("response", lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 500 else None)
 
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", password)
-    page.click("form button.btn-danger")
-    page.wait_for_load_state("networkidle")
-    if "/accounts/login/" in page.url:
+    if not login(page, base, user, password):
         result.failures.append(f"{user}: login failed")
         context.close()
         return
@@ -160,19 +168,159 @@ def run_role(browser, base: str, user: str, password: str, viewport: dict, paths
             target = next((h for h in links if re.match(FOLLOW[path], h.split("?")[0])), None)
             if target:
                 queue.insert(0, target)
+    if user in SEARCH_ROLES:
+        searchable_choice(page, base, user, result, shots)
     if user in ROUND_TRIP_ROLES:
-        round_trip(page, base, user, result)
+        importer = ROUND_TRIP_ROLES[user]
+        if importer is None:
+            round_trip(page, base, user, result)
+        else:
+            exported = page.request.get(base + "/roster/export/", timeout=600_000)
+            other = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+            other_page = other.new_page()
+            if login(other_page, base, importer, password):
+                round_trip(other_page, base, f"{user} (checked by {importer})", result, exported)
+            else:
+                result.failures.append(f"{importer}: login failed")
+            other.close()
+    if user == "demo_admin":
+        password_change(browser, page, base, result, shots)
     context.close()
 
 
-# Issue 14: the roles that import take their own export (masked numbers for an organiser) back through
-# the import page's 预检 (a dry run: nothing is written) and must get no error and no change.
-ROUND_TRIP_ROLES = ("demo_admin", "demo_organiser", "demo_street")
+# Issue 14: each role's export (masked numbers for an organiser or a secretary) goes back through the import
+# page's 预检 (a dry run: nothing is written) and must get no error and no change. The secretary does not
+# import: their organiser checks the secretary's export.
+ROUND_TRIP_ROLES = {"demo_admin": None, "demo_organiser": None, "demo_street": None,
+                    "demo_secretary": "demo_organiser"}
+SEARCH_ROLES = ("demo_admin", "demo_organiser")
 
 
-def round_trip(page, base: str, user: str, result: Result) -> None:
+def searchable_choice(page, base: str, user: str, result: Result, shots: str | None) -> None:
+    """Issue 14: typing part of a name, then its pinyin initials, filters the searchable choice (Tom Select)."""
+    where = f"{user} searchable choice"
+    page.goto(base + "/register/members/")
+    page.wait_for_load_state("networkidle")
+    options = page.eval_on_selector_all(
+        "select[name=org] option", "os => os.filter(o => o.value).map(o => [o.textContent.trim(), o.dataset.initials || ''])")
+    result.pages += 1
+    if len(options) < 3:
+        result.failures.append(f"{where}: fewer than 3 organisations to choose from")
+        return
+    label, initials = options[min(3, len(options) - 1)]
+
+    def matches(query):
+        # Tom Select shows an option when the typed text is in its name or in its initials.
+        return [t for t, i in options if query.lower() in t.lower() or query.lower() in i.lower()]
+
+    def distinctive(text, sizes=(2, 3, 4)):
+        """The piece of ``text`` that the fewest options share (so that typing it must narrow the list)."""
+        pieces = [text[i:i + n] for n in sizes for i in range(len(text) - n + 1)]
+        return min(pieces, key=lambda q: (len(matches(q)), -len(q)), default="")
+
+    failures = []
+    for kind, query in (("part of the name", distinctive(label)), ("pinyin initials", distinctive(initials, (3, 4)))):
+        if not query:
+            failures.append(f"{kind}: nothing to type (no data-initials?)")
+            continue
+        page.click("select[name=org] + .ts-wrapper .ts-control")
+        box = page.locator("select[name=org] + .ts-wrapper input")
+        box.fill("")
+        box.type(query, delay=40)
+        page.wait_for_timeout(400)
+        shown = page.eval_on_selector_all(
+            "select[name=org] + .ts-wrapper .ts-dropdown .option", "os => os.map(o => o.textContent.trim())")
+        if shots:
+            page.screenshot(path=f"{shots}/{user}_search_{'initials' if 'pinyin' in kind else 'name'}.png")
+        expected = matches(query)
+        if label not in shown or len(shown) != len(expected) or len(shown) >= len(options):
+            failures.append(f"{kind} “{query}”: {len(shown)} of {len(options)} shown (expected {len(expected)}), "
+                            f"{'with' if label in shown else 'without'} “{label}”")
+        else:
+            print(f"ok   {where}: {kind} “{query}” → {len(shown)} of {len(options)}")
+        page.keyboard.press("Escape")
+    for f in failures:
+        result.failures.append(f"{where}: {f}")
+        print(f"FAIL {where}: {f}")
+
+
+def password_change(browser, admin_page, base: str, result: Result, shots: str | None) -> None:
+    """The administrator opens a throwaway account with a first password; its first login must lead to
+    修改密码; after the change the new password logs in (and the old does not)."""
+    import time
+
+    where = "password change"
+    username, first, second = f"e2e_pw_{int(time.time())}", "Smoke#2026ab", "Smoke#2026cd"
+    admin_page.goto(base + "/accounts/users/new/")
+    admin_page.fill("input[name=username]", username)
+    admin_page.fill("input[name=full_name]", "冒烟测试")
+    admin_page.select_option("select[name=role]", "discipline")
+    admin_page.evaluate("""() => { const s = document.querySelector('select[name=organization]');
+        const o = Array.from(s.options).find(o => o.value && o.textContent.includes('县委员会'));
+        if (s.tomselect) { s.tomselect.setValue(o.value); } else { s.value = o.value; } }""")
+    admin_page.fill("input[name=password]", first)
+    admin_page.click("form button.btn-danger")
+    admin_page.wait_for_load_state("networkidle")
+    result.pages += 2
+    if "已新增账号" not in admin_page.inner_text("body"):
+        result.failures.append(f"{where}: the administrator could not open {username}")
+        print(f"FAIL {where}: account not created")
+        return
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    steps = []
+    if not login(page, base, username, first):
+        steps.append("the first password did not log in")
+    else:
+        page.goto(base + "/")
+        page.wait_for_load_state("networkidle")
+        if "/accounts/password/" not in page.url:
+            steps.append(f"the first login was not sent to 修改密码 (at {page.url})")
+        page.goto(base + "/accounts/password/")
+        page.fill("input[name=old_password]", first)
+        page.fill("input[name=password]", second)
+        page.fill("input[name=password2]", second)
+        page.click("form button.btn-danger")
+        page.wait_for_load_state("networkidle")
+        if shots:
+            page.screenshot(path=f"{shots}/password_changed.png")
+        if "密码已修改" not in page.inner_text("body"):
+            steps.append("修改密码 did not say 密码已修改")
+        result.pages += 3
+    context.close()
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    if login(page, base, username, first):
+        steps.append("the old password still logs in")
+    context.close()
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    if not login(page, base, username, second):
+        steps.append("the new password does not log in")
+    else:
+        page.goto(base + "/")
+        if "/accounts/password/" in page.url:
+            steps.append("still sent to 修改密码 after the change")
+    context.close()
+    # Put the throwaway account out of use again.
+    admin_page.goto(base + f"/accounts/users/?q={username}")
+    link = admin_page.locator("a[href*='/deactivate/']").first
+    if link.count():
+        link.click()
+        admin_page.wait_for_load_state("networkidle")
+        admin_page.fill("textarea[name=reason]", "浏览器冒烟测试的临时账号")
+        admin_page.click("form button.btn-danger")
+    for step in steps:
+        result.failures.append(f"{where}: {step}")
+        print(f"FAIL {where}: {step}")
+    if not steps:
+        print(f"ok   {where}: {username} forced to change, new password works, old refused")
+
+
+def round_trip(page, base: str, user: str, result: Result, exported=None) -> None:
     where = f"{user} roster round trip"
-    exported = page.request.get(base + "/roster/export/", timeout=600_000)
+    if exported is None:
+        exported = page.request.get(base + "/roster/export/", timeout=600_000)
     if exported.status != 200:
         result.failures.append(f"{where}: export answered HTTP {exported.status}")
         return

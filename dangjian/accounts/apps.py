@@ -24,6 +24,13 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(_start_idle_clock, dispatch_uid="dangjian-idle-clock")
 
+        # Accounts follow the secretary post (issue 14): reconcile at once when the posts change.
+        from dangjian.core.extensions import register_posts_changed_receiver
+
+        from .posts import reconcile_after_posts_changed
+
+        register_posts_changed_receiver(reconcile_after_posts_changed)
+
 
 def _start_idle_clock(sender, request=None, **kwargs):
     """The idle timeout (core.middleware.SessionSecurityMiddleware) counts from the login."""

@@ -88,3 +88,35 @@ class User(AbstractUser):
     def scope_path(self) -> str | None:
         """Path prefix of the user's organisation subtree; None means nothing."""
         return self.organization.path if self.organization_id else None
+
+
+class OneTimeSheetQuerySet(ScopedQuerySet):
+    """A sheet of one-time passwords is its owner's; one opened from the command line (no owner) is any
+    county administrator's to take."""
+
+    def scope_filter(self, user, action):
+        if not roles.is_county_admin(user):
+            return self.none()
+        return self.filter(models.Q(owner=user) | models.Q(owner__isnull=True))
+
+
+class OneTimeSheet(models.Model):
+    """The one-time passwords of accounts opened in bulk (issue 14), kept encrypted until their one
+    download: taking the sheet deletes it, so the plain passwords exist nowhere after that."""
+
+    owner = models.ForeignKey(User, verbose_name="生成人", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="one_time_sheets")
+    label = models.CharField("说明", max_length=200)
+    count = models.PositiveIntegerField("账号数")
+    rows_encrypted = models.TextField("内容（密文）", editable=False)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    objects = OneTimeSheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "初始密码表"
+        verbose_name_plural = "初始密码表"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.label}（{self.count}个账号）"

@@ -69,8 +69,11 @@ def user_list(request):
     query.pop("page", None)
     from .lockout import locked_usernames
 
+    from .models import OneTimeSheet
+
     return render(request, "accounts/user_list.html", {
         "page": page, "total": paginator.count, "filters": filters, "roles": User.Role.choices,
+        "sheets": OneTimeSheet.objects.for_user(request.user, "view"),
         "locked": locked_usernames(u.username for u in page.object_list),
         "query": query.urlencode(),
     })
@@ -188,3 +191,40 @@ def password_change(request):
             return _plain_redirect(request, reverse("core:home"))
     return render(request, "accounts/password_change.html",
                   {"form": form, "forced": request.user.must_change_password})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulk_register(request):
+    """批量开通书记账号: the plan (who gets an account, who has one, who lacks a phone or ID number), then
+    one POST opens them all (issue 14); the one-time passwords wait on the user list for one download."""
+    from django.contrib import messages
+
+    from . import bulk
+
+    _require_admin(request.user)
+    if request.method == "POST":
+        result = bulk.create_register_accounts(actor=Actor.from_request(request))
+        if result.created:
+            messages.success(request, f"已开通{len(result.created)}个书记账号。请立即下载初始密码表（只能下载一次），"
+                                      "分发给本人；首次登录须修改密码")
+        else:
+            messages.info(request, "没有需要开通的账号")
+        return _plain_redirect(request, reverse("accounts:user_list"))
+    plan = bulk.plan_register_accounts(request.user)
+    counts = {key: sum(1 for c in plan if c.status == key) for key in bulk.STATUS_LABELS}
+    show = request.GET.get("status", "")
+    rows = [c for c in plan if not show or c.status == show]
+    return render(request, "accounts/bulk_register.html", {
+        "rows": rows, "counts": counts, "labels": bulk.STATUS_LABELS, "show": show, "total": len(plan)})
+
+
+@login_required
+@require_POST
+def sheet_download(request, pk):
+    """The one-time password sheet, once (POST: a link prefetcher cannot take it); then it is gone."""
+    from .onetime import take_sheet
+
+    _require_admin(request.user)
+    sheet, content = take_sheet(pk, actor=Actor.from_request(request))
+    return xlsx_response(content, f"初始密码_{timezone.localtime(sheet.created_at):%Y%m%d%H%M}.xlsx")

@@ -340,6 +340,20 @@ class CadreSheet(_KeyedSheet):
         return self._audit(ctx, [], AuditLog.Action.CREATED, c, c.organization.path,
                            {"post": [None, c.post], "started_on": [None, c.started_on.isoformat()]})
 
+    def write(self, ctx: ImportContext) -> dict[str, int]:
+        counts = super().write(ctx)
+        # Accounts follow the secretary posts (issue 14): reconciled once the import has committed
+        # (idempotent: the sheet's unchanged secretary rows do no harm).
+        names = {i["org"] for i in self.items if i.get("post") == Post.SECRETARY}
+        if names:
+            from django.db import transaction
+
+            from dangjian.core import extensions
+
+            org_ids = {o.pk for o in _by_name(Organization, names).values()}
+            transaction.on_commit(lambda: extensions.posts_changed(org_ids, actor=ctx.actor), robust=True)
+        return counts
+
     def export_rows(self, user, scope_org, **options) -> Optional[Iterable[list[Any]]]:
         if not _may_export(user):
             return None

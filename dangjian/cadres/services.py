@@ -12,7 +12,7 @@ from typing import Any, Iterable, Optional
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from dangjian.core import audit
+from dangjian.core import audit, extensions
 from dangjian.core.actor import Actor
 from dangjian.core.models import AuditLog
 from dangjian.core.rules import get_setting
@@ -144,6 +144,16 @@ def _lock_for_secretary(data: dict) -> None:
         list(Organization.objects.select_for_update().filter(pk=data["organization"].pk).values_list("pk", flat=True))
 
 
+def _secretary_posts_changed(actor: Actor, *cadres_or_org_ids) -> None:
+    """After the commit, tell the accounts app (core.extensions.posts_changed) that these organisations'
+    secretary posts changed, so their holders' accounts follow at once (issue 14)."""
+    ids = {c if isinstance(c, int) else c.organization_id for c in cadres_or_org_ids
+           if isinstance(c, int) or getattr(c, "post", None) == Post.SECRETARY}
+    if ids:
+        # robust: the posts are saved; a failing reconcile is logged and the daily command catches up.
+        transaction.on_commit(lambda: extensions.posts_changed(ids, actor=actor), robust=True)
+
+
 @transaction.atomic(durable=True)
 def create_cadre(*, actor: Actor, **fields: Any) -> Cadre:
     data = _cadre_data(fields)
@@ -154,12 +164,14 @@ def create_cadre(*, actor: Actor, **fields: Any) -> Cadre:
     fill_person(cadre, data["id_number"], data["education"])
     _save(cadre, "同一党组织同一时期只能有一名书记，或该任职已登记")
     _created(actor, cadre)
+    _secretary_posts_changed(actor, cadre)
     return cadre
 
 
 @transaction.atomic(durable=True)
 def update_cadre(cadre: Cadre, *, actor: Actor, **fields: Any) -> Cadre:
     cadre = Cadre.objects.select_for_update().select_related("organization").get(pk=cadre.pk)
+    was = (cadre.organization_id,) if cadre.post == Post.SECRETARY else ()
     merged = {k: fields.get(k, getattr(cadre, k)) for k in CADRE_FIELDS}
     merged["id_number"] = fields.get("id_number", cadre.id_number)
     data = _cadre_data(merged)
@@ -175,6 +187,7 @@ def update_cadre(cadre: Cadre, *, actor: Actor, **fields: Any) -> Cadre:
     changes = _changed(actor, cadre, before)
     if cadre.id_number_hash != old_hash and not changes:
         audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=cadre, changes={"id_number": ["***", "***"]})
+    _secretary_posts_changed(actor, cadre, *was)
     return cadre
 
 
@@ -194,6 +207,7 @@ def end_cadre(cadre: Cadre, *, actor: Actor, ended_on: datetime.date, note: str 
         cadre.note = note[:200]
     cadre.save()
     _changed(actor, cadre, before, note="离任")
+    _secretary_posts_changed(actor, cadre)
     return cadre
 
 
@@ -201,6 +215,7 @@ def end_cadre(cadre: Cadre, *, actor: Actor, ended_on: datetime.date, note: str 
 def delete_cadre(cadre: Cadre, *, actor: Actor) -> None:
     cadre = Cadre.objects.select_related("organization").get(pk=cadre.pk)
     _deleted(actor, cadre)
+    _secretary_posts_changed(actor, cadre)
     cadre.delete()
 
 
@@ -610,4 +625,5 @@ def record_result(election: Election, *, actor: Actor, held_on: datetime.date, e
         audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=org,
                      changes={"term_ends_on": [org.term_ends_on, new_end]}, note=f"换届选举（{held_on:%Y-%m-%d}）")
         Organization.objects.filter(pk=org.pk).update(term_ends_on=new_end)
+    _secretary_posts_changed(actor, org.pk)
     return e

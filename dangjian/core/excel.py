@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import datetime
 import io
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -23,7 +23,8 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="FCE4D6")
 
 
-ROW_LIMIT: contextvars.ContextVar[int | None] = contextvars.ContextVar("export_row_limit", default=None)
+# An int, or a function giving it (read only when an export actually runs, so other pages pay nothing).
+ROW_LIMIT: contextvars.ContextVar[int | Callable[[], int] | None] = contextvars.ContextVar("export_row_limit", default=None)
 ON_ROWS: contextvars.ContextVar = contextvars.ContextVar("export_on_rows", default=None)
 ROWS_PER_REPORT = 500
 
@@ -73,6 +74,8 @@ def write_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[
     """
     wb = Workbook(write_only=True)
     limit, on_rows, written = ROW_LIMIT.get(), ON_ROWS.get(), 0
+    if callable(limit):
+        limit = limit()
     for title, headers, rows in sheets:
         ws = wb.create_sheet(title=title)
         for i, width in enumerate((widths or {}).get(title, [])):

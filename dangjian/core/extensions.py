@@ -592,3 +592,52 @@ def _with_parts(block: "StatsBlock") -> "StatsBlock":
     if block.has_data is not None or any(p.has_data for p in parts):
         changes["has_data"] = has_data
     return dataclasses.replace(block, **changes)
+
+
+# --- Who holds an organisation's secretary post (issue 14: accounts follow the post) ------------
+#
+# A secretary's account carries the branch's scope only while its holder serves as the branch's
+# 书记. The cadre records know who serves when, but the accounts app sits below the domain apps and
+# must not import them. An app that knows provides ``<app>/post_holders.py`` with
+# ``secretary_posts() -> Iterable[PostHolder]`` (every secretary post it records, past and present);
+# ``secretary_posts()`` here returns their union, or None when no app provides them (then accounts
+# are not touched: nothing says who serves). After a change of posts the provider calls
+# ``posts_changed(organization_ids, actor=...)`` (after its commit); receivers registered with
+# ``register_posts_changed_receiver`` (the accounts app, from its AppConfig.ready) reconcile at once.
+
+
+@dataclass(frozen=True)
+class PostHolder:
+    """One person in the 书记 post of one organisation from ``started_on``, serving up to the day before
+    ``ended_on`` (None: still serving). ``member_id``: the person's register record when known."""
+
+    organization_id: int
+    name: str
+    started_on: datetime.date
+    ended_on: Optional[datetime.date] = None
+    member_id: Optional[int] = None
+
+    def serves_on(self, day: datetime.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
+
+
+def secretary_posts() -> Optional[list[PostHolder]]:
+    providers = [m for m in app_modules("post_holders") if hasattr(m, "secretary_posts")]
+    if not providers:
+        return None
+    return [p for m in providers for p in m.secretary_posts()]
+
+
+_posts_changed_receivers: list[Callable[..., Any]] = []
+
+
+def register_posts_changed_receiver(receiver: Callable[..., Any]) -> None:
+    if receiver not in _posts_changed_receivers:
+        _posts_changed_receivers.append(receiver)
+
+
+def posts_changed(organization_ids, *, actor) -> None:
+    """Tell the receivers that the secretary posts of ``organization_ids`` changed (call after commit)."""
+    ids = sorted({i for i in organization_ids if i is not None})
+    for receiver in list(_posts_changed_receivers):
+        receiver(ids, actor=actor)

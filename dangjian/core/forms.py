@@ -6,6 +6,8 @@ Service errors (``ValidationError({field: [msg]})``) are put on the same fields.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -23,14 +25,33 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+@lru_cache(maxsize=20000)
+def pinyin_initials(text: str) -> str:
+    """The pinyin initials of ``text``, lower case (issue 14: "dhjd" finds 大河街道); characters that
+    are not Chinese stay as they are (第1党支部 → "d1dzb"), spaces and punctuation go. Cached per name: a county's ~1,000
+    organisation names are computed once per process."""
+    from pypinyin import Style, lazy_pinyin
+
+    # Only letters and digits: the tree's indentation (full-width spaces) and brackets are not typed.
+    letters = "".join(lazy_pinyin(str(text), style=Style.FIRST_LETTER, strict=False))
+    return "".join(c for c in letters if c.isascii() and c.isalnum()).lower()
+
+
 class SearchableSelect(forms.Select):
     """A single choice among many (issue 14: ~1,000 organisations): the <select> carries
     ``data-searchable`` and static/js/app.js turns it into a Tom Select box (type any part of the
-    name, arrow keys and Enter to choose; re-applied after htmx swaps). Without JavaScript it
-    stays a plain <select> and the form posts the same value."""
+    name or its pinyin initials, arrow keys and Enter to choose; re-applied after htmx swaps). Each
+    option carries ``data-initials`` (Tom Select reads it as the option's ``initials`` field and
+    searches it). Without JavaScript it stays a plain <select> and the form posts the same value."""
 
     def __init__(self, attrs=None, choices=()):
         super().__init__({"data-searchable": "", **(attrs or {})}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        if value not in (None, "") and label:
+            option["attrs"] = {**option["attrs"], "data-initials": pinyin_initials(str(label))}
+        return option
 
 
 #: Choices of these models are searchable wherever a form offers them (the register's organisations,

@@ -36,7 +36,7 @@ class BackgroundExportMiddleware:
     def __call__(self, request):
         if request.method != "GET" or request.path.startswith("/api/"):
             return self.get_response(request)
-        token = excel.ROW_LIMIT.set(inline_limit() if getattr(request, "user", None) and
+        token = excel.ROW_LIMIT.set(inline_limit if getattr(request, "user", None) and
                                     request.user.is_authenticated else None)
         try:
             return self.get_response(request)

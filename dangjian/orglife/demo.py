@@ -204,16 +204,34 @@ def _party_groups(rng, branches, counts, extra) -> dict[int, list[tuple[int, int
     return out
 
 
+def _members_on(branch, extra):
+    """``belonged(member, day)`` and the candidates: the branch's members now and those the transfers demo
+    moved out (``extra["branch_moves"]``, issue 14), so each list names who belonged on the meeting's day."""
+    moves = extra.get("branch_moves") or []
+    left = {m["member_id"]: m["on"] for m in moves if m["from_org_id"] == branch.pk}
+    came = {m["member_id"]: m["on"] for m in moves if m["to_org_id"] == branch.pk}
+    candidates = list(Member.objects.filter(Q(organization=branch, status=MemberStatus.NORMAL) | Q(pk__in=list(left)))
+                      .order_by("pk"))
+
+    def belonged(m, day):
+        return (m.joined_on <= day and (m.pk not in left or day < left[m.pk])
+                and (m.pk not in came or came[m.pk] <= day))
+
+    return candidates, belonged
+
+
 def _secretary_attendance(rng, extra) -> None:
-    """The demo secretary's branch keeps named attendance lists on its recent meetings."""
+    """The demo secretary's branch keeps named attendance lists on its recent meetings: the members of the
+    branch on each meeting's day (not those moved out before it, nor those who came after)."""
     branch = extra.get("secretary_branch")
     if branch is None:
         return
-    members = list(Member.objects.filter(organization=branch, status=MemberStatus.NORMAL))
+    candidates, belonged = _members_on(branch, extra)
     rows = []
     for a in Activity.objects.filter(organization=branch).exclude(
             activity_type__in=[T.BRANCH_COMMITTEE_MEETING, T.GROUP_MEETING, T.HEART_TO_HEART_TALK]).order_by("-date")[:6]:
         present = leave = 0
+        members = [m for m in candidates if belonged(m, a.date)]
         for m in members:
             r = rng.random()
             status = "present" if r < 0.85 else "leave" if r < 0.95 else "absent"

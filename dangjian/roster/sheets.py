@@ -58,6 +58,9 @@ from .cells import (  # noqa: F401  (re-exported for sheet handlers)
 SHARED_WORKBOOK_ORGS = "workbook_orgs"
 # {名称: 类别} of the 行政区划 sheet's rows.
 SHARED_WORKBOOK_DIVISIONS = "workbook_divisions"
+# {公民身份号码摘要: 所在党组织} of the 党员 sheet's rows with a full ID number (issue 14: the 账号 sheet
+# links accounts to members created by the same import).
+SHARED_WORKBOOK_MEMBERS = "workbook_members"
 # The sheet names present in the workbook (set of str).
 SHARED_PRESENT_SHEETS = "present_sheets"
 

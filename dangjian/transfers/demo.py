@@ -4,6 +4,10 @@ of SMS and reminders in the outbox is the notifications' demo, which runs after 
 
 Everything goes through the services (so the audit trail reads like real use); the services' idea
 of "today" is set to ``ctx.today`` for the duration, so ``--today`` gives consistent dates.
+
+It runs before the other apps' demos (``DEMO_ORDER``) and leaves every change of branch it makes in
+``ctx.extra["branch_moves"]``, so that the organisational-life demo lists, on each meeting's day, only
+the members who belonged to the branch that day (issue 14).
 """
 from __future__ import annotations
 
@@ -26,6 +30,19 @@ def _today(day: datetime.date):
         yield
     finally:
         services.today = original
+
+
+# load_demo runs the apps' demos by this number, then in INSTALLED_APPS order (default 50): the moves
+# must exist before organisational life names its attendance.
+DEMO_ORDER = 40
+
+
+def _moved(ctx, member, from_org, to_org, on: datetime.date) -> None:
+    """Note a change of branch for the demos that run later (``extra["branch_moves"]``): from ``on`` the
+    member belongs to ``to_org`` (None: left the platform) and no longer to ``from_org`` (None: came in)."""
+    ctx.extra.setdefault("branch_moves", []).append({
+        "member_id": member.pk, "from_org_id": getattr(from_org, "pk", None), "to_org_id": getattr(to_org, "pk", None),
+        "on": on})
 
 
 def _members(branch, exclude, n):
@@ -57,7 +74,9 @@ def populate(ctx) -> None:
 
     def accept(t, on):
         with _today(on):
-            return services.accept_transfer(t, actor=actor, reported_on=on)
+            t = services.accept_transfer(t, actor=actor, reported_on=on)
+        _moved(ctx, t.member, t.from_org, t.to_org, on)
+        return t
 
     # Completed over the past months, one accepted waiting for its receipt.
     for i, member in enumerate(movers[:4]):
@@ -88,11 +107,13 @@ def populate(ctx) -> None:
         services.record_transfer_out(actor=actor, member=movers[10], external_org_name="广东省某市某区某街道党工委",
                                      destination=Destination.OTHER_PROVINCE, letter_number=f"演转外〔{today.year}〕001号",
                                      issued_on=today - days(days=40), reason="迁居外省", receipt_on=today - days(days=10))
+        _moved(ctx, movers[10], home, None, today - days(days=40))
         services.record_transfer_out(actor=actor, member=movers[11], external_org_name="中国人民解放军某部",
                                      destination=Destination.MILITARY, letter_number=f"演转外〔{today.year}〕002号",
                                      issued_on=today - days(days=5), reason="入伍")
+        _moved(ctx, movers[11], home, None, today - days(days=5))
         person = extra["people"].person(25, 45)
-        services.record_transfer_in(
+        came = services.record_transfer_in(
             actor=actor, to_org=home, external_org_name="邻县某镇某村党支部", destination=Destination.CITY,
             letter_number="邻组转〔2026〕18号", issued_on=today - days(days=9), valid_until=today + days(days=20),
             reported_on=today - days(days=4),
@@ -100,6 +121,7 @@ def populate(ctx) -> None:
                              birth_date=person.birth_date, education="高中", occupation="农牧渔民", phone=person.phone,
                              joined_on=person.birth_date.replace(year=person.birth_date.year + 22),
                              full_on=person.birth_date.replace(year=person.birth_date.year + 23)))
+        _moved(ctx, came.member, None, home, today - days(days=4))
 
     # Floating members: one fine, one at 3 months, one at 5 months without dues; two coming in.
     out = _members(pick(same_township), keep, 3)

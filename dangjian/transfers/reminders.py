@@ -2,7 +2,8 @@
 
 - a letter about to expire (within the county's warning days): the receiving organisation's staff
   and the member; an expired one: the sending committee, which must issue it again;
-- a floating member 3 or 5 months without contact, organisational life or dues: their branch's staff.
+- a floating member 3 or 5 months without contact, organisational life or dues: their branch's staff
+  (also a member marked 流动党员 without a 外出 record, counted from the day of the mark).
 
 Each reminder is dated by the day it is about (the letter's 有效期至, the day a warning was reached),
 so the job run on any later day finds the same key and sends nothing twice.
@@ -14,6 +15,8 @@ import datetime
 from dangjian.accounts.models import User
 from dangjian.core.extensions import Reminder
 from dangjian.core.rules import get_setting
+from dangjian.register.models import Member
+from dangjian.register.vocab import MemberStatus
 
 from .models import FloatingRecord, Kind, Status, Transfer
 
@@ -55,6 +58,23 @@ def floating_reminders(day: datetime.date):
                            organization_id=record.organization_id)
 
 
+def unregistered_floating_reminders(day: datetime.date):
+    """Members marked 流动党员 without a 外出 record are warned about like the registered ones (issue 14),
+    counted from the day they were marked, and the text asks for the record."""
+    from .services import flagged_without_record, unregistered_warnings
+
+    members = flagged_without_record(Member.objects.filter(status=MemberStatus.NORMAL)).select_related("organization")
+    for member, warning in unregistered_warnings(members, day):
+        if warning is None:
+            continue
+        text = f"流动党员{member.name}（尚未登记外出信息）{warning.text}；请补登记外出地点和联系方式"
+        key = f"floating-member:{member.pk}:{warning.months}:{warning.category}:{warning.last_on:%Y%m%d}"
+        for user_id in _staff(member.organization):
+            yield Reminder("floating_warning", key, text, warning.due_on, user_id=user_id,
+                           organization_id=member.organization_id)
+
+
 def daily_reminders(day: datetime.date):
     yield from transfer_reminders(day)
     yield from floating_reminders(day)
+    yield from unregistered_floating_reminders(day)

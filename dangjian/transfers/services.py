@@ -558,6 +558,42 @@ def flagged_without_record(members):
         pk__in=FloatingRecord.objects.filter(ended_on__isnull=True, member__isnull=False).values("member_id"))
 
 
+def flagged_since(members) -> dict[int, datetime.date]:
+    """The day each member of ``members`` was marked 流动党员: the last audited change of the flag
+    (a form, an import, the creation), else the day the record was created. One query for the lot."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    members = list(members)
+    ids = [str(m.pk) for m in members]
+    logged = {}
+    for start in range(0, len(ids), 500):
+        rows = (AuditLog.objects.filter(object_type=Member._meta.label_lower, object_id__in=ids[start:start + 500],
+                                        changes__has_key="is_floating")
+                .values("object_id").annotate(last=Max("created_at")).order_by())
+        logged.update({int(r["object_id"]): timezone.localdate(r["last"]) for r in rows})
+    return {m.pk: logged.get(m.pk) or timezone.localdate(m.created_at) for m in members}
+
+
+def unregistered_warning(member: Member, since: datetime.date, day: datetime.date | None = None):
+    """The 3/5-month warning of a member marked 流动党员 without a 外出 record (issue 14): counted from
+    the day the flag was set (nothing of contact or dues is known before a record exists), organisational
+    life attended in the platform counting as well — so flagged members are watched like registered ones."""
+    last = {kind: since for kind in ContactKind.values}
+    attended = extensions.last_participation(member.pk)
+    if attended is not None:
+        last["orglife"] = max(last["orglife"], attended)
+    return rules.floating_warning(last, day or today())
+
+
+def unregistered_warnings(members, day: datetime.date | None = None) -> list[tuple[Member, Any]]:
+    """``[(member, warning or None)]`` for ``members``, flagged members without a 外出 record
+    (``flagged_without_record``, possibly a page of them)."""
+    members = list(members)
+    since = flagged_since(members)
+    return [(m, unregistered_warning(m, since[m.pk], day)) for m in members]
+
+
 def last_dates(record: FloatingRecord) -> dict[str, datetime.date]:
     """The last contact, organisational life and dues of a floating member (the record's start if never).
 

@@ -270,7 +270,7 @@ def floating_list(request):
     if q:
         qs = qs.filter(name__contains=q)
     qs = qs.order_by("-since", "-id")
-    today = timezone.localdate()
+    today = services.today()  # the services' day (tests fix it)
     if request.GET.get("export") == "xlsx":
         full = pii.wants_full(request)
         if full:
@@ -298,9 +298,11 @@ def floating_list(request):
         unregistered = unregistered.select_related("organization").order_by("organization__path", "name")
     out_total = (FloatingRecord.objects.for_user(request.user, "view").filter(
         direction="out", ended_on__isnull=True).count() + unregistered.count()) if not q else None
+    unregistered_rows = services.unregistered_warnings(unregistered[:200], today)
     return render(request, "transfers/floating_list.html", {
         "page": page, "rows": rows, "direction": direction, "q": q, "ended": request.GET.get("ended") == "1",
-        "query": _query_without_page(request), "unregistered": unregistered[:200],
+        "query": _query_without_page(request), "unregistered": [m for m, _w in unregistered_rows],
+        "unregistered_rows": unregistered_rows,
         "unregistered_count": unregistered.count(), "out_total": out_total})
 
 
@@ -352,7 +354,7 @@ def floating_reveal(request, pk):
 @login_required
 def floating_detail(request, pk, contact_form=None, end_form=None, status=200):
     record = get_for_user_or_404(FloatingRecord.objects.select_related("organization", "member"), request.user, pk=pk)
-    today = timezone.localdate()
+    today = services.today()
     return render(request, "transfers/floating_detail.html", {
         "r": record, "contacts": record.contacts.select_related("recorded_by"), "warning": services.warning_for(record, today),
         "last": services.last_dates(record),

@@ -8,6 +8,11 @@ def url_cases(world) -> dict[str, dict]:
                                         role="secretary", organization=world["county"]["community_branch"],
                                         last_name=f"{world['marker']}书记")
     target = {"pk": outsider.pk}
+    from dangjian.accounts.models import OneTimeSheet
+    from dangjian.core import crypto
+
+    sheet = OneTimeSheet.objects.create(owner=outsider, label=f"{world['marker']}初始密码", count=1,
+                                        rows_encrypted=crypto.encrypt("[]"))
     return {
         "accounts:user_list": {},
         "accounts:password_change": {},
@@ -18,4 +23,6 @@ def url_cases(world) -> dict[str, dict]:
         "accounts:user_activate": target,
         "accounts:user_password": target,
         "accounts:user_unlock": target,
+        "accounts:bulk_register": {},
+        "accounts:sheet_download": {"pk": sheet.pk},
     }

@@ -71,3 +71,26 @@ def test_member_filter_still_limits_options_beyond_the_maximum(users, client_for
     body = html[html.index(tag):html.index("</select>", html.index(tag))]
     assert county["town_committee"].name in body
     assert county["village_branch"].name not in body
+
+
+def test_pinyin_initials_of_names():
+    from dangjian.core.forms import pinyin_initials
+
+    assert pinyin_initials("大河街道") == "dhjd"
+    assert pinyin_initials("第1党支部") == "d1dzb"
+    assert pinyin_initials("大河街道") != pinyin_initials("小河街道")
+
+
+def test_each_option_carries_its_initials_and_the_script_searches_them(users, client_for, county):
+    html = client_for(users["admin"]).get(reverse("register:member_create")).content.decode()
+    tag = select_tag(html, "organization")
+    body = html[html.index(tag):html.index("</select>", html.index(tag))]
+    from dangjian.core.forms import pinyin_initials
+
+    branch = county["village_branch"]
+    option = re.search(r'<option value="%d"[^>]*>' % branch.pk, body).group(0)
+    assert f'data-initials="{pinyin_initials(branch.name)}"' in option
+    # The empty choice has no initials (typing never finds "请选择").
+    assert "data-initials" not in re.search(r'<option value=""[^>]*>', body).group(0)
+    app_js = (ROOT / "dangjian" / "static" / "js" / "app.js").read_text()
+    assert 'searchField: ["text", "initials"]' in app_js

@@ -12,7 +12,7 @@ from dangjian.core import crypto
 from dangjian.core.models import AuditLog
 from dangjian.roster.bulk import AuditWriter, insert_rows, reserve_ids
 from dangjian.roster.cells import RowReader, number_as_text, parse_text, parse_yes_no
-from dangjian.roster.sheets import SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
+from dangjian.roster.sheets import SHARED_WORKBOOK_MEMBERS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
 
 from .. import rules
 from ..models import Member, Organization
@@ -172,6 +172,7 @@ class MemberSheet(SheetHandler):
             if item["id_number"]:
                 item["_hash"] = crypto.lookup_hash(item["id_number"])
                 by_hash[item["_hash"]] = item
+        ctx.shared[SHARED_WORKBOOK_MEMBERS] = {h: item["_org"] for h, item in by_hash.items()}
         existing: dict[str, dict] = {}
         columns = ("pk", "id_number_hash", "id_number_encrypted", "phone_hash", "phone_encrypted",
                    "organization_id") + tuple(f for f in MEMBER_FIELDS if f != "organization_id")

@@ -95,7 +95,7 @@
     if (sex && !sex.value) { sex.value = parseInt(v.charAt(16), 10) % 2 ? "男" : "女"; }
   });
 
-  // 可搜索的下拉框（议题14）：输入名称的任意部分即可筛选，方向键选择、回车确认。
+  // 可搜索的下拉框（议题14）：输入名称的任意部分或拼音首字母即可筛选，方向键选择、回车确认。
   function searchable(root) {
     if (typeof window.TomSelect !== "function" || !root || !root.querySelectorAll) { return; }
     var list = Array.prototype.slice.call(root.querySelectorAll("select[data-searchable]"));
@@ -106,10 +106,11 @@
         create: false,
         allowEmptyOption: true,
         maxOptions: null,
-        placeholder: "输入名称中的任意文字筛选",
-        searchField: ["text"],
+        placeholder: "输入名称中的任意文字或拼音首字母筛选",
+        // data-initials on each option (core.forms.SearchableSelect): "dhjd" finds 大河街道.
+        searchField: ["text", "initials"],
         render: {
-          no_results: function () { return '<div class="no-results">没有名称包含该文字的选项</div>'; }
+          no_results: function () { return '<div class="no-results">没有名称包含该文字（或拼音首字母）的选项</div>'; }
         }
       });
     });

@@ -11,7 +11,7 @@ What it does, in order:
    members, one demo login per role (password ``core.demo.DEMO_PASSWORD``), and ONE audit row
    (action ``imported``, note "生成演示数据") — not one per member.
 3. Every other app's ``<app>/demo.py`` ``populate(ctx)`` (``core.extensions.app_modules("demo")``),
-   in INSTALLED_APPS order, each outside any transaction (so durable services work) and each with
+   in the order of the modules' ``DEMO_ORDER`` (default 50), then INSTALLED_APPS order, each outside any transaction (so durable services work) and each with
    a ``DemoContext`` of its own whose ``rng`` is seeded from ``--seed`` and the app's label (one
    app's changes do not reshuffle another's data). A failing app is reported with its traceback,
    the others still run, and the command exits non-zero at the end. ``--skip-apps a,b`` skips some.
@@ -41,6 +41,9 @@ documented here):
 - ``"big_branch"``: a 党支部 with more than 50 members (None below 168 members).
 - ``"small_branch"``: a 党支部 with only 2 (full) members.
 - ``"member_count"``: how many members were generated; ``"seed"``: the seed.
+- ``"branch_moves"`` (added by the transfers demo, which runs first: ``DEMO_ORDER = 40``): every change
+  of branch it made, ``{"member_id", "from_org_id", "to_org_id", "on"}`` (None: outside the platform;
+  from ``on`` the member belongs to ``to_org``), so a later demo can tell who belonged where on a day.
 """
 from __future__ import annotations
 
@@ -155,7 +158,7 @@ class Command(BaseCommand):
         }
         skip = {a.strip() for a in opts["skip_apps"].split(",") if a.strip()}
         failed = []
-        for module in app_modules("demo"):
+        for module in sorted(app_modules("demo"), key=lambda m: getattr(m, "DEMO_ORDER", 50)):
             if module.__name__ == REGISTER_DEMO or not hasattr(module, "populate"):
                 continue
             app = module.__name__.split(".")[1]
