@@ -13,7 +13,8 @@ then the home page.
 A failing bench prints its traceback, the others still run, and the exit code is non-zero at the
 end. Select apps with ``make bench BENCH=roster,stats`` or ``scripts/bench.py roster stats``.
 Environment: ``BENCH`` (apps), ``BENCH_PG_URL`` (server, default postgres://postgres@127.0.0.1:5432),
-``BENCH_DEMO_MEMBERS``, ``BENCH_SKIP_POSTGRES=1``.
+``BENCH_DEMO_MEMBERS``, ``BENCH_SKIP_POSTGRES=1``; for ``scale`` alone ``BENCH_SCALE_DB`` (keep that
+database between runs) and ``BENCH_SCALE_VAR_DIR``.
 """
 from __future__ import annotations
 
@@ -224,16 +225,22 @@ def main(argv: list[str]) -> int:
     ok = True
     tmp = Path(tempfile.mkdtemp(prefix="dangjian-bench-"))
     env_base["DANGJIAN_VAR_DIR"] = str(tmp / "var")  # keys and media of the bench, thrown away after
+    # ``make bench-scale`` with BENCH_SCALE_DB=<name>: that PostgreSQL database (created if missing) is
+    # kept, with its keys beside it in BENCH_SCALE_VAR_DIR, so the next run skips loading the city.
+    kept = os.environ.get("BENCH_SCALE_DB") if apps == ["scale"] else None
+    if kept:
+        env_base["DANGJIAN_VAR_DIR"] = os.environ.get("BENCH_SCALE_VAR_DIR") or str(ROOT / "var" / f"bench-{kept}")
     try:
         if apps != ["scale"]:  # the city is PostgreSQL only
             ok = run_database("SQLite", f"sqlite:///{tmp / 'bench.sqlite3'}", env_base, apps, rows) and ok
         if pg_version:
-            pg_name = f"dangjian_bench_{uuid.uuid4().hex[:10]}"
+            pg_name = kept or f"dangjian_bench_{uuid.uuid4().hex[:10]}"
             with _pg_admin() as conn:
-                conn.execute(f'CREATE DATABASE "{pg_name}"')
+                if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [pg_name]).fetchone():
+                    conn.execute(f'CREATE DATABASE "{pg_name}"')
             ok = run_database(f"PostgreSQL {pg_version.split()[0]}", f"{PG_URL}/{pg_name}", env_base, apps, rows) and ok
     finally:
-        if pg_name:
+        if pg_name and not kept:
             try:
                 with _pg_admin() as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')

@@ -111,9 +111,19 @@ def _has_data(org, date_to) -> bool:
     return (plans if org is None else plans.filter(subtree_q(org, "owner"))).exists()
 
 
+def _probe(org) -> list:
+    plans = Plan.objects.all()
+    return [_in(org), plans if org is None else plans.filter(subtree_q(org, "owner"))]
+
+
+def _empty(org, as_of, date_from, date_to) -> dict:
+    return dict.fromkeys((*KEYS, *PLAN_KEYS), 0)
+
+
 BLOCKS = [
     StatsBlock(key="accountability", label="整改台账", compute=accountability, order=90,
                template="assessment/stats_block.html", records=records, has_data=_has_data,
+               probe=_probe, empty=_empty,
                labels={"bottom_places_undecided": "考核末位未作问责决定（个）",
                        "results_without_decision": "考核结果未运用的方案（个）"}),
 ]

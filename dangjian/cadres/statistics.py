@@ -25,12 +25,7 @@ def _float(value):
 def cadres(org, as_of, date_from, date_to) -> dict:
     deputies = queries.per_community(org, Post.FULL_TIME_DEPUTY, date_to)
     reserves = queries.per_community(org, Post.RESERVE, date_to)
-    pay = {}
-    for key, category in (("urban_community", CommunityCategory.URBAN_COMMUNITY),
-                          ("village_to_community", CommunityCategory.VILLAGE_TO_COMMUNITY)):
-        before = queries.standard_in_force(category, Post.SECRETARY, date_from)
-        now = queries.standard_in_force(category, Post.SECRETARY, date_to)
-        pay[key] = {"before": _float(before.amount) if before else None, "now": _float(now.amount) if now else None}
+    pay = secretary_pay(date_from, date_to)
     funds = queries.fund_totals(org, date_to.year)
     cover = queries.coverage(org, date_from, date_to, objects=False)
     return {
@@ -45,6 +40,45 @@ def cadres(org, as_of, date_from, date_to) -> dict:
         "secretaries": cover.total,
         "secretaries_trained": cover.trained_count,
         "secretaries_trained_rate": cover.rate,
+    }
+
+
+PAY_CATEGORIES = (("urban_community", CommunityCategory.URBAN_COMMUNITY),
+                  ("village_to_community", CommunityCategory.VILLAGE_TO_COMMUNITY))
+
+
+def secretary_pay(date_from, date_to) -> dict:
+    """The monthly 书记 standard in force on ``date_from`` (before) and ``date_to`` (now) for each community
+    category (``queries.standard_in_force``: the latest 执行日期 not after the day), in one query."""
+    rows = (PayStandard.objects.filter(post=Post.SECRETARY, category__in=[c for _k, c in PAY_CATEGORIES],
+                                       effective_on__lte=max(date_from, date_to))
+            .order_by("effective_on").values_list("category", "effective_on", "amount"))
+    rows = list(rows)
+
+    def in_force(category, day):
+        amounts = [amount for c, effective_on, amount in rows if c == category and effective_on <= day]
+        return _float(amounts[-1]) if amounts else None
+
+    return {key: {"before": in_force(category, date_from), "now": in_force(category, date_to)}
+            for key, category in PAY_CATEGORIES}
+
+
+def _probe(org) -> list:
+    """The scope's cadres (of any day), community funds and venue investments."""
+    return [Cadre.objects.filter(queries.org_q(org)), CommunityFund.objects.filter(queries.division_q(org)),
+            VenueInvestment.objects.filter(queries.division_q(org))]
+
+
+def _empty(org, as_of, date_from, date_to) -> dict:
+    """The block over no cadre, fund or investment (``_probe`` found none): the communities and the pay."""
+    n = queries.communities(org).count()
+    zero = {"min": 0, "max": 0} if n else {"min": None, "max": None}
+    return {
+        "communities": n, "full_time_deputy_secretaries": 0, "full_time_deputies_per_community": zero,
+        "reserve_cadres": 0, "reserve_cadres_per_community": dict(zero),
+        "secretary_pay": secretary_pay(date_from, date_to),
+        "community_funds_min": 0.0 if n else None, "facility_investment": 0.0,
+        "secretaries": 0, "secretaries_trained": 0, "secretaries_trained_rate": None,
     }
 
 
@@ -99,5 +133,5 @@ def records(org, as_of, date_from, date_to, key):
 
 BLOCKS = [
     StatsBlock(key="cadres", label="干部队伍", compute=cadres, order=80, template="cadres/stats_block.html",
-               records=records, has_data=has_data),
+               records=records, has_data=has_data, probe=_probe, empty=_empty),
 ]

@@ -133,9 +133,33 @@ def _two_new_has_data(org, date_to) -> bool:
     return _units(org, date_to).exists() or StarRating.objects.filter(_own(org)).exists()
 
 
+def _co_probe(org) -> list:
+    region = _region(org)
+    return [MemberUnit.objects.filter(region), PartTimeMember.objects.filter(region),
+            SharedResource.objects.filter(region), Matter.objects.filter(region), Brand.objects.filter(_own(org))]
+
+
+def _co_empty(org, as_of, date_from, date_to) -> dict:
+    return dict.fromkeys(("participating_organizations", "part_time_members", "shared_resources", "problems_resolved",
+                          "commitments", "brands"), 0)
+
+
+def _two_new_probe(org) -> list:
+    units = TwoNewUnit.objects.all()
+    if org is not None:
+        units = units.filter(subtree_q(org.division, "division"))
+    return [units, StarRating.objects.filter(_own(org))]
+
+
+def _two_new_empty(org, as_of, date_from, date_to) -> dict:
+    return {"units": 0, "units_with_party_organization": 0, "coverage_rate": None,
+            "stars": {str(s): 0 for s in (5, 4, 3, 2, 1, 0)}}
+
+
 BLOCKS = [
     StatsBlock(key="co_building", label="区域化党建", compute=co_building, order=80,
-               template="cobuilding/stats_co_building.html", records=_co_records, has_data=_co_has_data),
+               template="cobuilding/stats_co_building.html", records=_co_records, has_data=_co_has_data,
+               probe=_co_probe, empty=_co_empty),
     StatsBlock(key="two_new", label="两新党建", compute=two_new, order=81, template="cobuilding/stats_two_new.html",
-               records=_two_new_records, has_data=_two_new_has_data),
+               records=_two_new_records, has_data=_two_new_has_data, probe=_two_new_probe, empty=_two_new_empty),
 ]

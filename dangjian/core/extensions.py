@@ -77,6 +77,15 @@ class StatsBlock:
     # Optional Chinese labels of the block's dotted keys for the statistics export ({"key": "标签"}),
     # so that a new block names its own figures without an edit to the stats app.
     labels: Optional[dict] = None
+    # Optional, both or neither (issue 15: a township of a city whose other modules hold nothing there
+    # should not pay a dozen queries per block): ``probe(org) -> list[QuerySet]`` lists the scoped rows
+    # the block counts; when none of them has a row (one SQL statement for all blocks' probes,
+    # ``stats_probe``), ``party_stats`` takes ``empty(org, as_of, date_from, date_to)`` — the block's
+    # figures over no rows, asking the database only for what does not come from those rows (e.g.
+    # required slots, a county-wide catalogue) — instead of ``compute``. Tests hold ``empty`` equal
+    # to ``compute`` wherever the probe finds nothing.
+    probe: Optional[Callable[..., list]] = None
+    empty: Optional[Callable[..., dict]] = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,48 @@ def stats_blocks() -> list[StatsBlock]:
     """Every app's blocks in ``order``, each with the parts other apps add to it (``StatsPart``)."""
     blocks = [_with_parts(b) for m in app_modules("statistics") for b in getattr(m, "BLOCKS", [])]
     return sorted(blocks, key=lambda b: b.order)
+
+
+#: Tables seen holding a row (so never asked again whether they hold any; a table emptied since is
+#: still probed in scope, which answers correctly). Process-wide: only ever grows.
+_tables_with_rows: set[str] = set()
+
+
+def _exists_each(querysets: list) -> list[bool]:
+    """Whether each queryset has a row, in one statement: ``SELECT EXISTS(…), EXISTS(…), …``."""
+    from django.db import connection
+
+    if not querysets:
+        return []
+    parts, params = [], []
+    for qs in querysets:
+        sql, qs_params = qs.order_by().values("pk")[:1].query.sql_with_params()
+        parts.append(f"EXISTS({sql})")
+        params.extend(qs_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return [bool(hit) for hit in cursor.fetchone()]
+
+
+def stats_probe(blocks: list[StatsBlock], org) -> set[str]:
+    """The keys of the blocks (with ``probe`` and ``empty``) that hold no row in ``org``'s subtree.
+
+    At most two statements for every block together: first whether the tables not yet seen holding
+    a row hold any at all (a module nobody uses: no scoped probe), then ``SELECT EXISTS(<probe 1>),
+    EXISTS(<probe 2>), …`` for the probes of the tables that do (issue 15: the scoped probes' joins
+    cost more to plan than to run)."""
+    probing = [b for b in blocks if b.probe is not None and b.empty is not None]
+    probed = [(b.key, qs) for b in probing for qs in b.probe(org)]
+    unknown = sorted({qs.model._meta.db_table for _key, qs in probed} - _tables_with_rows)
+    if unknown:
+        from django.apps import apps
+
+        models = {m._meta.db_table: m for m in apps.get_models()}
+        found = _exists_each([models[table]._base_manager.all() for table in unknown])
+        _tables_with_rows.update(table for table, hit in zip(unknown, found) if hit)
+    probed = [(key, qs) for key, qs in probed if qs.model._meta.db_table in _tables_with_rows]
+    found = _exists_each([qs for _key, qs in probed])
+    return {b.key for b in probing} - {key for (key, _qs), hit in zip(probed, found) if hit}
 
 
 def roster_sheet_handlers() -> list[type]:
@@ -557,6 +608,10 @@ class StatsPart:
     compute: Callable[..., Any]
     records: Optional[Callable[..., Any]] = None
     has_data: Optional[Callable[..., bool]] = None
+    # As StatsBlock's: the part's scoped rows, and its value over none of them. A block with a part
+    # lacking either is always computed.
+    probe: Optional[Callable[..., list]] = None
+    empty: Optional[Callable[..., Any]] = None
 
 
 def stats_parts(block_key: str) -> list[StatsPart]:
@@ -586,7 +641,20 @@ def _with_parts(block: "StatsBlock") -> "StatsBlock":
         own = block.has_data(org, date_to) if block.has_data is not None else False
         return own or any(p.has_data(org, date_to) for p in parts if p.has_data is not None)
 
+    def probe(org):
+        return [qs for p in (block, *parts) for qs in p.probe(org)]
+
+    def empty(org, as_of, date_from, date_to):
+        data = block.empty(org, as_of, date_from, date_to)
+        for part in parts:
+            data[part.key] = part.empty(org, as_of, date_from, date_to)
+        return data
+
     changes = {"compute": compute}
+    if all(p.probe is not None and p.empty is not None for p in (block, *parts)):
+        changes.update(probe=probe, empty=empty)
+    else:
+        changes.update(probe=None, empty=None)
     if block.records is not None or any(p.records for p in parts):
         changes["records"] = records
     if block.has_data is not None or any(p.has_data for p in parts):

@@ -65,7 +65,6 @@ def governance(org, as_of, date_from, date_to) -> dict:
     by_level = {level: n for level, n, _c, _d in rows}
     closed = sum(c for _l, _n, c, _d in rows)
     days = sum(d or 0 for _l, _n, _c, d in rows)
-    in_use = ServiceItem.objects.in_use_on(date_to)
     return {
         "matters_decided": matters.count(),
         "disputes_accepted": accepted,
@@ -77,10 +76,35 @@ def governance(org, as_of, date_from, date_to) -> dict:
         "service_requests_by_level": {key: by_level.get(level, 0) for level, key in LEVEL_STAT_KEYS.items()},
         "four_winds_cases": FourWindsCase.objects.filter(
             _division_q(org), concluded_on__gte=date_from, concluded_on__lte=date_to).count(),
-        "service_categories": in_use.values("category").distinct().count(),
-        "service_items": in_use.count(),
+        **catalogue(date_to),
         "service_requests_closed": closed,
         "service_average_days": round(days / closed, 1) if closed else None,
+    }
+
+
+def catalogue(date_to) -> dict:
+    """The county's service catalogue in use on ``date_to`` (not scoped): items and distinct 服务大类, one query."""
+    row = ServiceItem.objects.in_use_on(date_to).aggregate(
+        categories=Count("category", distinct=True), items=Count("pk"))
+    return {"service_categories": row["categories"], "service_items": row["items"]}
+
+
+def _probe(org) -> list:
+    """The scope's matters (by Party organisation) and disputes, requests and cases (by division)."""
+    division_q = _division_q(org)
+    matters = Matter.objects.all() if org is None else Matter.objects.filter(subtree_q(org, "organization"))
+    return [matters, Dispute.objects.filter(division_q), ServiceRequest.objects.filter(division_q),
+            FourWindsCase.objects.filter(division_q)]
+
+
+def _empty(org, as_of, date_from, date_to) -> dict:
+    """The block over no matter, dispute, request or case (``_probe`` found none): the catalogue only."""
+    return {
+        "matters_decided": 0, "disputes_accepted": 0, "disputes_resolved": 0,
+        "dispute_resolution_rate": None, "dispute_resolution_rate_previous": None,
+        "dispute_resolution_rate_change": None, "service_requests": 0,
+        "service_requests_by_level": dict.fromkeys(LEVEL_STAT_KEYS.values(), 0),
+        "four_winds_cases": 0, **catalogue(date_to), "service_requests_closed": 0, "service_average_days": None,
     }
 
 
@@ -145,5 +169,6 @@ def records(org, as_of, date_from, date_to, key):
 
 BLOCKS = [
     StatsBlock(key="governance", label="村（社区）治理", compute=governance, order=70,
-               template="governance/stats_block.html", records=records, has_data=_has_data),
+               template="governance/stats_block.html", records=records, has_data=_has_data,
+               probe=_probe, empty=_empty),
 ]

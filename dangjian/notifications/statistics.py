@@ -46,4 +46,13 @@ def _has_data(org, date_to) -> bool:
     return Message.objects.filter(_in(org), day__lte=date_to).exists()
 
 
-PARTS = [StatsPart(block="platform", key="sms", compute=sms, records=records, has_data=_has_data)]
+def _probe(org) -> list:
+    return [Message.objects.filter(_in(org), channel=Channel.SMS)]
+
+
+def _empty(org, as_of, date_from, date_to) -> dict:
+    return {kind: {"sent": 0, "pending": 0, "failed": 0} for kind in SMS_KINDS}
+
+
+PARTS = [StatsPart(block="platform", key="sms", compute=sms, records=records, has_data=_has_data,
+                   probe=_probe, empty=_empty)]

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import ExtractMonth, ExtractYear
 
+from dangjian.register import figures
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
 
@@ -308,11 +309,13 @@ class ComplianceSummary:
     short: list[tuple[str, str, int, int]]
 
 
-def summary(org: Organization | None, date_from: datetime.date, date_to: datetime.date) -> ComplianceSummary:
+def summary(org: Organization | None, date_from: datetime.date, date_to: datetime.date, *,
+            records: bool = True) -> ComplianceSummary:
     """The same figures as ``compute(org, date_from, date_to)`` (required, met and late slots, per type
     and per branch), counted from SQL groups: required slots per branch × type by arithmetic on the
     period starts and the founding date, met slots from the records' (branch, type, month) groups.
-    No Python object per slot (issue 15: 274,400 of them for a city with no activity at all)."""
+    No Python object per slot (issue 15: 274,400 of them for a city with no activity at all).
+    ``records=False``: the subtree is known to hold no activity record (nothing met, nothing late)."""
     branch_qs = _branches(org)
     branches = list(branch_qs.values_list("id", "path", "name", "founded_on").order_by("path"))
     by_type = {t: {"required": 0, "met": 0, "late": 0} for t in ActivityType.values}
@@ -320,14 +323,14 @@ def summary(org: Organization | None, date_from: datetime.date, date_to: datetim
         return ComplianceSummary(0, 0, 0, by_type, [])
     freqs = rules.frequencies()
     branch_pks = branch_qs.values("pk")
-    committee_branches = set(
-        Member.objects.filter(organization__in=branch_pks, status=MemberStatus.NORMAL,
-                              full_on__isnull=False, full_on__lte=date_to)
-        .values("organization_id").annotate(n=Count("id")).filter(n__gte=rules.COMMITTEE_MIN_FULL_MEMBERS)
-        .values_list("organization_id", flat=True))
+    # Members and full members per branch on date_to: the register's daily figures when it keeps that day.
+    standing = figures.good_standing_counts(org, date_to)
+    committee_branches = {pk for pk, (_n, full) in standing.items() if full >= rules.COMMITTEE_MIN_FULL_MEMBERS}
     with_groups = set(PartyGroup.objects.filter(branch__in=branch_pks).values_list("branch_id", flat=True))
     activities = Activity.objects.filter(organization__in=branch_pks, date__gte=date_from, date__lte=date_to)
-    late_records = activities.filter(is_late=True).count()
+    if not records:
+        activities = activities.none()
+    late_records = activities.filter(is_late=True).count() if records else 0
     founded = {pk: day for pk, _p, _n, day in branches if day}
 
     def applies(t: str, branch_id: int) -> bool:
@@ -366,8 +369,7 @@ def summary(org: Organization | None, date_from: datetime.date, date_to: datetim
     talk_freq = freqs.get(ActivityType.HEART_TO_HEART_TALK, 0)
     talks_held = any(k[1] == ActivityType.HEART_TO_HEART_TALK for k in held)
     coverage = _talk_coverage(branch_qs, talk_freq, date_from, date_to) if talks_held else {}
-    totals = dict(Member.objects.filter(organization__in=branch_pks, status=MemberStatus.NORMAL)
-                  .values_list("organization_id").annotate(n=Count("id")).order_by()) if talks_held else {}
+    totals = {pk: n for pk, (n, _full) in standing.items()}
     met = defaultdict(int)
     for (pk, t, y, index), (counted, on_time) in held.items():
         months = freqs[t]

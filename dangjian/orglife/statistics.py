@@ -27,23 +27,28 @@ def _ratio(met: int, required: int):
     return round(met / required, 4) if required else None
 
 
-def organisational_life(org, as_of, date_from, date_to) -> dict:
+def organisational_life(org, as_of, date_from, date_to, *, records: bool = True) -> dict:
+    """The block; ``records=False`` (``_empty``): the subtree holds no activity, base or booking, so only
+    the required slots are asked of the database."""
     in_org = (lambda field: subtree_q(org, field)) if org is not None else (lambda field: Q())
     counts = dict(
         Activity.objects.filter(in_org("organization"), date__gte=date_from, date__lte=date_to)
         .values_list("activity_type").annotate(n=Count("id")).order_by()
-    )
+    ) if records else {}
     activities = {t: counts.get(t, 0) for t in ActivityType.values}
-    report = compliance.summary(org, date_from, date_to)  # the figures of compliance.compute, no slot objects
+    # The figures of compliance.compute, without slot objects.
+    report = compliance.summary(org, date_from, date_to, records=records)
     by_type = report.by_type
     short = sorted(report.short, key=lambda b: (b[3] - b[2], b[0]))  # (path, name, required, met)
     bookings = Booking.objects.filter(in_org("organization"), date__gte=date_from, date__lte=date_to,
                                       status__in=[BookingStatus.APPROVED, BookingStatus.HELD])
+    if not records:
+        bookings = bookings.none()
     return {
         "activities": activities,
         "activities_total": sum(activities.values()),
         "reviews": Review.objects.filter(in_org("activity__organization"), reviewed_at__date__gte=date_from,
-                                         reviewed_at__date__lte=date_to).count(),
+                                         reviewed_at__date__lte=date_to).count() if records else 0,
         "required_slots": report.required,
         "met_slots": report.met,
         "compliance_rate": _ratio(report.met, report.required),
@@ -56,7 +61,7 @@ def organisational_life(org, as_of, date_from, date_to) -> dict:
         # and the five that missed most (name, items missed), so the report need not compute twice.
         "branches_short": len(short),
         "branches_short_named": [{"name": name, "missed": required - met} for _p, name, required, met in short[:5]],
-        "bases": Base.objects.filter(in_org("organization"), is_active=True).count(),
+        "bases": Base.objects.filter(in_org("organization"), is_active=True).count() if records else 0,
         "bookings": bookings.count(),
         "base_visitors": bookings.filter(status=BookingStatus.HELD).aggregate(n=Sum("visitors"))["n"] or 0,
     }
@@ -104,7 +109,18 @@ def records(org, as_of, date_from, date_to, key):
     return None
 
 
+def _probe(org) -> list:
+    """The subtree's activity records (reviews are of them), bases and bookings."""
+    return [Activity.objects.filter(_in(org, "organization")), Base.objects.filter(_in(org, "organization")),
+            Booking.objects.filter(_in(org, "organization"))]
+
+
+def _empty(org, as_of, date_from, date_to) -> dict:
+    return organisational_life(org, as_of, date_from, date_to, records=False)
+
+
 BLOCKS = [
     StatsBlock(key="organisational_life", label="组织生活", compute=organisational_life, order=60,
-               template="orglife/stats_block.html", records=records, has_data=_has_data),
+               template="orglife/stats_block.html", records=records, has_data=_has_data,
+               probe=_probe, empty=_empty),
 ]

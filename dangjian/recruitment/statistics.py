@@ -109,5 +109,23 @@ def records(org, as_of, date_from, date_to, key):
                                  r.approved_on))
 
 
+def _probe(org) -> list:
+    """The files of the subtree, and the steps approved by its committees (``approved_by_body``)."""
+    if org is None:
+        return [Recruitment.objects.all()]
+    return [Recruitment.objects.in_subtree(org), StepRecord.objects.filter(subtree_q(org, via="committee"))]
+
+
+def _empty(org, as_of, date_from, date_to) -> dict:
+    """The block over no file (``_probe`` found none)."""
+    return {
+        "admitted": 0, "admitted_female": 0, "admitted_35_and_under": 0, "admitted_college_or_above": 0,
+        "admitted_two_new": 0, "stage_counts": dict.fromkeys(STAGE_RANGES, 0), "average_days_to_admission": None,
+        "overdue_steps": 0, "full_in_period": 0, "admitted_by_approving_body": 0, "full_by_approving_body": 0,
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+    }
+
+
 BLOCKS = [StatsBlock(key="recruitment", label="发展党员", compute=recruitment, order=40,
-                     template="recruitment/stats_block.html", records=records, has_data=_has_data)]
+                     template="recruitment/stats_block.html", records=records, has_data=_has_data,
+                     probe=_probe, empty=_empty)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Min
+from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
 
 from dangjian.core.forms import ChineseFormMixin, DateInput, SearchableSelect
@@ -302,25 +304,36 @@ class _OrgOptions(BaseChoiceIterator):
 
     def __init__(self, field, chosen):
         self.field, self.chosen = field, chosen
+        self.shown = None
 
-    def __iter__(self):
+    def _shown(self) -> list:
+        """The organisations offered, read once however often the widget iterates its choices."""
+        if self.shown is not None:
+            return self.shown
         field = self.field
-        shown = list(field.queryset[:ORG_OPTIONS_MAX + 1])
-        if len(shown) > ORG_OPTIONS_MAX:
-            top = min(o.depth for o in shown)
-            shown = list(field.queryset.filter(depth__lte=top + ORG_OPTIONS_DEPTH))
+        scope = field.queryset.order_by().aggregate(n=Count("pk"), top=Min("depth"))
+        if scope["n"] <= ORG_OPTIONS_MAX:
+            shown = list(field.queryset)
+        else:
+            shown = list(field.queryset.filter(depth__lte=scope["top"] + ORG_OPTIONS_DEPTH))
             chosen = self.chosen
             if chosen and str(chosen).isdigit() and not any(o.pk == int(chosen) for o in shown):
                 shown += list(field.queryset.filter(pk=int(chosen)))
         field._base_depth = min((o.depth for o in shown), default=1)
-        yield ("", field.empty_label)
+        self.shown = shown
+        return shown
+
+    def __iter__(self):
+        shown = self._shown()
+        yield ("", self.field.empty_label)
         for o in shown:
-            yield (o.pk, field.label_from_instance(o))
+            yield (o.pk, self.field.label_from_instance(o))
 
 
-#: Beyond this many organisations in scope the member list's organisation filter lists only the upper levels.
+#: Beyond this many organisations in scope the member list's organisation filter lists only the top two
+#: levels (a city and its counties) and the chosen one; the others are found by typing (``org_options``).
 ORG_OPTIONS_MAX = 1000
-ORG_OPTIONS_DEPTH = 2
+ORG_OPTIONS_DEPTH = 1
 
 
 class MemberFilterForm(ChineseFormMixin, forms.Form):
@@ -347,3 +360,6 @@ class MemberFilterForm(ChineseFormMixin, forms.Form):
         # chosen organisation); every organisation in scope still validates (e.g. ?org= from its page).
         field = self.fields["org"]
         field.widget.choices = _OrgOptions(field, self.data.get("org") if self.is_bound else None)
+        # Typing a name asks the server for every matching organisation in scope (app.js), so the page
+        # itself carries only the upper levels of a large scope.
+        field.widget.attrs["data-options-url"] = reverse("register:org_options")

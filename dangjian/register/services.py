@@ -19,7 +19,7 @@ from dangjian.core.validation import raise_if as _raise_if
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import ensure_in_scope
 
-from . import rules
+from . import figures, rules
 from .models import Division, Member, Organization
 from .vocab import MemberStatus, OrgType
 
@@ -134,9 +134,10 @@ def move_organization(org: Organization, *, actor: Actor, new_parent: Organizati
     if org.parent_id == new_parent.pk:
         return org
     check_organization(name=org.name, org_type=org.org_type, parent=new_parent, instance=org)
-    old_parent = org.parent
+    old_parent, old_path = org.parent, org.path
     org.move_subtree(new_parent)
     org.refresh_from_db()
+    figures.subtree_moved(old_path, org.path)
     if actor.user is not None:
         ensure_in_scope(org, actor.user)
     audit.record(actor=actor, action=AuditLog.Action.MOVED, obj=org,
@@ -268,6 +269,7 @@ def create_member_in_transaction(*, actor: Actor, **data: Any) -> Member:
     if actor.user is not None:
         ensure_in_scope(member, actor.user)
     audit.record(actor=actor, action=AuditLog.Action.CREATED, obj=member, changes=audit.diff({}, _member_snapshot(member)))
+    figures.organizations_changed([member.organization_id])
     return member
 
 
@@ -281,6 +283,7 @@ def update_member(member: Member, *, actor: Actor, **data: Any) -> Member:
 def update_member_in_transaction(member: Member, *, actor: Actor, **data: Any) -> Member:
     """update_member's body without its own transaction (e.g. recruitment step ㉔ sets 转正日期)."""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    old_organization_id = member.organization_id
     merged = {name: data.get(name, getattr(member, name)) for name in MEMBER_EDITABLE}
     merged["id_number"] = data.get("id_number") or member.id_number
     merged["phone"] = data["phone"] if "phone" in data else member.phone
@@ -299,6 +302,7 @@ def update_member_in_transaction(member: Member, *, actor: Actor, **data: Any) -
     if changes:
         action = AuditLog.Action.MOVED if set(changes) == {"organization"} else AuditLog.Action.CHANGED
         audit.record(actor=actor, action=action, obj=member, changes=changes)
+        figures.organizations_changed([old_organization_id, member.organization_id])
     return member
 
 
@@ -313,6 +317,7 @@ def delete_member_in_transaction(member: Member, *, actor: Actor, note: str = ""
     member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     audit.record(actor=actor, action=AuditLog.Action.DELETED, obj=member,
                  changes=audit.diff(_member_snapshot(member), {}), note=note)
+    figures.organizations_changed([member.organization_id])
     try:
         member.delete()
     except ProtectedError:
@@ -341,6 +346,7 @@ def move_member_in_transaction(member: Member, *, actor: Actor, organization: Or
         ensure_in_scope(member, actor.user)
     audit.record(actor=actor, action=AuditLog.Action.MOVED, obj=member,
                  changes={"organization": [str(old), str(organization)]}, note=reason)
+    figures.organizations_changed([old.pk, organization.pk])
     return member
 
 
@@ -362,6 +368,7 @@ def set_member_status_in_transaction(member: Member, *, actor: Actor, status: st
     member.save(update_fields=["status", "updated_at"])
     action = AuditLog.Action.SUSPENDED if status == MemberStatus.SUSPENDED else AuditLog.Action.RESTORED
     audit.record(actor=actor, action=action, obj=member, changes={"status": [old, status]}, note=reason)
+    figures.organizations_changed([member.organization_id])
     return member
 
 

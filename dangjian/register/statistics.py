@@ -7,40 +7,18 @@ included (one indexed ``path`` prefix).
 """
 from __future__ import annotations
 
-import datetime
-
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from dangjian.core.extensions import KeyRecords, StatsBlock
 from dangjian.core.scope import subtree_q
 
+from . import figures
+from .figures import born_by  # noqa: F401  (the bench's floor and older callers)
 from .models import Division, Member, Organization
-from .rules import add_years
 from .vocab import (
-    AGE_BANDS, COLLEGE_OR_ABOVE, DIVISION_STAT_KEYS, HAN, ORG_STAT_KEYS, TWO_NEW_UNIT_TYPES, Education,
-    MemberStatus, Occupation, Sex, UnitType,
+    AGE_BANDS, COLLEGE_OR_ABOVE, DIVISION_STAT_KEYS, HAN, JOIN_ERA_LABELS, JOIN_ERAS, ORG_STAT_KEYS,  # noqa: F401
+    TWO_NEW_UNIT_TYPES, Education, MemberStatus, Occupation, Sex, UnitType,
 )
-
-# 党内统计's joining eras (domain-rules §8): key, and the first day of the next era (None: the last).
-JOIN_ERAS = [
-    ("before_1949_10", datetime.date(1949, 10, 1)),
-    ("1949_10_to_1978_12", datetime.date(1979, 1, 1)),  # 十一届三中全会
-    ("1979_01_to_2012_11", datetime.date(2012, 12, 1)),  # 十八大
-    ("since_2012_12", None),
-]
-JOIN_ERA_LABELS = {
-    "before_1949_10": "1949年10月以前", "1949_10_to_1978_12": "1949年10月至1978年12月",
-    "1979_01_to_2012_11": "1979年1月至2012年11月", "since_2012_12": "2012年12月以来",
-}
-
-
-def born_by(as_of: datetime.date, age: int) -> datetime.date:
-    """The last birth date of someone at least ``age`` years old on ``as_of`` (``rules.age_on``).
-
-    ``add_years`` clamps 29 February to 28 February in a common year, which is also the last birth
-    date whose (month, day) is not after as_of's: age_on(birth, as_of) >= age ⇔ birth <= born_by(as_of, age).
-    """
-    return add_years(as_of, -age)
 
 
 def divisions(org, as_of, date_from=None, date_to=None) -> dict:
@@ -64,17 +42,15 @@ def organizations(org, as_of, date_from=None, date_to=None) -> dict:
     qs = Organization.objects.grassroots().filter(is_active=True)
     if org is not None:
         qs = qs.in_subtree(org)
-    aggregates = {key: Count("pk", filter=Q(org_type=org_type)) for org_type, key in ORG_STAT_KEYS.items()}
-    aggregates["two_new"] = Count("pk", filter=Q(unit_type__in=TWO_NEW_UNIT_TYPES))
-    counts = qs.aggregate(**aggregates)
-    result = {key: counts[key] for key in ORG_STAT_KEYS.values()}
+    # One query: the organisations grouped by (组织类别, 单位类别), every figure summed from those groups.
+    groups = list(qs.values_list("org_type", "unit_type").annotate(n=Count("pk")).order_by())
+    result = {key: sum(n for t, _u, n in groups if t == org_type) for org_type, key in ORG_STAT_KEYS.items()}
     result["total"] = sum(result.values())
     # Extra keys: 党（工）委 as the work report writes it, and the "两新" organisations.
     result["committee_or_working_committee"] = result["committee"] + result["working_committee"]
-    result["two_new"] = counts["two_new"]
+    result["two_new"] = sum(n for _t, u, n in groups if u in TWO_NEW_UNIT_TYPES)
     # Extra key for the annual 党内统计 tables: the organisations by 单位类别 (sector), every category listed.
-    by_unit = dict(qs.values_list("unit_type").annotate(n=Count("pk")).order_by())
-    result["by_unit_type"] = {value: by_unit.get(value, 0) for value in UnitType.values}
+    result["by_unit_type"] = {value: sum(n for _t, u, n in groups if u == value) for value in UnitType.values}
     return result
 
 
@@ -101,25 +77,24 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     tests ``organization_id`` against a subquery of the subtree's 两新 organisations (no join to
     organisations). Age bands and joining eras are counted cumulatively (born on or before each band's
     threshold; joined before each era's end) and differenced here, so each member row is compared
-    once per threshold, not twice per band.
+    once per threshold, not twice per band. For today, once the daily job has built it, the same
+    groups come from the per-organisation daily figures summed over the subtree (``figures``).
     """
-    age_lows = [low for _key, low, _high in AGE_BANDS if low is not None]
-    era_ends = [end for _key, end in JOIN_ERAS if end is not None]
-    counts = {
-        "n": Count("pk"),
-        "full": Count("pk", filter=Q(full_on__isnull=False, full_on__lte=as_of)),
-        "female": Count("pk", filter=Q(sex=Sex.FEMALE)),
-        "college_or_above": Count("pk", filter=Q(education__in=COLLEGE_OR_ABOVE)),
-        "floating": Count("pk", filter=Q(is_floating=True)),
-        "in_two_new": Count("pk", filter=Q(organization__in=two_new_organizations(org))),
-        "under_party_probation": Count("pk", filter=Q(under_party_probation=True)),
-        **{f"age:{low}": Count("pk", filter=Q(birth_date__lte=born_by(as_of, low))) for low in age_lows},
-        **{f"joined_before:{end}": Count("pk", filter=Q(joined_on__lt=end)) for end in era_ends},
-        **{f"education:{value}": Count("pk", filter=Q(education=value)) for value in Education.values},
-        **{f"occupation:{value}": Count("pk", filter=Q(occupation=value)) for value in Occupation.values},
-    }
-    rows = list(members_in(org).filter(status__in=[MemberStatus.NORMAL, MemberStatus.SUSPENDED])  # 已转出: nowhere
-                .values("status", "ethnicity").annotate(**counts).order_by())
+    if figures.source_for(as_of) == figures.SUMMARY:
+        two_new = two_new_organizations(org)
+        rows = figures.summed_rows(org, as_of,
+                                   {"in_two_new": Sum("n", filter=Q(organization_id__in=two_new))})
+    else:
+        counts = {**figures.count_aggregates(as_of),
+                  "in_two_new": Count("pk", filter=Q(organization__in=two_new_organizations(org)))}
+        rows = list(members_in(org).filter(status__in=figures.COUNTED_STATUSES)
+                    .values("status", "ethnicity").annotate(**counts).order_by())
+    return member_figures(rows)
+
+
+def member_figures(rows: list[dict]) -> dict:
+    """The block from the (党籍状态, 民族) rows of counts, however they were counted."""
+    counts = [*figures.FIGURE_COLUMNS, "in_two_new"]
     c = dict.fromkeys(counts, 0)
     suspended, by_ethnicity = 0, {}
     for row in rows:

@@ -6,6 +6,7 @@ app_name = "register"
 urlpatterns = [
     path("orgs/", views.org_tree, name="org_tree"),
     path("orgs/export/", views.org_export, name="org_export"),
+    path("orgs/options/", views.org_options, name="org_options"),
     path("orgs/new/", views.org_create, name="org_create"),
     path("orgs/<int:pk>/", views.org_detail, name="org_detail"),
     path("orgs/<int:pk>/children/", views.org_children, name="org_children"),

@@ -1,4 +1,6 @@
 """Controlled vocabularies of the roster (roster-format.md), with their statistics keys."""
+import datetime
+
 from django.db import models
 
 
@@ -148,4 +150,17 @@ AGE_BANDS = [
 AGE_BAND_LABELS = {
     "30_and_under": "30岁及以下", "31_35": "31-35岁", "36_40": "36-40岁", "41_45": "41-45岁",
     "46_50": "46-50岁", "51_55": "51-55岁", "56_60": "56-60岁", "61_and_over": "61岁及以上",
+}
+
+
+# 党内统计's joining eras (domain-rules §8): key, and the first day of the next era (None: the last).
+JOIN_ERAS = [
+    ("before_1949_10", datetime.date(1949, 10, 1)),
+    ("1949_10_to_1978_12", datetime.date(1979, 1, 1)),  # 十一届三中全会
+    ("1979_01_to_2012_11", datetime.date(2012, 12, 1)),  # 十八大
+    ("since_2012_12", None),
+]
+JOIN_ERA_LABELS = {
+    "before_1949_10": "1949年10月以前", "1949_10_to_1978_12": "1949年10月至1978年12月",
+    "1979_01_to_2012_11": "1979年1月至2012年11月", "since_2012_12": "2012年12月以来",
 }

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
 
-from dangjian.core.extensions import stats_blocks
+from dangjian.core.extensions import stats_blocks, stats_probe
 from dangjian.register.vocab import ROOT_DIVISION_CATEGORIES, TOWNSHIP_LEVEL, OrgType
 
 RESERVED_KEYS = {"as_of", "period"}
@@ -56,10 +56,13 @@ def compute_party_stats(org=None, as_of: datetime.date | None = None, date_from:
         "as_of": as_of.isoformat(),
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
     }
-    for block in stats_blocks() if blocks is None else blocks:
+    blocks = stats_blocks() if blocks is None else blocks
+    nothing = stats_probe(blocks, org)  # blocks with no row in the subtree: one query for all of them
+    for block in blocks:
         if block.key in result:
             raise ImproperlyConfigured(f"statistics block key {block.key!r} is used twice")
-        result[block.key] = block.compute(org, as_of, date_from, date_to)
+        compute = block.empty if block.key in nothing else block.compute
+        result[block.key] = compute(org, as_of, date_from, date_to)
     return result
 
 

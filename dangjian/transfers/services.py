@@ -23,7 +23,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.dates import today  # one today(); tests and demos patch services.today
 from dangjian.core.validation import raise_if as _raise_if
 from dangjian.core.models import AuditLog
-from dangjian.register import services as register_services
+from dangjian.register import figures, services as register_services
 from dangjian.register.models import Member, Organization
 from dangjian.register.vocab import MemberStatus
 
@@ -388,6 +388,7 @@ def record_transfer_out(*, actor: Actor, member: Member, external_org_name: str,
     old_status = member.status
     member.status = MemberStatus.TRANSFERRED_OUT
     member.save(update_fields=["status", "updated_at"])
+    figures.organizations_changed([member.organization_id])  # today's member figures (issue 15)
     audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=member, changes={"status": [old_status, member.status]},
                  note=f"组织关系转往{transfer.external_org_name}，介绍信{transfer.letter_number}")
     return transfer
@@ -466,6 +467,7 @@ def register_floating_out(*, actor: Actor, member: Member, place: str, since: da
     if not member.is_floating:
         member.is_floating = True
         member.save(update_fields=["is_floating", "updated_at"])
+        figures.organizations_changed([member.organization_id])  # today's member figures (issue 15)
         audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=member, changes={"is_floating": [False, True]},
                      note="登记为外出流动党员")
     return record
@@ -545,6 +547,7 @@ def end_floating(record: FloatingRecord, *, actor: Actor, ended_on: datetime.dat
     if member is not None and member.is_floating:
         member.is_floating = False
         member.save(update_fields=["is_floating", "updated_at"])
+        figures.organizations_changed([member.organization_id])  # today's member figures (issue 15)
         audit.record(actor=actor, action=AuditLog.Action.CHANGED, obj=member, changes={"is_floating": [True, False]},
                      note="结束外出流动")
     return record

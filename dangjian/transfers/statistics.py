@@ -63,5 +63,18 @@ def records(org, as_of, date_from, date_to, key):
     return None
 
 
+def _probe(org) -> list:
+    return [Transfer.objects.filter(_in(org, "from_org", "to_org")), FloatingRecord.objects.filter(_in(org, "organization"))]
+
+
+def _empty(org, as_of, date_from, date_to) -> dict:
+    """The transfers' keys over no transfer and no floating record (``_probe`` found none)."""
+    return {
+        "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
+        "transfers_online": 0, "transfers_out": 0, "transfers_in": 0, "floating_out": 0, "floating_in": 0,
+    }
+
+
 BLOCKS = [StatsBlock(key="platform", label="组织关系转接与消息", compute=platform, order=70,
-                     template="transfers/stats_block.html", records=records, has_data=_has_data)]
+                     template="transfers/stats_block.html", records=records, has_data=_has_data,
+                     probe=_probe, empty=_empty)]

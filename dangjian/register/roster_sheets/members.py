@@ -14,7 +14,7 @@ from dangjian.roster.bulk import AuditWriter, insert_rows, reserve_ids
 from dangjian.roster.cells import RowReader, number_as_text, parse_text, parse_yes_no
 from dangjian.roster.sheets import SHARED_WORKBOOK_MEMBERS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
 
-from .. import rules
+from .. import figures, rules
 from ..models import Member, Organization
 from ..vocab import ROSTER_MEMBER_STATUSES, MemberStatus
 from .common import OUT_OF_SCOPE, _chunks
@@ -324,6 +324,10 @@ class MemberSheet(SheetHandler):
                 audit_rows.add(action=action, object_type=member_type, object_id=m.pk, object_repr=item["name"],
                                scope_path=org_pk[item["_org"]][1], changes=changes, note="名册导入")
             Member.objects.bulk_update([m for m, _ in changed], fields, batch_size=200)
+        # Today's per-organisation member figures of every organisation touched, once the import commits.
+        figures.organizations_changed({org_pk[i["_org"]][0] for i in new_items}
+                                      | {org_pk[i["_org"]][0] for _m, i in changed}
+                                      | {i["_existing"]["organization_id"] for _m, i in changed})
         audit_rows.flush()
         return dict(self.plan)
 

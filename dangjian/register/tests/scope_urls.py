@@ -26,6 +26,7 @@ def url_cases(world) -> dict[str, dict]:
     return {
         "register:org_tree": {},
         "register:org_export": {},
+        "register:org_options": {},
         "register:org_create": {},
         "register:org_detail": org,
         "register:org_children": {"pk": street_committee.pk},

@@ -10,7 +10,9 @@
      data-remove-after-request    remove the element after its htmx request (e.g. 显示完整号码)
      data-id-number               fill 出生日期 and 性别 from a typed ID number (GB 11643)
      data-searchable              on a <select>: Tom Select search box (any part of the name matches),
-                                  applied on load and to content htmx swaps in (htmx:load)          */
+                                  applied on load and to content htmx swaps in (htmx:load)
+     data-options-url="url"       with data-searchable: typed text also asks url?q=… for more options
+                                  (JSON {"results": [{"value", "text"}]})                              */
 (function () {
   "use strict";
 
@@ -102,7 +104,7 @@
     if (root.matches && root.matches("select[data-searchable]")) { list.push(root); }
     list.forEach(function (el) {
       if (el.tomselect || el.multiple) { return; }
-      new window.TomSelect(el, {
+      var settings = {
         create: false,
         allowEmptyOption: true,
         maxOptions: null,
@@ -112,7 +114,22 @@
         render: {
           no_results: function () { return '<div class="no-results">没有名称包含该文字（或拼音首字母）的选项</div>'; }
         }
-      });
+      };
+      // data-options-url（议题15）：页面只带上层选项，输入文字后向服务器查询范围内名称包含该文字的全部选项。
+      var url = el.getAttribute("data-options-url");
+      if (url) {
+        settings.valueField = "value";
+        settings.labelField = "text";
+        settings.shouldLoad = function (query) { return query.length > 0; };
+        settings.load = function (query, callback) {
+          var sep = url.indexOf("?") < 0 ? "?" : "&";
+          fetch(url + sep + "q=" + encodeURIComponent(query), { credentials: "same-origin" })
+            .then(function (r) { return r.json(); })
+            .then(function (data) { callback(data.results || []); })
+            .catch(function () { callback(); });
+        };
+      }
+      new window.TomSelect(el, settings);
     });
   }
   document.addEventListener("htmx:load", function (e) { searchable(e.detail && e.detail.elt); });

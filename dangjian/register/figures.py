@@ -1,0 +1,205 @@
+"""Per-organisation daily member figures (issue 15): the statistics of today without a member scan.
+
+``statistics.members`` counts members in one pass grouped by (党籍状态, 民族). The same groups, per
+organisation and for one day, are kept in ``MemberFigures``: written whole by the daily job
+(``manage.py build_member_figures``, idempotent) and, for the organisations a member write touched,
+rewritten after that write commits (``organizations_changed``, called by the register's services and
+the roster import). The statistics of today then sum a few rows per organisation of the subtree (a
+city: about 20,000 rows instead of 1,000,000 members); any other day, or a day the job has not built,
+is counted from the members as before. ``use_source("scan" | "summary")`` forces one path (the bench
+and the tests compare them).
+
+Ages, probation (转正日期) and the joining eras are judged on the row's day, so a day's rows are only
+ever used for that day; the job drops the days before the one it builds.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime
+from typing import Iterable
+
+from django.db import transaction
+from django.db.models import Count, DateField, Q, Sum, Value
+from django.utils import timezone
+
+from dangjian.core.scope import subtree_q
+
+from .models import FIGURE_COLUMNS, Member, MemberFigures, MemberFiguresDay
+from .rules import add_years
+from .vocab import AGE_BANDS, COLLEGE_OR_ABOVE, JOIN_ERAS, Education, MemberStatus, Occupation, Sex
+
+COUNTED_STATUSES = (MemberStatus.NORMAL, MemberStatus.SUSPENDED)  # 已转出: nowhere
+
+AUTO, SCAN, SUMMARY = "auto", "scan", "summary"
+_source: contextvars.ContextVar[str] = contextvars.ContextVar("member_figures_source", default=AUTO)
+
+
+@contextlib.contextmanager
+def use_source(source: str):
+    """Within the block, ``statistics.members`` counts by ``source``: "scan" (the members), "summary"
+    (the kept rows, built on demand for the day if missing) or "auto" (summary for a built today)."""
+    if source not in (AUTO, SCAN, SUMMARY):
+        raise ValueError(source)
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def born_by(as_of: datetime.date, age: int) -> datetime.date:
+    """The last birth date of someone at least ``age`` years old on ``as_of`` (``rules.age_on``).
+
+    ``add_years`` clamps 29 February to 28 February in a common year, which is also the last birth
+    date whose (month, day) is not after as_of's: age_on(birth, as_of) >= age ⇔ birth <= born_by(as_of, age).
+    """
+    return add_years(as_of, -age)
+
+
+def count_aggregates(as_of: datetime.date) -> dict:
+    """The conditional counts of one pass over members, keyed as ``FIGURE_COLUMNS`` (ages and joining
+    eras cumulative: born on or before each band's threshold, joined before each era's end)."""
+    counts = {
+        "n": Count("pk"),
+        "full": Count("pk", filter=Q(full_on__isnull=False, full_on__lte=as_of)),
+        "female": Count("pk", filter=Q(sex=Sex.FEMALE)),
+        "college_or_above": Count("pk", filter=Q(education__in=COLLEGE_OR_ABOVE)),
+        "floating": Count("pk", filter=Q(is_floating=True)),
+        "under_party_probation": Count("pk", filter=Q(under_party_probation=True)),
+        **{f"age:{low}": Count("pk", filter=Q(birth_date__lte=born_by(as_of, low)))
+           for _k, low, _h in AGE_BANDS if low is not None},
+        **{f"joined_before:{end}": Count("pk", filter=Q(joined_on__lt=end)) for _k, end in JOIN_ERAS if end is not None},
+        **{f"education:{value}": Count("pk", filter=Q(education=value)) for value in Education.values},
+        **{f"occupation:{value}": Count("pk", filter=Q(occupation=value)) for value in Occupation.values},
+    }
+    assert list(counts) == list(FIGURE_COLUMNS)  # the order of the rows' columns (``_insert``)
+    return counts
+
+
+def is_built(day: datetime.date) -> bool:
+    return MemberFiguresDay.objects.filter(day=day).exists()
+
+
+def source_for(as_of: datetime.date) -> str:
+    """Which path ``statistics.members`` takes for ``as_of``: the forced one, else the summary for
+    today when the job has built it, else the scan."""
+    source = _source.get()
+    if source != AUTO:
+        return source
+    return SUMMARY if as_of == timezone.localdate() and is_built(as_of) else SCAN
+
+
+def _insert(day: datetime.date, organization_ids: Iterable[int] | None) -> int:
+    """Write ``day``'s rows of these organisations (None: all) in one ``INSERT … SELECT`` of the member
+    groups (no row passes through Python). Rows written."""
+    from django.db import connection
+
+    members = Member.objects.filter(status__in=COUNTED_STATUSES)
+    if organization_ids is not None:
+        members = members.filter(organization_id__in=list(organization_ids))
+    # The day last, as a constant column of the same SELECT (SQLite answers a grouped subquery wrapped
+    # in another SELECT with one row).
+    groups = (members.values("organization_id", "organization__path", "status", "ethnicity")
+              .annotate(**count_aggregates(day), figures_day=Value(day, output_field=DateField())).order_by())
+    sql, params = groups.query.sql_with_params()
+    table = connection.ops.quote_name(MemberFigures._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in (
+        "organization_id", "path", "status", "ethnicity", *FIGURE_COLUMNS.values(), "day"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        return cursor.rowcount
+
+
+def build(day: datetime.date | None = None) -> int:
+    """The daily job: every organisation's figures for ``day`` (default today), written in one
+    transaction (readers see the previous rows until it commits), then the day marked built and
+    the days before it dropped. Idempotent. Rows written."""
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        MemberFiguresDay.objects.select_for_update().filter(day=day).first()  # one writer per day at a time
+        MemberFigures.objects.filter(day=day).delete()
+        written = _insert(day, None)
+        MemberFiguresDay.objects.update_or_create(day=day)
+        MemberFigures.objects.filter(day__lt=day).delete()
+        MemberFiguresDay.objects.filter(day__lt=day).delete()
+    return written
+
+
+def refresh(organization_ids: Iterable[int], day: datetime.date | None = None) -> None:
+    """Rewrite ``day``'s (default today) rows of these organisations from their members, when the day
+    is built (otherwise the statistics scan anyway and the next job builds it)."""
+    day = day or timezone.localdate()
+    ids = sorted({pk for pk in organization_ids if pk is not None})
+    if not ids:
+        return
+    with transaction.atomic():
+        if MemberFiguresDay.objects.select_for_update().filter(day=day).first() is None:
+            return
+        MemberFigures.objects.filter(day=day, organization_id__in=ids).delete()
+        _insert(day, ids)
+
+
+def organizations_changed(organization_ids: Iterable[int]) -> None:
+    """Call inside a member write's transaction: after it commits, today's figures of these
+    organisations are rewritten (nothing happens if it rolls back)."""
+    ids = set(organization_ids)
+    transaction.on_commit(lambda: refresh(ids))
+
+
+def subtree_moved(old_path: str, new_path: str) -> None:
+    """Inside an organisation move's transaction: the kept rows of the moved subtree take their new
+    paths (one UPDATE, as ``TreeNode.move_subtree`` does for the organisations)."""
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Concat, Substr
+
+    MemberFigures.objects.filter(subtree_q(old_path)).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()))
+
+
+def summed_rows(org, day: datetime.date, extra: dict) -> list[dict]:
+    """The kept rows of ``day`` summed per (党籍状态, 民族) over the subtree — the same rows the member
+    scan gives (``extra``: further sums, e.g. the 两新 organisations' ``n``). Built on demand for
+    the day when missing (the "summary" source forced on a day the job has not built)."""
+    _ensure_built(day)
+    qs = MemberFigures.objects.filter(day=day)
+    if org is not None:
+        qs = qs.filter(subtree_q(org))
+    # Aliases of their own: an alias named like a column ("n") would hide the column from the other sums.
+    sums = {f"sum_{i}": Sum(column) for i, column in enumerate(FIGURE_COLUMNS.values())}
+    sums.update({f"sum_{len(FIGURE_COLUMNS) + i}": value for i, value in enumerate(extra.values())})
+    keys = [*FIGURE_COLUMNS, *extra]
+    return [{"status": row["status"], "ethnicity": row["ethnicity"],
+             **{key: row[f"sum_{i}"] or 0 for i, key in enumerate(keys)}}
+            for row in qs.values("status", "ethnicity").annotate(**sums).order_by()]
+
+
+def good_standing_counts(org, day: datetime.date) -> dict[int, tuple[int, int]]:
+    """{organisation id: (members in good standing, of them full members on ``day``)} for the
+    organisations of ``org``'s subtree (None: all) that have any: from the kept figures for a built
+    today (or when forced), else from the members (an index-only scan of (status, organization, full_on))."""
+    if source_for(day) == SUMMARY:
+        _ensure_built(day)
+        qs = MemberFigures.objects.filter(day=day, status=MemberStatus.NORMAL)
+        rows = ((qs if org is None else qs.filter(subtree_q(org)))
+                .values_list("organization_id").annotate(members=Sum("n"), full_members=Sum("full")).order_by())
+    else:
+        rows = (Member.objects.in_subtree(org).filter(status=MemberStatus.NORMAL)
+                .values_list("organization_id")
+                .annotate(members=Count("pk"), full_members=Count("pk", filter=Q(full_on__isnull=False, full_on__lte=day)))
+                .order_by())
+    return {pk: (n, full) for pk, n, full in rows if n}
+
+
+def _ensure_built(day: datetime.date) -> None:
+    if not is_built(day):
+        build(day) if day == timezone.localdate() else _build_past(day)
+
+
+def _build_past(day: datetime.date) -> None:
+    """A day other than today, built on demand (the bench and tests compare the paths on any day);
+    kept beside today's rows until the next job."""
+    with transaction.atomic():
+        MemberFigures.objects.filter(day=day).delete()
+        _insert(day, None)
+        MemberFiguresDay.objects.update_or_create(day=day)
