@@ -13,7 +13,8 @@ then the home page.
 A failing bench prints its traceback, the others still run, and the exit code is non-zero at the
 end. Select apps with ``make bench BENCH=roster,stats`` or ``scripts/bench.py roster stats``.
 Environment: ``BENCH`` (apps), ``BENCH_PG_URL`` (server, default postgres://postgres@127.0.0.1:5432),
-``BENCH_DEMO_MEMBERS``, ``BENCH_SKIP_POSTGRES=1``; for ``scale`` alone ``BENCH_SCALE_DB`` (keep that
+``BENCH_DEMO_MEMBERS``, ``BENCH_SKIP_POSTGRES=1``, ``BENCH_PG_DB_PREFIX`` (the temporary database's
+name prefix, default dangjian_bench_); for ``scale`` alone ``BENCH_SCALE_DB`` (keep that
 database between runs) and ``BENCH_SCALE_VAR_DIR``.
 """
 from __future__ import annotations
@@ -234,7 +235,7 @@ def main(argv: list[str]) -> int:
         if apps != ["scale"]:  # the city is PostgreSQL only
             ok = run_database("SQLite", f"sqlite:///{tmp / 'bench.sqlite3'}", env_base, apps, rows) and ok
         if pg_version:
-            pg_name = kept or f"dangjian_bench_{uuid.uuid4().hex[:10]}"
+            pg_name = kept or f"{os.environ.get('BENCH_PG_DB_PREFIX', 'dangjian_bench_')}{uuid.uuid4().hex[:10]}"
             with _pg_admin() as conn:
                 if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [pg_name]).fetchone():
                     conn.execute(f'CREATE DATABASE "{pg_name}"')

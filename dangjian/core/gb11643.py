@@ -3,10 +3,12 @@
 valid made-up numbers."""
 from __future__ import annotations
 
+from operator import mul
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS))
+    total = sum(map(mul, map(int, first17[:17]), WEIGHTS))
     return CHECK_CHARS[total % 11]

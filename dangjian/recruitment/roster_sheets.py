@@ -21,7 +21,6 @@ from dangjian.register.models import Member, Organization
 from dangjian.register.roster_sheets.person import (
     PERSON_COLUMNS, masked_cell, read_id_number, read_key, read_person, unmask,
 )
-from dangjian.register.vocab import BRANCH_TYPES
 from dangjian.roster.cells import RowReader, parse_date
 from dangjian.roster.sheets import SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
 
@@ -107,10 +106,8 @@ class RecruitmentSheet(SheetHandler):
             else:
                 ctx.fault(SHEET, row, "所在党组织", f"党组织“{org}”在本工作簿和系统中都不存在")
                 continue
-            if org_type and org_type not in BRANCH_TYPES:
-                ctx.fault(SHEET, row, "所在党组织", f"“{org}”不是党支部：入党申请由党支部受理")
-            elif not active:
-                ctx.fault(SHEET, row, "所在党组织", f"党组织“{org}”已停用")
+            for msg in rules.applicant_organization(org, org_type or None, active):
+                ctx.fault(SHEET, row, "所在党组织", msg)
 
         items = [i for i in self.items if i["id_number"]]
         for item in items:

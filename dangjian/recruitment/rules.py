@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 
 from dangjian.core.rules import RuleParameter, declare, get_setting
 from dangjian.register.rules import add_months, add_years, age_on, birthday_of_age
-from dangjian.register.vocab import MemberStatus, OrgType
+from dangjian.register.vocab import BRANCH_TYPES, MemberStatus, OrgType
 
 from . import workdays
 from .steps import STEPS
@@ -56,6 +56,16 @@ def d(day: datetime.date) -> str:
 
 
 # --- Every step ------------------------------------------------------------------------------
+
+def applicant_organization(name: str, org_type: str | None, is_active: bool) -> list[str]:
+    """《细则》: the application is made to, and received by, a working 党支部 (or 联合党支部).
+    ``org_type`` None: not known (the workbook row naming it has its own fault), so not judged."""
+    if org_type is not None and org_type not in BRANCH_TYPES:
+        return [f"“{name}”不是党支部：入党申请由党支部受理"]
+    if not is_active:
+        return [f"党组织“{name}”已停用"]
+    return []
+
 
 def check_step_order(last_step: int, step: int) -> list[Failure]:
     """发展党员须按程序逐步进行：each step in order, none skipped or repeated."""

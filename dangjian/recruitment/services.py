@@ -25,7 +25,7 @@ from dangjian.core.scope import CHANGE
 from dangjian.register import rules as register_rules
 from dangjian.register import services as register_services
 from dangjian.register.models import Member, Organization
-from dangjian.register.vocab import BRANCH_TYPES, MemberStatus
+from dangjian.register.vocab import MemberStatus
 
 from . import rules
 from .models import Attachment, Event, EventKind, Override, Recruitment, Status, StepRecord
@@ -143,10 +143,8 @@ def check_person(data: dict[str, Any], *, on: datetime.date) -> dict[str, list[s
     org = data.get("organization")
     if org is None:
         add("organization", ["请选择所在党支部"])
-    elif org.org_type not in BRANCH_TYPES:
-        add("organization", [f"“{org.name}”不是党支部：入党申请由党支部受理"])
-    elif not org.is_active:
-        add("organization", [f"党组织“{org.name}”已停用"])
+    else:
+        add("organization", rules.applicant_organization(org.name, org.org_type, org.is_active))
     return errors
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Iterable
 
 from dangjian.core import gb11643
 from dangjian.core.dates import add_years  # noqa: F401 (re-exported: register.rules.add_years)
@@ -142,6 +143,35 @@ def check_org_parent(org_type: str, parent_type: str | None) -> list[str]:
     return []
 
 
+def check_parent_organization_active(parent_name: str, parent_active: bool) -> list[str]:
+    """A new or moved organisation is set up under a working one: not under one that is 停用."""
+    if not parent_active:
+        return [f"上级党组织“{parent_name}”已停用"]
+    return []
+
+
+def check_not_below_itself(kind: str, cycle: list[str] | None = None) -> list[str]:
+    """A tree node (党组织, 行政区划) is never moved under itself or one of its descendants. The form
+    knows only that the chosen parent is such a node; the workbook also names the ``cycle`` it makes."""
+    message = f"不能把{kind}调整到它自己或它的下级之下"
+    if cycle:
+        return [f"{_PARENT_LABELS[kind]}形成循环（{' → '.join(cycle)}），{message}"]
+    return [message]
+
+
+_PARENT_LABELS = {"党组织": "上级党组织", "行政区划": "上级区划"}
+
+
+def check_org_type_change(org_type: str, children: Iterable[tuple[str, str]]) -> list[str]:
+    """An organisation whose 组织类别 changes keeps only the sub-organisations its new type may have
+    (``check_org_parent`` for each (name, 组织类别) of ``children``): a 党支部 has none."""
+    errors = []
+    for name, child_type in children:
+        for msg in check_org_parent(child_type, org_type):
+            errors.append(f"下级党组织“{name}”与新的组织类别不符：{msg}")
+    return errors
+
+
 def setup_warnings(org, *, full_members: int, total_members: int, today: datetime.date) -> list[str]:
     """《中国共产党支部工作条例（试行）》第五条 and the term rules, as far as the data shows."""
     warnings = []
@@ -181,6 +211,14 @@ def check_term_dates(founded_on: datetime.date | None, term_ends_on: datetime.da
     if founded_on and term_ends_on and term_ends_on < founded_on:
         return ["本届届满日期不能早于成立日期"]
     return []
+
+
+ID_NUMBER_TAKEN = "该公民身份号码已登记为其他党员"
+
+
+def check_id_number_free(taken: bool) -> list[str]:
+    """One register entry per person: a 公民身份号码 (its keyed digest) belongs to one member."""
+    return [ID_NUMBER_TAKEN] if taken else []
 
 
 def check_member_organization(name: str, org_type: str, is_active: bool = True) -> list[str]:

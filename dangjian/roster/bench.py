@@ -1,8 +1,10 @@
 """Roster import at county scale: 100,000 members (``make bench``).
 
 ``run(report)`` expects an empty, migrated database it may write to. The workbook is generated
-once into var/bench/ and reused. The figure that matters is the import time against the time
-openpyxl needs merely to read the same file (target: at most about 2×).
+once into var/bench/ and reused. The figure that matters is the import time (the guard, the read in
+the memory-limited child, every check, the encryption, the writes and the audit rows) against the
+time python-calamine needs merely to read the same file (issue 15: at most 4×, on SQLite and on
+PostgreSQL). The read is timed twice and the faster run taken.
 """
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from dangjian.core.extensions import roster_sheet_handlers
 MEMBERS = 100_000
 TOWNS = 20
 BRANCHES_PER_TOWN = 100  # 2,000 branches of 50 members
-FILE_NAME = f"roster-{MEMBERS}-v1.xlsx"
+# v2: the probationers joined within the last year (a probation over two years is refused, issue 14);
+# the file is generated again each year so that they stay within it.
+FILE_NAME = f"roster-{MEMBERS}-v2-{datetime.date.today().year}.xlsx"
 # A region code of no real county, and not the demo county's (419999) nor the tests' (419901).
 REGION = "419998"
 
@@ -72,8 +76,11 @@ def generate(path: Path) -> None:
     for i in range(MEMBERS):
         birth = start + datetime.timedelta(days=i % span)
         male = rng.random() < 0.6
-        joined = add_years(birth, 18 + i % 8) + datetime.timedelta(days=i % 200)
-        full = add_years(joined, 1) if i % 10 else None
+        if i % 10:
+            joined = add_years(birth, 18 + i % 8) + datetime.timedelta(days=i % 200)
+            full = add_years(joined, 1)
+        else:  # one in ten is a 预备党员 who joined within the last year (January at the latest)
+            joined, full = datetime.date(datetime.date.today().year, 1, 1) - datetime.timedelta(days=i % 300), None
         members.append([
             rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(_GIVEN), "男" if male else "女",
             rng.choice(_ETHNIC), _id_number(birth, male, i // span), birth, rng.choice(_EDUCATION),
@@ -93,7 +100,6 @@ def generate(path: Path) -> None:
 
 
 def run(report) -> None:
-    from openpyxl import load_workbook
     from python_calamine import CalamineWorkbook
 
     from dangjian.core.actor import Actor
@@ -106,36 +112,41 @@ def run(report) -> None:
         report("roster: generate 100k-member workbook (once)", (time.perf_counter() - t) * 1000, "ms",
                str(path))
 
-    t = time.perf_counter()
-    wb = load_workbook(path, read_only=True)
-    cells = 0
-    for ws in wb.worksheets:
-        for row in ws.iter_rows(values_only=True):
-            cells += len(row)
-    wb.close()
-    openpyxl_s = time.perf_counter() - t
-    report("roster: openpyxl read-only full read", openpyxl_s * 1000, "ms", f"{cells} cells")
-
-    t = time.perf_counter()
-    cwb = CalamineWorkbook.from_path(str(path))
-    rows = sum(len(cwb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in cwb.sheet_names)
-    cwb.close()
-    report("roster: calamine full read", (time.perf_counter() - t) * 1000, "ms", f"{rows} rows")
+    reads = []
+    for _ in range(2):
+        t = time.perf_counter()
+        cwb = CalamineWorkbook.from_path(str(path))
+        rows = sum(len(cwb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in cwb.sheet_names)
+        cwb.close()
+        reads.append(time.perf_counter() - t)
+    calamine_s = min(reads)
+    report("roster: calamine full read (best of 2)", calamine_s * 1000, "ms", f"{rows} rows")
 
     t = time.perf_counter()
     result = import_workbook(path, actor=Actor.command(), filename=path.name, dry_run=True)
     report("roster: dry run (check only) 100k members", (time.perf_counter() - t) * 1000, "ms",
            f"{len(result.faults)} faults")
 
+    stages: dict[str, float] = {}  # stage -> seconds since the start when it (last) reported
+
+    def progress(stage: str, done: int, total: int) -> None:
+        stages[stage] = time.perf_counter() - t
+
     t = time.perf_counter()
-    result = import_workbook(path, actor=Actor.command(), filename=path.name)
+    result = import_workbook(path, actor=Actor.command(), filename=path.name, progress=progress)
     import_s = time.perf_counter() - t
     if result.faults:
         report("roster: import FAILED", len(result.faults), "faults", str(result.faults[:3]))
         return
     report("roster: import 100k members into an empty database", import_s * 1000, "ms",
            result.summary())
-    report("roster: import / openpyxl read ratio", import_s / openpyxl_s, "×", "target ≤ 2")
+    report("roster: import / calamine read ratio", import_s / calamine_s, "×",
+           f"target ≤ 4; calamine {calamine_s:.2f} s, import {import_s:.2f} s")
+    if {"read", "checked", "written"} <= set(stages):
+        report("roster: import stages", import_s * 1000, "ms",
+               f"guard + read in the child {stages['read']:.2f} s, checks {stages['checked'] - stages['read']:.2f} s, "
+               f"writes with encryption and audit rows {stages['written'] - stages['checked']:.2f} s, "
+               f"commit {import_s - stages['written']:.2f} s")
     from dangjian.roster.guard import peak_child_rss_kb
 
     report("roster: peak memory of the workbook reader (child process)", peak_child_rss_kb() / 1024, "MiB",

@@ -27,7 +27,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.extensions import roster_sheet_handlers
 from dangjian.core.models import AuditLog
 
-from . import guard
+from . import bulk, guard
 from .cells import trim
 from .sheets import SHARED_PRESENT_SHEETS, Fault, ImportContext, Row, SheetHandler
 
@@ -160,6 +160,16 @@ def sheet_rows(sheet: guard.SheetData) -> tuple[list[str], list[Row]]:
         titles.append(title)
         index.append((title, i))
     rows: list[Row] = []
+    n = len(index)
+    if [i for _, i in index] == list(range(n)):
+        # The usual sheet: titles in the first n columns, none repeated or blank (a 100,000-row sheet
+        # is read here): the row's first n cells zipped with the titles.
+        pad = [None] * n
+        for number, raw in sheet.rows:
+            cells = raw[:n] if len(raw) >= n else list(raw) + pad[len(raw):]
+            if cells.count(None) != n:
+                rows.append(Row(number, dict(zip(titles, cells))))
+        return titles, rows
     for number, raw in sheet.rows:
         width = len(raw)
         values = {title: (raw[i] if i < width else None) for title, i in index}
@@ -231,7 +241,7 @@ def import_workbook(file_or_path: Any, *, actor: Actor, scope_org=None, dry_run:
         return result
 
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=True), bulk.bulk_write_settings():
             written = 0
             for h in active:
                 counts = h.write(ctx) or {}

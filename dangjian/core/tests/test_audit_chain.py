@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from dangjian.core import audit, audit_chain
@@ -82,3 +83,47 @@ def test_purge_deletes_only_rows_older_than_the_retention_and_the_chain_still_ve
     assert not AuditLog.objects.filter(id__in=first_two).exists()
     assert AuditLog.objects.filter(note__startswith="x").count() == 2
     assert audit_chain.verify()[1] == []
+
+
+def _reference_digest(prev_hash, values):
+    """The chain's digest as first written: one json.dumps of the plain values (the faster digest must agree)."""
+    import hashlib
+    import json
+
+    content = json.dumps([audit_chain._plain(f, values.get(f)) for f in audit_chain.FIELDS], ensure_ascii=False,
+                         sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + "\n" + content).encode()).hexdigest()
+
+
+@pytest.mark.parametrize("changes", [
+    {}, None, {"name": [None, "张三"], "is_floating": [None, False], "n": [1, 2.5]},
+    {"d": [datetime.date(2020, 1, 1), None]},  # a date: through the JSON round trip
+    {2: ["a", "b"], 10: ["c", "d"]},  # non-str keys sort differently after the round trip
+    {"nested": {"b": 1, "a": [1, {"y": "引号\"与\\n"}]}}, {"t": ("元组", 1)}, ["a list"],
+])
+def test_the_digest_is_the_json_of_the_plain_values(changes):
+    values = {"created_at": timezone.now(), "actor_id": 7, "actor_name": "县委组织部", "ip_address": "",
+              "via": "web", "action": "changed", "object_type": "register.member", "object_id": 12,
+              "object_repr": "王\u3000伟\t", "scope_path": "0001", "changes": changes, "note": "名册导入"}
+    assert audit_chain.digest("abc", values) == _reference_digest("abc", values)
+    assert audit_chain.digest("", dict(values, actor_id=None, ip_address="10.0.0.1")) == _reference_digest(
+        "", dict(values, actor_id=None, ip_address="10.0.0.1"))
+
+
+def test_sealed_bulk_rows_carry_the_reference_digest_and_their_changes_as_stored_json(db):
+    import json
+
+    now = timezone.now()
+    base = {"created_at": now, "actor_id": None, "actor_name": "命令行", "ip_address": None, "via": "command",
+            "action": "created", "object_type": "register.member", "scope_path": "0001", "note": "名册导入"}
+    changes = [{"name": [None, "王伟"], "is_floating": [None, False]}, {"d": [datetime.date(2020, 1, 1), None]},
+               {}, {"b": [1, 2.5], "a": ["引号\"", None]}]
+    rows = [dict(base, object_id=str(i), object_repr=f"王{i}", changes=c) for i, c in enumerate(changes)]
+    audit_chain.seal(rows, changes_as_text=True)
+    prev = audit_chain.head()
+    for row, original in zip(rows, changes):
+        assert isinstance(row["changes"], str)
+        assert json.loads(row["changes"]) == json.loads(json.dumps(original, cls=DjangoJSONEncoder))
+        assert row["prev_hash"] == prev
+        assert row["row_hash"] == _reference_digest(prev, dict(row, changes=original))
+        prev = row["row_hash"]

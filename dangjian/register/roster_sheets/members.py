@@ -11,7 +11,7 @@ from dangjian.core.scope import is_in_subtree
 from dangjian.core import crypto
 from dangjian.core.models import AuditLog
 from dangjian.roster.bulk import AuditWriter, insert_rows, reserve_ids
-from dangjian.roster.cells import RowReader, number_as_text, parse_text, parse_yes_no
+from dangjian.roster.cells import YES_NO, RowReader, number_as_text, parse_text, parse_yes_no
 from dangjian.roster.sheets import SHARED_WORKBOOK_MEMBERS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
 
 from .. import figures, rules
@@ -24,6 +24,7 @@ from .person import (
 from .readers import _choice, _date, _well_formed_id
 
 _STATUS = {str(s) for s in ROSTER_MEMBER_STATUSES}
+NORMAL = MemberStatus.NORMAL.value
 _HINT_STATUS = "应为：正常、停止党籍"
 
 MEMBER_FIELDS = ("name", "sex", "ethnicity", "birth_date", "education", "occupation", "organization_id",
@@ -90,18 +91,20 @@ class MemberSheet(SheetHandler):
             joined = _date(r, "入党日期", v.get("入党日期"), required=True)
             full = _date(r, "转正日期", v.get("转正日期"))
             raw_status = v.get("党籍状态")
-            status = MemberStatus.NORMAL.value if raw_status is None else _choice(
+            status = NORMAL if raw_status is None else _choice(
                 r, "党籍状态", raw_status, _STATUS, _HINT_STATUS)
             raw_floating = v.get("是否流动党员")
-            floating = False if raw_floating is None else r.get("是否流动党员", parse_yes_no)
+            # Cells arrive trimmed, a text never empty (roster.sheets): 是/否 read directly, else parsed.
+            floating = False if raw_floating is None else YES_NO.get(raw_floating) if raw_floating.__class__ is str \
+                and raw_floating in YES_NO else r.get("是否流动党员", parse_yes_no)
             raw_phone = v.get("手机号码")
             phone = ""
             if masked_cell(raw_phone):
                 phone = unmask(r, "手机号码", masked_cell(raw_phone), known[1] if known else None,
                                crypto.mask_phone) or ""
             elif raw_phone is not None:
-                phone = number_as_text(raw_phone) if isinstance(raw_phone, (int, float)) and not isinstance(
-                    raw_phone, bool) else parse_text(raw_phone)
+                phone = raw_phone if raw_phone.__class__ is str else number_as_text(raw_phone) if isinstance(
+                    raw_phone, (int, float)) and not isinstance(raw_phone, bool) else parse_text(raw_phone)
                 r.faults("手机号码", rules.check_mobile(phone))
 
             if masked_cell(v.get("公民身份号码")):
@@ -128,7 +131,7 @@ class MemberSheet(SheetHandler):
                 r.faults("入党日期", rules.check_joining_age(birth, joined))
             if joined:
                 r.faults("转正日期", rules.check_probation(joined, full))
-                overdue = rules.check_probation_overdue(joined, full, today) if status == MemberStatus.NORMAL.value else []
+                overdue = rules.check_probation_overdue(joined, full, today) if status == NORMAL else []
             items.append({
                 "_row": row.number, "_key": key, **person, "id_number": id_number,
                 "joined_on": joined, "full_on": full, "status": status, "is_floating": floating, "phone": phone,
@@ -199,7 +202,8 @@ class MemberSheet(SheetHandler):
                 row = by_key[key]
                 other = existing.get(item.get("_hash"))
                 if other is not None and other["pk"] != key:
-                    ctx.fault(sheet, item["_row"], "公民身份号码", "该公民身份号码已登记为另一名党员")
+                    for msg in rules.check_id_number_free(True):
+                        ctx.fault(sheet, item["_row"], "公民身份号码", msg)
                     continue
             else:
                 row = existing.get(item.get("_hash"))
@@ -218,7 +222,7 @@ class MemberSheet(SheetHandler):
             name, path = org_info[row["organization_id"]]
             if scope is not None and not is_in_subtree(path, scope):
                 ctx.fault(sheet, item["_row"], "公民身份号码",
-                          f"该公民身份号码已登记为其他党员，{OUT_OF_SCOPE}")
+                          f"{rules.ID_NUMBER_TAKEN}，{OUT_OF_SCOPE}")
                 continue
             item["_existing"] = row
             item["_changes"] = self._changes(row, item, name)
@@ -268,31 +272,40 @@ class MemberSheet(SheetHandler):
         audit_rows = AuditWriter(actor)
         attnames = [f.attname for f in Member._meta.concrete_fields]
         new_ids = reserve_ids(Member, len(new_items))
-        encrypt, lookup_hash = crypto.encrypt, crypto.lookup_hash
+        lookup_hash, mask_id_number, mask_phone = crypto.lookup_hash, crypto.mask_id_number, crypto.mask_phone
+        id_numbers_encrypted = crypto.encrypt_many([item["id_number"] for item in new_items])
+        phones_encrypted = crypto.encrypt_many([item["phone"] for item in new_items])
+        at = {a: i for i, a in enumerate(attnames)}
+        template = [None] * len(attnames)
+        template[at["under_party_probation"]], template[at["created_at"]], template[at["updated_at"]] = False, now, now
+        (i_id, i_name, i_sex, i_ethnicity, i_id_enc, i_id_hash, i_birth, i_education, i_occupation, i_org, i_joined,
+         i_full, i_status, i_phone_enc, i_phone_hash, i_floating) = (at[a] for a in (
+            "id", "name", "sex", "ethnicity", "id_number_encrypted", "id_number_hash", "birth_date", "education",
+            "occupation", "organization_id", "joined_on", "full_on", "status", "phone_encrypted", "phone_hash",
+            "is_floating"))
+        created, add = AuditLog.Action.CREATED, audit_rows.add
         rows = []
-        for new_id, item in zip(new_ids, new_items):
+        for new_id, item, id_enc, phone_enc in zip(new_ids, new_items, id_numbers_encrypted, phones_encrypted):
             org_id, org_path = org_pk[item["_org"]]
-            values = {
-                "id": new_id, "name": item["name"], "sex": item["sex"], "ethnicity": item["ethnicity"],
-                "id_number_encrypted": encrypt(item["id_number"]), "id_number_hash": item["_hash"],
-                "birth_date": item["birth_date"], "education": item["education"], "occupation": item["occupation"],
-                "organization_id": org_id, "joined_on": item["joined_on"], "full_on": item["full_on"],
-                "status": item["status"], "phone_encrypted": encrypt(item["phone"]),
-                "phone_hash": lookup_hash(item["phone"]), "is_floating": item["is_floating"],
-                "under_party_probation": False, "created_at": now, "updated_at": now,
-            }
-            rows.append(tuple(values[a] for a in attnames))
-            audit_rows.add(
-                action=AuditLog.Action.CREATED, object_type=member_type, object_id=new_id, object_repr=item["name"],
+            name, birth, joined, full, phone = item["name"], item["birth_date"], item["joined_on"], item["full_on"], \
+                item["phone"]
+            row = template.copy()
+            row[i_id], row[i_name], row[i_sex], row[i_ethnicity] = new_id, name, item["sex"], item["ethnicity"]
+            row[i_id_enc], row[i_id_hash], row[i_birth] = id_enc, item["_hash"], birth
+            row[i_education], row[i_occupation], row[i_org] = item["education"], item["occupation"], org_id
+            row[i_joined], row[i_full], row[i_status] = joined, full, item["status"]
+            row[i_phone_enc], row[i_phone_hash], row[i_floating] = phone_enc, lookup_hash(phone), item["is_floating"]
+            rows.append(row)
+            add(action=created, object_type=member_type, object_id=new_id, object_repr=name,
                 scope_path=org_path, note="名册导入", changes={
-                    "name": [None, item["name"]], "sex": [None, item["sex"]], "ethnicity": [None, item["ethnicity"]],
-                    "birth_date": [None, _plain(item["birth_date"])], "education": [None, item["education"]],
+                    "name": [None, name], "sex": [None, item["sex"]], "ethnicity": [None, item["ethnicity"]],
+                    "birth_date": [None, _plain(birth)], "education": [None, item["education"]],
                     "occupation": [None, item["occupation"]], "organization": [None, item["_org"]],
-                    "joined_on": [None, _plain(item["joined_on"])], "full_on": [None, _plain(item["full_on"])],
+                    "joined_on": [None, _plain(joined)], "full_on": [None, _plain(full)],
                     "status": [None, item["status"]], "is_floating": [None, item["is_floating"]],
                     "under_party_probation": [None, False],
-                    "id_number": [None, crypto.mask_id_number(item["id_number"])],
-                    "phone": [None, crypto.mask_phone(item["phone"])],
+                    "id_number": [None, mask_id_number(item["id_number"])],
+                    "phone": [None, mask_phone(phone)],
                 })
         if connection.vendor in ("sqlite", "postgresql"):
             insert_rows(Member, attnames, rows)

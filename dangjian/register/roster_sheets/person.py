@@ -98,5 +98,6 @@ def read_id_number(r: RowReader, birth: Optional[datetime.date], sex: Optional[s
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         r.fault("公民身份号码", "公民身份号码必须是文本格式单元格（数字格式会丢失末几位），请把该列设为文本后重新输入")
         return None, []
-    id_number = rules.normalise_id_number(parse_text(raw))
+    # Cells arrive trimmed, a text never empty (roster.sheets).
+    id_number = rules.normalise_id_number(raw if raw.__class__ is str else parse_text(raw))
     return id_number, rules.check_id_number(id_number, birth, sex)

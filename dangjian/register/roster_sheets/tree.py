@@ -125,9 +125,8 @@ class _TreeSheet(SheetHandler):
                     cycle = chain[chain.index(cur):] + [cur]
                     for node in cycle[:-1]:
                         if node in self.items:
-                            ctx.fault(sheet, self.items[node]["_row"], self.parent_column,
-                                      f"{self.parent_label}形成循环（{' → '.join(cycle)}），"
-                                      f"不能把{self.kind}调整到它自己或它的下级之下")
+                            for msg in rules.check_not_below_itself(self.kind, cycle):
+                                ctx.fault(sheet, self.items[node]["_row"], self.parent_column, msg)
                     break
                 chain.append(cur)
                 if cur in self.items and self.items[cur].get("_parent_missing"):
@@ -411,10 +410,10 @@ class OrganizationSheet(_TreeSheet):
             obj = self.db.get(name)
             if obj is None or obj.org_type == item.get("org_type") or not item.get("org_type"):
                 continue
-            for child in Organization.objects.filter(parent_id=obj.pk).exclude(name__in=list(self.items)):
-                for msg in rules.check_org_parent(child.org_type, item["org_type"]):
-                    ctx.fault(self.sheet_name, item["_row"], "组织类别",
-                              f"下级党组织“{child.name}”与新的组织类别不符：{msg}")
+            children = (Organization.objects.filter(parent_id=obj.pk).exclude(name__in=list(self.items))
+                        .order_by("path").values_list("name", "org_type"))
+            for msg in rules.check_org_type_change(item["org_type"], children):
+                ctx.fault(self.sheet_name, item["_row"], "组织类别", msg)
         ctx.shared[SHARED_WORKBOOK_ORGS] = {
             n: (i.get("org_type"), self.db[n].is_active if n in self.db else True) for n, i in self.items.items()
         }
@@ -429,8 +428,9 @@ class OrganizationSheet(_TreeSheet):
                 return  # the parent row has its own fault
         else:
             parent_type = parent.org_type if parent is not None else None
-            if parent is not None and not parent.is_active:
-                ctx.fault(self.sheet_name, item["_row"], "上级党组织", f"上级党组织“{parent.name}”已停用")
+            if parent is not None:
+                for msg in rules.check_parent_organization_active(parent.name, parent.is_active):
+                    ctx.fault(self.sheet_name, item["_row"], "上级党组织", msg)
         if item["_parent"] is None and "上级党组织" not in self.columns_seen:
             return  # the missing column was reported once for the sheet
         for msg in rules.check_org_parent(org_type, parent_type):
