@@ -61,6 +61,24 @@ def _community_pool(org, people, rng, today) -> list[Cadre]:
                for _ in range(rng.randint(low, max(low, high)))])
 
 
+def _distinct_records(cadres: list[Cadre], people) -> list[Cadre]:
+    """A made-up person drawn twice into one team on one day (same name, post and start — the
+    record's natural key) is drawn again: a 社区党委's committee, with no members of its own to
+    choose from, is made up entirely of drawn names, and the county's name pool is finite."""
+    def key(c):
+        return (c.organization_id, c.name, c.post, c.started_on)
+
+    seen = {key(c) for c in cadres if c.member_id is not None}  # real members keep their names
+    for c in cadres:
+        if c.member_id is not None:
+            continue
+        while key(c) in seen:
+            p = people.person(28, 58)
+            c.name, c.sex, c.birth_date, c.id_number = p.name, p.sex, p.birth_date, p.id_number
+        seen.add(key(c))
+    return cadres
+
+
 def populate(ctx) -> None:
     rng, today, people = ctx.rng, ctx.today, ctx.extra["people"]
     root = ctx.root
@@ -119,7 +137,7 @@ def populate(ctx) -> None:
         if org.division.category in COMMUNITIES and org.division_id not in pooled:
             pooled.add(org.division_id)
             cadres.extend(_community_pool(org, people, rng, today))
-    Cadre.objects.bulk_create(cadres, batch_size=1000)
+    Cadre.objects.bulk_create(_distinct_records(cadres, people), batch_size=1000)
 
     # Pay standards: two rises.
     pay = []

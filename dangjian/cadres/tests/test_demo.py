@@ -36,3 +36,25 @@ def test_every_demo_community_has_its_full_time_deputies_and_a_reserve_pool_in_r
     assert block["communities"] > 0
     assert block["full_time_deputies_per_community"]["min"] >= max(1, get_setting("cadres.full_time_deputies_per_community"))
     assert low <= block["reserve_cadres_per_community"]["min"] <= block["reserve_cadres_per_community"]["max"] <= high
+
+
+def test_made_up_people_drawn_twice_into_one_team_on_one_day_are_drawn_again():
+    """Regression: `make run` (30,000 members) stopped on the records' unique key when two made-up
+    committee members of a 社区党委 (which has no members of its own to choose from) got one name."""
+    import random
+
+    from dangjian.cadres.demo import _distinct_records
+    from dangjian.cadres.models import Cadre
+    from dangjian.core.demo import PeopleFactory
+
+    people = PeopleFactory(random.Random(1), TODAY)
+    start = datetime.date(2024, 1, 1)
+    same = [Cadre(organization_id=7, name="王伟", post="委员", started_on=start) for _ in range(3)]
+    other_team = Cadre(organization_id=8, name="王伟", post="委员", started_on=start)
+    member_held = Cadre(organization_id=7, name="王伟", post="委员", started_on=start, member_id=99)
+
+    kept = _distinct_records([*same, other_team, member_held], people)
+
+    keys = [(c.organization_id, c.name, c.post, c.started_on) for c in kept]
+    assert len(set(keys)) == len(keys) == 5
+    assert member_held.name == "王伟" and other_team.name == "王伟"  # a member's name and another team's stay
