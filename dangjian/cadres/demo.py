@@ -62,18 +62,18 @@ def _community_pool(org, people, rng, today) -> list[Cadre]:
 
 
 def _distinct_records(cadres: list[Cadre], people) -> list[Cadre]:
-    """A made-up person drawn twice into one team on one day (same name, post and start — the
-    record's natural key) is drawn again: a 社区党委's committee, with no members of its own to
-    choose from, is made up entirely of drawn names, and the county's name pool is finite."""
+    """Records that would share their natural key (organisation, name, post, start) are given another
+    person: two made-up people, or two members of one branch, can bear one name (the county's name
+    pool is finite; a 社区党委's committee, with no members of its own, is made up entirely of drawn
+    names). The first keeps the place; a later one becomes a newly drawn person."""
     def key(c):
         return (c.organization_id, c.name, c.post, c.started_on)
 
-    seen = {key(c) for c in cadres if c.member_id is not None}  # real members keep their names
+    seen: set[tuple] = set()
     for c in cadres:
-        if c.member_id is not None:
-            continue
         while key(c) in seen:
             p = people.person(28, 58)
+            c.member = None
             c.name, c.sex, c.birth_date, c.id_number = p.name, p.sex, p.birth_date, p.id_number
         seen.add(key(c))
     return cadres

@@ -51,10 +51,11 @@ def test_made_up_people_drawn_twice_into_one_team_on_one_day_are_drawn_again():
     start = datetime.date(2024, 1, 1)
     same = [Cadre(organization_id=7, name="王伟", post="委员", started_on=start) for _ in range(3)]
     other_team = Cadre(organization_id=8, name="王伟", post="委员", started_on=start)
-    member_held = Cadre(organization_id=7, name="王伟", post="委员", started_on=start, member_id=99)
+    namesake_member = Cadre(organization_id=7, name="王伟", post="委员", started_on=start, member_id=99)
 
-    kept = _distinct_records([*same, other_team, member_held], people)
+    kept = _distinct_records([*same, other_team, namesake_member], people)
 
     keys = [(c.organization_id, c.name, c.post, c.started_on) for c in kept]
     assert len(set(keys)) == len(keys) == 5
-    assert member_held.name == "王伟" and other_team.name == "王伟"  # a member's name and another team's stay
+    assert same[0].name == "王伟" and other_team.name == "王伟"  # the first of a name and another team's stay
+    assert namesake_member.member_id is None  # a second 王伟 in the branch's team is another person
