@@ -5,6 +5,8 @@ Views never write through the ORM; they call ``register.services``.
 """
 from __future__ import annotations
 
+import itertools
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,6 +24,7 @@ from dangjian.core.actor import Actor
 from dangjian.core import pii
 from dangjian.core.crypto import mask_id_number, mask_phone
 from dangjian.core.excel import write_workbook, xlsx_response
+from dangjian.core.forms import pinyin_initials
 from dangjian.core.models import AuditLog
 from dangjian.core.scope import CHANGE, VIEW, get_for_user_or_403, get_for_user_or_404
 from dangjian.core.views_helpers import EstimatedCountPaginator, form_action
@@ -131,10 +134,18 @@ def org_options(request):
     require_staff(request.user)
     query = (request.GET.get("q") or "").strip()[:50]
     qs = Organization.objects.for_user(request.user, VIEW).order_by("path")
-    if query:
-        qs = qs.filter(name__contains=query)
-    results = [{"value": str(pk), "text": name + ("" if active else "（已停用）")}
-               for pk, name, active in qs.values_list("pk", "name", "is_active")[:ORG_OPTIONS_LIMIT]]
+    rows = qs.values_list("pk", "name", "is_active")
+    if query and query.isascii() and query.isalpha():
+        # Letters may be pinyin initials ("dhjd" → 大河街道, as in every searchable choice): matched on
+        # the names in scope (initials cached per name), as well as letters inside a name.
+        letters = query.lower()
+        rows = itertools.islice((r for r in rows.iterator() if letters in pinyin_initials(r[1]) or query in r[1]),
+                                ORG_OPTIONS_LIMIT)
+    else:
+        rows = (rows.filter(name__contains=query) if query else rows)[:ORG_OPTIONS_LIMIT]
+    # Each result carries its initials, so the box's own filter (searchField text + initials) keeps it.
+    results = [{"value": str(pk), "text": name + ("" if active else "（已停用）"), "initials": pinyin_initials(name)}
+               for pk, name, active in rows]
     return JsonResponse({"results": results})
 
 
