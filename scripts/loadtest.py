@@ -102,6 +102,10 @@ def main() -> int:
                     "median_ms": float(row["Median Response Time"] or 0), "p95_ms": float(row["95%"] or 0)}
             summary.append(item)
             print(f"{label:<24}{item['requests']:>8}{item['failures']:>6}{item['median_ms']:>10.0f}{item['p95_ms']:>8.0f}")
+        failures_csv = Path(f"{csv_prefix}_failures.csv")
+        if failures_csv.exists():  # what failed, so that a failure can be looked into, not only counted
+            for row in csv.DictReader(open(failures_csv, encoding="utf-8")):
+                print(f"失败：{row.get('Method', '')} {row.get('Name', '')} ×{row.get('Occurrences', '')}：{row.get('Error', '')[:300]}")
         print(json.dumps({"users": USERS, "seconds": SECONDS, "members": MEMBERS, "rows": summary}, ensure_ascii=False))
         return 0
     finally:

@@ -148,7 +148,9 @@ def populate(ctx) -> None:
             pay.append(PayStandard(category=category, post=Post.SECRETARY, amount=Decimal(base + 600 * step), effective_on=day))
             pay.append(PayStandard(category=category, post=Post.FULL_TIME_DEPUTY, amount=Decimal(base - 400 + 500 * step),
                                    effective_on=day))
-    PayStandard.objects.bulk_create(pay)
+    # County-wide standards: one already recorded for a category, post and day (the demo loaded beside
+    # other data, as `make bench` does) is kept as it is.
+    PayStandard.objects.bulk_create(pay, ignore_conflicts=True)
 
     # Community funds for last year and this year; some below the minimum, one category missing once.
     communities = list(Division.objects.filter(subtree_q(ctx.extra["root_division"]), category__in=COMMUNITIES))
