@@ -3,9 +3,7 @@ service; every list has filters, pagination and an Excel export."""
 from __future__ import annotations
 
 import datetime
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +16,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.extensions import computed_indicator
 from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404, is_in_subtree, subtree_q
 from dangjian.core.views_helpers import (
-    flash_service_result, form_action, has_role, paginate, query_without_page, require_role,
+    flash_service_result, form_action, has_role, paginate_with_filters, role_required, query_without_page, require_role,
 )
 from dangjian.register.models import Organization
 
@@ -38,20 +36,11 @@ from .vocab import (
 PAGE_SIZE = 30
 
 
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require_role(request.user, STAFF_ROLES, "考核与整改由党组织书记、组织员和县委组织部使用")
-        return view(request, *args, **kwargs)
-    return wrapped
+staff_required = role_required(STAFF_ROLES, "考核与整改由党组织书记、组织员和县委组织部使用")
 
 
 def _page(request, qs):
-    page = paginate(request, qs, PAGE_SIZE)
-    query = query_without_page(request)
-    page.query = query + "&" if query else ""
-    return page
+    return paginate_with_filters(request, qs, PAGE_SIZE)
 
 
 def _date(raw):

@@ -8,11 +8,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import wraps
 from typing import Any, Callable, Iterable, Optional
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
 from django.http import Http404
@@ -26,7 +24,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404, subtree_q
 from dangjian.core.views_helpers import (
-    flash_service_result, form_action, has_role, htmx_redirect, paginate, query_without_page, require_role,
+    flash_service_result, form_action, has_role, htmx_redirect, paginate_with_filters, role_required, query_without_page, require_role,
 )
 from dangjian.register.models import Division, Organization
 from dangjian.register.vocab import DivisionCategory, OrgType
@@ -86,13 +84,7 @@ class Row:
     flagged: bool = False
 
 
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require_role(request.user, STAFF_ROLES, "干部队伍由党组织书记、组织员和县委组织部使用")
-        return view(request, *args, **kwargs)
-    return wrapped
+staff_required = role_required(STAFF_ROLES, "干部队伍由党组织书记、组织员和县委组织部使用")
 
 
 def is_manager(user) -> bool:
@@ -178,13 +170,11 @@ def table(request, *, title: str, tab: str, headers: list[str], items, build: Ca
                  if isinstance(c, C) else c for c in build(item).cells] for item in items)
         content = excel.write_workbook([(title[:31], headers, rows)])
         return excel.xlsx_response(content, f"{filename or title}.xlsx")
-    page = paginate(request, items, per_page)
-    query = query_without_page(request)
-    page.query = query + "&" if query else ""
+    page = paginate_with_filters(request, items, per_page)
     page.rows = [build(item) for item in page.object_list]
     return render(request, "cadres/listing.html", {
         "title": title, "tab": tab, "headers": headers, "page": page, "filters": filters, "buttons": buttons,
-        "summary": list(summary), "empty": empty, "query": query, "note": note, **(extra or {}),
+        "summary": list(summary), "empty": empty, "query": query_without_page(request), "note": note, **(extra or {}),
     })
 
 
@@ -524,10 +514,7 @@ def training_detail(request, pk):
 
 
 def _listing_page(request, items):
-    page = paginate(request, items, 50)
-    query = query_without_page(request)
-    page.query = query + "&" if query else ""
-    return page
+    return paginate_with_filters(request, items, 50)
 
 
 @staff_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import excel
 from dangjian.core.actor import Actor
 from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404, is_in_subtree
-from dangjian.core.views_helpers import flash_service_result, form_action, has_role, paginate, query_without_page, require_role
+from dangjian.core.views_helpers import flash_service_result, form_action, has_role, paginate_with_filters, query_without_page, require_role
 from dangjian.register.models import Organization
 
 from . import forms as F
@@ -220,8 +220,7 @@ def _list_page(request, *, title, qs, columns, filters, search=(), template="cob
         rows = ([_fmt(fn(o)) for _, fn in columns] for o in qs)
         content = excel.write_workbook([(title[:31], [h for h, _ in columns], rows)])
         return excel.xlsx_response(content, f"{export_name or title}.xlsx")
-    page = paginate(request, qs, PAGE_SIZE)
-    page.query = query_without_page(request) + "&" if query_without_page(request) else ""
+    page = paginate_with_filters(request, qs, PAGE_SIZE)
     rows = [{"obj": o, "cells": [_fmt(fn(o)) for _, fn in columns], "link": link(o) if link else None} for o in page]
     return render(request, template, {
         "title": title, "headers": [h for h, _ in columns], "rows": rows, "page": page,
@@ -680,8 +679,7 @@ def ratings_due(request):
     if request.GET.get("export") == "xlsx":
         return excel.xlsx_response(excel.write_workbook([("星级评定周期", headers, ([_fmt(c) for c in cells(r)] for r in rows))]),
                                    "星级评定到期待评.xlsx")
-    page = paginate(request, rows, PAGE_SIZE)
-    page.query = query_without_page(request) + "&" if query_without_page(request) else ""
+    page = paginate_with_filters(request, rows, PAGE_SIZE)
     filters = [{"name": "state", "label": "状态", "value": state, "date": False,
                 "choices": [("due", "到期待评（已期满或从未评定）"), ("有效", "有效"), ("已过期", "已过期"), ("从未评定", "从未评定")]},
                {"name": "q", "label": "党组织", "value": q, "choices": None, "date": False}]
@@ -767,8 +765,7 @@ def subsidies(request):
         return excel.xlsx_response(excel.write_workbook([(f"{year}年党建工作经费", headers, ([_fmt(c) for c in cells(r)] for r in rows))]),
                                    f"{year}年星级党组织党建工作经费.xlsx")
     total = sum((r["amount"] for r in rows), Decimal("0"))
-    page = paginate(request, rows, PAGE_SIZE)
-    page.query = query_without_page(request) + "&" if query_without_page(request) else ""
+    page = paginate_with_filters(request, rows, PAGE_SIZE)
     filters = [{"name": "year", "label": "年度", "value": str(year), "choices": None, "date": False},
                {"name": "q", "label": "党组织", "value": q, "choices": None, "date": False}]
     return render(request, "cobuilding/list.html", {

@@ -3,9 +3,11 @@ not), the body of a form page that writes through a service, a page of a list wi
 string, and a role check."""
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any, Callable, Iterable
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse, HttpResponseRedirect
@@ -53,6 +55,18 @@ def form_action(request, form, perform: Callable[[dict], Any], *, success: Calla
 def paginate(request, items, per_page: int) -> Page:
     """The page ``?page=`` of ``items`` (the last page when too large, the first when not a number)."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def with_filters(request, page: Page) -> Page:
+    """``page.query``: the list's filters for its page links ("a=1&", or "" when unfiltered)."""
+    query = query_without_page(request)
+    page.query = query + "&" if query else ""
+    return page
+
+
+def paginate_with_filters(request, items, per_page: int) -> Page:
+    """``paginate`` with ``page.query`` set (``with_filters``)."""
+    return with_filters(request, paginate(request, items, per_page))
 
 
 #: Beyond this many rows (by the planner's estimate) a list shows an estimated count, labelled 约.
@@ -121,6 +135,18 @@ def require_role(user, roles: Iterable[str], message: str) -> None:
     """403 with ``message`` unless ``has_role(user, roles)``."""
     if not has_role(user, roles):
         raise PermissionDenied(message)
+
+
+def role_required(roles: Iterable[str], message: str):
+    """A view decorator: logged in, and 403 with ``message`` unless the user has one of ``roles``."""
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_role(request.user, roles, message)
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorator
 
 
 def flash_service_result(request, perform, success: str) -> bool:

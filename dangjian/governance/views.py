@@ -26,7 +26,7 @@ from dangjian.core.actor import Actor
 from dangjian.core.files import content_disposition, file_response
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404
-from dangjian.core.views_helpers import flash_service_result, form_action, htmx_redirect, paginate, query_without_page, require_role
+from dangjian.core.views_helpers import flash_service_result, form_action, htmx_redirect, paginate_with_filters, with_filters, require_role
 from dangjian.register.models import Division, Organization
 from dangjian.register.vocab import VILLAGE_LEVEL
 
@@ -60,10 +60,7 @@ case_roles_required = _roles_required(CASE_ROLES, "四风案件由纪检监察�
 
 
 def _page(request, qs):
-    page = paginate(request, qs, PAGE_SIZE)
-    query = query_without_page(request)
-    page.query = query + "&" if query else ""
-    return page
+    return paginate_with_filters(request, qs, PAGE_SIZE)
 
 
 def _date(raw):
@@ -539,10 +536,7 @@ def paginate_counted(request, qs, count: int):
 
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.__dict__["count"] = count  # Paginator.count is a cached_property
-    page = paginator.get_page(request.GET.get("page"))
-    query = query_without_page(request)
-    page.query = query + "&" if query else ""
-    return page
+    return with_filters(request, paginator.get_page(request.GET.get("page")))
 
 
 @staff_required

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import datetime
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils import timezone
 
 from dangjian.core.roles import STAFF_ROLES, SUPERVISOR_ROLES
 from dangjian.core.scope import get_for_user_or_404
-from dangjian.core.views_helpers import has_role, paginate, query_without_page, require_role
+from dangjian.core.views_helpers import has_role, paginate_with_filters, role_required
 from dangjian.register.models import Organization
 from dangjian.register.vocab import BRANCH_TYPES
 
@@ -20,13 +18,7 @@ from .. import rules
 PAGE_SIZE = 30
 
 
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        require_role(request.user, STAFF_ROLES, "组织生活由党组织书记、组织员和县委组织部使用")
-        return view(request, *args, **kwargs)
-    return wrapped
+staff_required = role_required(STAFF_ROLES, "组织生活由党组织书记、组织员和县委组织部使用")
 
 
 def is_reviewer(user) -> bool:
@@ -34,10 +26,7 @@ def is_reviewer(user) -> bool:
 
 
 def _page(request, qs, size=PAGE_SIZE):
-    page = paginate(request, qs, size)
-    query = query_without_page(request)
-    page.query = query + "&" if query else ""
-    return page
+    return paginate_with_filters(request, qs, size)
 
 
 def _branches(user):
