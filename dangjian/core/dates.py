@@ -20,3 +20,15 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def command_day(value: str | None) -> datetime.date:
+    """A daily management command's ``--date`` (YYYY-MM-DD), today when not given."""
+    from django.core.management.base import CommandError
+
+    if not value:
+        return today()
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise CommandError(f"--date“{value}”不是有效日期，请按 YYYY-MM-DD 填写") from None

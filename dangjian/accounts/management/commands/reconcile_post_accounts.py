@@ -2,11 +2,10 @@
 secretary posts on the day (issue 14; idempotent — run it daily from cron, after midnight)."""
 from __future__ import annotations
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from dangjian.core.actor import Actor
+from dangjian.core.dates import command_day
 
 from ...posts import reconcile_post_accounts
 
@@ -18,12 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="按哪一天的任职核对（默认今天），格式 YYYY-MM-DD")
 
     def handle(self, *args, **opts):
-        day = None
-        if opts.get("date"):
-            try:
-                day = datetime.date.fromisoformat(opts["date"])
-            except ValueError:
-                raise CommandError(f"日期“{opts['date']}”格式不正确，应为 YYYY-MM-DD") from None
+        day = command_day(opts.get("date"))
         result = reconcile_post_accounts(actor=Actor.command(), day=day)
         for user, org in result.lost:
             self.stdout.write(f"不再担任{org}书记：{user.get_full_name()}（{user.username}）")

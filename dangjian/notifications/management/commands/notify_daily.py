@@ -5,10 +5,10 @@ often as you like: each message has a unique key, so a rerun, a crash and restar
 once never queue anything twice. Schedule it once a day, then ``send_outbox`` every few minutes
 (see README: one cron line).
 """
-import datetime
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
+
+from dangjian.core.dates import command_day
 
 from dangjian.notifications.outbox import run_daily
 
@@ -20,13 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="日期 YYYY-MM-DD，默认今天")
 
     def handle(self, *args, **options):
-        if options["date"]:
-            try:
-                day = datetime.date.fromisoformat(options["date"].strip())
-            except ValueError:
-                raise CommandError(f"--date“{options['date']}”不是有效日期，请按 YYYY-MM-DD 填写") from None
-        else:
-            day = timezone.localdate()
+        day = command_day(options["date"])
         report = run_daily(day)
         b = report.birthdays
         self.stdout.write(f"{day:%Y-%m-%d} 政治生日短信：应发{b.due}条，新生成{b.queued}条，号码无效{b.invalid_phone}人")

@@ -3,11 +3,11 @@ figures (issue 15), from which the statistics of that day sum their member figur
 every member. Idempotent: a rerun rewrites the day's rows; days before it are dropped. Schedule it
 once a day just after midnight (README: 定时运行); member writes keep the day's rows current after that.
 """
-import datetime
 import time
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
+
+from dangjian.core.dates import command_day
 
 from dangjian.register import figures
 
@@ -19,13 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="日期 YYYY-MM-DD，默认今天")
 
     def handle(self, *args, **options):
-        if options["date"]:
-            try:
-                day = datetime.date.fromisoformat(options["date"].strip())
-            except ValueError:
-                raise CommandError(f"--date“{options['date']}”不是有效日期，请按 YYYY-MM-DD 填写") from None
-        else:
-            day = timezone.localdate()
+        day = command_day(options["date"])
         started = time.perf_counter()
         rows = figures.build(day)
         self.stdout.write(f"{day:%Y-%m-%d} 党员数字汇总：{rows}行，用时{time.perf_counter() - started:.1f}秒")
