@@ -6,6 +6,7 @@ Service errors (``ValidationError({field: [msg]})``) are put on the same fields.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from django import forms
@@ -40,18 +41,29 @@ def pinyin_initials(text: str) -> str:
 class SearchableSelect(forms.Select):
     """A single choice among many (issue 14: ~1,000 organisations): the <select> carries
     ``data-searchable`` and static/js/app.js turns it into a Tom Select box (type any part of the
-    name or its pinyin initials, arrow keys and Enter to choose; re-applied after htmx swaps). Each
-    option carries ``data-initials`` (Tom Select reads it as the option's ``initials`` field and
-    searches it). Without JavaScript it stays a plain <select> and the form posts the same value."""
+    name or its pinyin initials, arrow keys and Enter to choose; re-applied after htmx swaps). The
+    select carries the initials of all its options once, as ``data-initials-map`` (JSON: value →
+    initials); the script copies each onto its option as the ``initials`` field Tom Select searches.
+    One attribute per select, not one per option: an attribute on each of a county's ~1,500 options
+    cost the member list ~15 ms a page (issue 8, make bench). Without JavaScript it stays a plain
+    <select> and the form posts the same value."""
 
     def __init__(self, attrs=None, choices=()):
         super().__init__({"data-searchable": "", **(attrs or {})}, choices)
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
-        if value not in (None, "") and label:
-            option["attrs"] = {**option["attrs"], "data-initials": pinyin_initials(str(label))}
-        return option
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # From the options already built for the page: no second pass over the choices (a second
+        # query for a model choice field).
+        initials = {
+            str(option["value"]): pinyin_initials(str(option["label"]))
+            for _group, options, _index in context["widget"]["optgroups"]
+            for option in options
+            if option["value"] not in (None, "") and option["label"]
+        }
+        if initials:
+            context["widget"]["attrs"]["data-initials-map"] = json.dumps(initials, ensure_ascii=False, separators=(",", ":"))
+        return context
 
 
 #: Choices of these models are searchable wherever a form offers them (the register's organisations,

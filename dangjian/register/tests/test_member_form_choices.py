@@ -9,7 +9,7 @@ CREATE = reverse("register:member_create")
 def test_it_chooses_the_branch_for_a_secretary_with_one_branch(users, county, client_for):
     response = client_for(users["secretary"]).get(CREATE)
     assert response.context["form"].initial["organization"] == county["village_branch"].pk
-    # (the option also carries its pinyin initials: data-initials="…")
+    # (the select also carries its options' pinyin initials: data-initials-map="…")
     assert re.search(r'<option value="%d"[^>]* selected[ >]' % county["village_branch"].pk, response.content.decode())
 
 

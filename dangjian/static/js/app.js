@@ -104,12 +104,21 @@
     if (root.matches && root.matches("select[data-searchable]")) { list.push(root); }
     list.forEach(function (el) {
       if (el.tomselect || el.multiple) { return; }
+      // data-initials-map（core.forms.SearchableSelect）：整个下拉框的拼音首字母只带一次，这里逐项放回选项上，
+      // Tom Select 把 data-initials 读作选项的 initials 字段。
+      var map = el.getAttribute("data-initials-map");
+      if (map) {
+        try { map = JSON.parse(map); } catch (err) { map = {}; }
+        Array.prototype.forEach.call(el.options, function (o) {
+          if (map[o.value]) { o.setAttribute("data-initials", map[o.value]); }
+        });
+      }
       var settings = {
         create: false,
         allowEmptyOption: true,
         maxOptions: null,
         placeholder: "输入名称中的任意文字或拼音首字母筛选",
-        // data-initials on each option (core.forms.SearchableSelect): "dhjd" finds 大河街道.
+        // initials of each option (from data-initials-map above): "dhjd" finds 大河街道.
         searchField: ["text", "initials"],
         render: {
           no_results: function () { return '<div class="no-results">没有名称包含该文字（或拼音首字母）的选项</div>'; }
