@@ -9,7 +9,6 @@ import's transaction. Other backends fall back to ``bulk_create``.
 from __future__ import annotations
 
 import json
-import operator
 from contextlib import contextmanager
 from typing import Collection, Iterable, Sequence
 
@@ -161,7 +160,9 @@ def save_audit_entries(entries: Sequence[models.Model]) -> None:
 class AuditWriter:
     """One audit row per object for a bulk writer, without building a model instance per row.
 
-    The actor's fields come from ``audit.audit_entry`` once; rows are written every ``BATCH``.
+    The actor's fields come from ``audit.audit_entry`` once; each row is a list of values in the
+    table's column order, its ``changes`` kept as their canonical JSON text (``audit_chain``), which
+    is both what the row's digest covers and what is stored. Rows are written every ``BATCH``.
     """
 
     def __init__(self, actor) -> None:
@@ -171,16 +172,30 @@ class AuditWriter:
         self.model = AuditLog
         template = audit.audit_entry(actor=actor, action="", object_type="")
         self.attnames = [f.attname for f in AuditLog._meta.concrete_fields]
-        self.base = {a: template.__dict__[a] for a in self.attnames}
-        self.rows: list[dict] = []
+        self.base = [template.__dict__[a] for a in self.attnames]
+        at = {a: i for i, a in enumerate(self.attnames)}
+        self._at = at
+        self._slots = tuple(at[a] for a in ("action", "object_type", "object_id", "object_repr", "scope_path",
+                                            "changes", "note"))
+        self.rows: list[list] = []
         self.written = 0
 
     def add(self, *, action: str, object_type: str, object_id, object_repr: str = "", scope_path: str = "",
             changes: dict | None = None, note: str = "") -> None:
+        from dangjian.core import audit_chain
+
+        self.add_text(action=action, object_type=object_type, object_id=object_id, object_repr=object_repr,
+                      scope_path=scope_path, changes_json=audit_chain.changes_text(changes or {}, plain=True),
+                      note=note)
+
+    def add_text(self, *, action: str, object_type: str, object_id, object_repr: str, scope_path: str,
+                 changes_json: str, note: str) -> None:
+        """``add`` with the changes already as their canonical JSON text (``audit_chain.changes_text``,
+        or a ``changes_template`` filled by ``json_text``)."""
         row = self.base.copy()
-        row["action"], row["object_type"], row["object_id"] = action, object_type, str(object_id)
-        row["object_repr"], row["scope_path"], row["changes"], row["note"] = \
-            object_repr[:255], scope_path, changes or {}, note
+        i_action, i_type, i_id, i_repr, i_scope, i_changes, i_note = self._slots
+        row[i_action], row[i_type], row[i_id], row[i_repr] = action, object_type, str(object_id), object_repr[:255]
+        row[i_scope], row[i_changes], row[i_note] = scope_path, changes_json, note
         self.rows.append(row)
         if len(self.rows) >= BATCH:
             self.flush()
@@ -188,23 +203,29 @@ class AuditWriter:
     def flush(self) -> None:
         if not self.rows:
             return
+        import json
+
+        from django.utils import timezone
+
+        from dangjian.core import audit_chain
+
+        at = self._at
         if connection.vendor not in ("sqlite", "postgresql"):
-            self.model.objects.bulk_create([self.model(**r) for r in self.rows], batch_size=500)
-        else:
-            from django.utils import timezone
-
-            from dangjian.core import audit_chain
-
-            now = timezone.now()  # one time for the batch (the rows of one import)
+            objs = []
             for row in self.rows:
-                row["created_at"] = now
-            # Takes the chain lock first, so the ids below follow the chain; the digest's JSON text of
-            # the changes is their stored form too (dumped once).
-            audit_chain.seal(self.rows, changes_as_text=True)
-            pk = self.model._meta.pk.attname
+                values = dict(zip(self.attnames, row))
+                values["changes"] = json.loads(values["changes"])
+                objs.append(self.model(**values))
+            self.model.objects.bulk_create(objs, batch_size=500)
+        else:
+            now = timezone.now()  # one time for the batch (the rows of one import)
+            i_created, i_pk = at["created_at"], at[self.model._meta.pk.attname]
+            for row in self.rows:
+                row[i_created] = now
+            # Takes the chain lock first, so the ids below follow the chain.
+            audit_chain.seal_rows(self.rows, self.attnames)
             for row, new_id in zip(self.rows, reserve_ids(self.model, len(self.rows))):
-                row[pk] = new_id
-            insert_rows(self.model, self.attnames, map(operator.itemgetter(*self.attnames), self.rows),
-                        prepared=("changes",))
+                row[i_pk] = new_id
+            insert_rows(self.model, self.attnames, self.rows, prepared=("changes",))
         self.written += len(self.rows)
         self.rows = []

@@ -127,3 +127,37 @@ def test_sealed_bulk_rows_carry_the_reference_digest_and_their_changes_as_stored
         assert row["prev_hash"] == prev
         assert row["row_hash"] == _reference_digest(prev, dict(row, changes=original))
         prev = row["row_hash"]
+
+
+def test_rows_sealed_as_lists_carry_the_reference_digest_whether_a_field_is_shared_or_not(db):
+    import json
+
+    audit.record(actor=Actor.command(), action="changed", object_type="t", object_id=1)
+    now = timezone.now()
+    columns = ["id", "created_at", "actor_id", "actor_name", "ip_address", "via", "action", "object_type",
+               "object_id", "object_repr", "scope_path", "changes", "note", "prev_hash", "row_hash"]
+    changes = [{"name": [None, "王%s伟"]}, {"d": [datetime.date(2020, 1, 1), None]}, {},
+               {"b": [1, 2.5], "a": ["引号\"\\", None]}]
+    shared_actor = "命令行%"
+    rows = [[None, now, None, shared_actor, None, "command", "created", "register.member", str(i),
+             f"王{i}" if i != 2 else 7, "0001" if i % 2 else "0002", audit_chain.changes_text(c), "名册导入", "", ""]
+            for i, c in enumerate(changes)]
+    prev = audit_chain.head()
+    assert prev
+    audit_chain.seal_rows(rows, columns)
+    for row, original in zip(rows, changes):
+        values = dict(zip(columns, row), changes=json.loads(json.dumps(original, cls=DjangoJSONEncoder)))
+        assert row[13] == prev
+        assert row[14] == _reference_digest(prev, values)
+        prev = row[14]
+
+
+@pytest.mark.parametrize("new", [
+    {"name": "王伟", "full_on": None, "is_floating": False, "joined_on": datetime.date(2001, 7, 1)},
+    {"name": "引号\"与\\n%s", "full_on": datetime.date(2002, 7, 1), "is_floating": True, "joined_on": datetime.date(2001, 7, 1)},
+])
+def test_a_filled_changes_template_is_the_changes_canonical_text(new):
+    template = audit_chain.changes_template(list(new) + ["fixed"], fixed={"fixed": False})
+    filled = template % tuple(audit_chain.json_text(new[k]) for k in sorted(new))
+    expected = {k: [None, v] for k, v in new.items()} | {"fixed": [None, False]}
+    assert filled == audit_chain.changes_text(expected)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dangjian.core.scope import is_in_subtree
-from dangjian.core import crypto
+from dangjian.core import audit_chain, crypto
 from dangjian.core.models import AuditLog
 from dangjian.roster.bulk import AuditWriter, insert_rows, reserve_ids
 from dangjian.roster.cells import YES_NO, RowReader, number_as_text, parse_text, parse_yes_no
@@ -31,6 +31,14 @@ MEMBER_FIELDS = ("name", "sex", "ethnicity", "birth_date", "education", "occupat
                  "joined_on", "full_on", "status", "is_floating")
 # Sheet column → model field, for the optional columns (absent column: field left as it is).
 OPTIONAL_MEMBER_COLUMNS = {"转正日期": "full_on", "党籍状态": "status", "是否流动党员": "is_floating", "手机号码": "phone"}
+
+
+# The audit row of a member the import creates: {field: [None, value]} of these fields; the JSON text
+# of the changes is CREATED_CHANGES_TEXT filled with audit_chain.json_text of each value in sorted order
+# (birth_date … status); under_party_probation is False.
+CREATED_CHANGES = ("birth_date", "education", "ethnicity", "full_on", "id_number", "is_floating", "joined_on",
+                   "name", "occupation", "organization", "phone", "sex", "status", "under_party_probation")
+CREATED_CHANGES_TEXT = audit_chain.changes_template(CREATED_CHANGES, fixed={"under_party_probation": False})
 
 
 class MemberSheet(SheetHandler):
@@ -171,10 +179,10 @@ class MemberSheet(SheetHandler):
 
         # Members already registered, by the digest of their number.
         by_hash: dict[str, dict] = {}
-        for item in self.items:
-            if item["id_number"]:
-                item["_hash"] = crypto.lookup_hash(item["id_number"])
-                by_hash[item["_hash"]] = item
+        numbered = [item for item in self.items if item["id_number"]]
+        for item, digest in zip(numbered, crypto.lookup_hash_many([item["id_number"] for item in numbered])):
+            item["_hash"] = digest
+            by_hash[digest] = item
         ctx.shared[SHARED_WORKBOOK_MEMBERS] = {h: item["_org"] for h, item in by_hash.items()}
         existing: dict[str, dict] = {}
         columns = ("pk", "id_number_hash", "id_number_encrypted", "phone_hash", "phone_encrypted",
@@ -272,9 +280,10 @@ class MemberSheet(SheetHandler):
         audit_rows = AuditWriter(actor)
         attnames = [f.attname for f in Member._meta.concrete_fields]
         new_ids = reserve_ids(Member, len(new_items))
-        lookup_hash, mask_id_number, mask_phone = crypto.lookup_hash, crypto.mask_id_number, crypto.mask_phone
+        mask_id_number, mask_phone = crypto.mask_id_number, crypto.mask_phone
         id_numbers_encrypted = crypto.encrypt_many([item["id_number"] for item in new_items])
-        phones_encrypted = crypto.encrypt_many([item["phone"] for item in new_items])
+        phones = [item["phone"] for item in new_items]
+        phones_encrypted, phone_hashes = crypto.encrypt_many(phones), crypto.lookup_hash_many(phones)
         at = {a: i for i, a in enumerate(attnames)}
         template = [None] * len(attnames)
         template[at["under_party_probation"]], template[at["created_at"]], template[at["updated_at"]] = False, now, now
@@ -283,30 +292,32 @@ class MemberSheet(SheetHandler):
             "id", "name", "sex", "ethnicity", "id_number_encrypted", "id_number_hash", "birth_date", "education",
             "occupation", "organization_id", "joined_on", "full_on", "status", "phone_encrypted", "phone_hash",
             "is_floating"))
-        created, add = AuditLog.Action.CREATED, audit_rows.add
+        created, add = AuditLog.Action.CREATED, audit_rows.add_text
+        # A row that passed the checks has every value below; only 转正日期 may be empty. The text of a
+        # str is audit_chain.json_text's, called directly.
+        text, text_of_str = audit_chain.json_text, audit_chain.json_str
         rows = []
-        for new_id, item, id_enc, phone_enc in zip(new_ids, new_items, id_numbers_encrypted, phones_encrypted):
+        for new_id, item, id_enc, phone_enc, phone_hash in zip(new_ids, new_items, id_numbers_encrypted,
+                                                              phones_encrypted, phone_hashes):
             org_id, org_path = org_pk[item["_org"]]
-            name, birth, joined, full, phone = item["name"], item["birth_date"], item["joined_on"], item["full_on"], \
-                item["phone"]
+            name, sex, ethnicity, birth, education, occupation, joined, full, status, floating, phone = (
+                item["name"], item["sex"], item["ethnicity"], item["birth_date"], item["education"],
+                item["occupation"], item["joined_on"], item["full_on"], item["status"], item["is_floating"],
+                item["phone"])
             row = template.copy()
-            row[i_id], row[i_name], row[i_sex], row[i_ethnicity] = new_id, name, item["sex"], item["ethnicity"]
+            row[i_id], row[i_name], row[i_sex], row[i_ethnicity] = new_id, name, sex, ethnicity
             row[i_id_enc], row[i_id_hash], row[i_birth] = id_enc, item["_hash"], birth
-            row[i_education], row[i_occupation], row[i_org] = item["education"], item["occupation"], org_id
-            row[i_joined], row[i_full], row[i_status] = joined, full, item["status"]
-            row[i_phone_enc], row[i_phone_hash], row[i_floating] = phone_enc, lookup_hash(phone), item["is_floating"]
+            row[i_education], row[i_occupation], row[i_org] = education, occupation, org_id
+            row[i_joined], row[i_full], row[i_status] = joined, full, status
+            row[i_phone_enc], row[i_phone_hash], row[i_floating] = phone_enc, phone_hash, floating
             rows.append(row)
+            # The CREATED_CHANGES keys in sorted order.
             add(action=created, object_type=member_type, object_id=new_id, object_repr=name,
-                scope_path=org_path, note="名册导入", changes={
-                    "name": [None, name], "sex": [None, item["sex"]], "ethnicity": [None, item["ethnicity"]],
-                    "birth_date": [None, _plain(birth)], "education": [None, item["education"]],
-                    "occupation": [None, item["occupation"]], "organization": [None, item["_org"]],
-                    "joined_on": [None, _plain(joined)], "full_on": [None, _plain(full)],
-                    "status": [None, item["status"]], "is_floating": [None, item["is_floating"]],
-                    "under_party_probation": [None, False],
-                    "id_number": [None, mask_id_number(item["id_number"])],
-                    "phone": [None, mask_phone(phone)],
-                })
+                scope_path=org_path, note="名册导入", changes_json=CREATED_CHANGES_TEXT % (
+                    text_of_str(birth.isoformat()), text_of_str(education), text_of_str(ethnicity), text(full),
+                    text_of_str(mask_id_number(item["id_number"])), "true" if floating else "false",
+                    text_of_str(joined.isoformat()), text_of_str(name), text_of_str(occupation),
+                    text_of_str(item["_org"]), text_of_str(mask_phone(phone)), text_of_str(sex), text_of_str(status)))
         if connection.vendor in ("sqlite", "postgresql"):
             insert_rows(Member, attnames, rows)
         else:

@@ -40,7 +40,14 @@ def test_it_writes_a_clean_workbook_with_audit_rows_naming_the_actor(users):
     zhang = Member.objects.get(name="张三")
     row = AuditLog.objects.get(object_type="register.member", object_id=str(zhang.pk))
     assert row.action == "created" and row.actor == users["admin"]
-    assert row.changes["organization"] == [None, "中共新村支部委员会"]
+    assert row.changes == {
+        "name": [None, "张三"], "sex": [None, zhang.sex], "ethnicity": [None, zhang.ethnicity],
+        "birth_date": [None, zhang.birth_date.isoformat()], "education": [None, zhang.education],
+        "occupation": [None, zhang.occupation], "organization": [None, "中共新村支部委员会"],
+        "joined_on": [None, zhang.joined_on.isoformat()],
+        "full_on": [None, zhang.full_on.isoformat() if zhang.full_on else None], "status": [None, "正常"],
+        "is_floating": [None, zhang.is_floating], "under_party_probation": [None, False],
+        "id_number": [None, zhang.id_number_masked], "phone": [None, "139****0000"]}
     assert row.changes["id_number"][1].startswith("4199") and "*" in row.changes["id_number"][1]
     assert zhang.id_number not in str(row.changes)
     assert AuditLog.objects.filter(action="created").count() == 3 + 4 + 2
