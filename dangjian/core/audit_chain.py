@@ -193,7 +193,8 @@ def seal_rows(rows: list, columns: list[str]) -> None:
     def text_of(i: int):
         if i == at_changes:
             return None
-        if all(row[i].__class__ is str for row in rows):
+        # _plain leaves a str as it is, but for ip_address ("" is stored as NULL).
+        if names[i] != "ip_address" and all(row[i].__class__ is str for row in rows):
             return _encode_str
         return lambda value: _field_text(names[i], value)
 

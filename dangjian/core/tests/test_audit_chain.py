@@ -139,7 +139,7 @@ def test_rows_sealed_as_lists_carry_the_reference_digest_whether_a_field_is_shar
     changes = [{"name": [None, "王%s伟"]}, {"d": [datetime.date(2020, 1, 1), None]}, {},
                {"b": [1, 2.5], "a": ["引号\"\\", None]}]
     shared_actor = "命令行%"
-    rows = [[None, now, None, shared_actor, None, "command", "created", "register.member", str(i),
+    rows = [[None, now, None, shared_actor, "" if i % 2 else "10.0.0.1", "command", "created", "register.member", str(i),
              f"王{i}" if i != 2 else 7, "0001" if i % 2 else "0002", audit_chain.changes_text(c), "名册导入", "", ""]
             for i, c in enumerate(changes)]
     prev = audit_chain.head()
