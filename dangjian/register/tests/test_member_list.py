@@ -131,3 +131,23 @@ def test_it_shows_the_default_status_it_filters_by(users, county, crowd, client_
     response = client_for(users["organiser"]).get(LIST, {"sex": "男"})
     assert response.context["form"]["status"].value() == "正常"
     assert "停籍党员" not in names(response)
+
+
+def test_its_rows_escape_what_was_entered_and_badge_status_and_floating(users, county, make_member, client_for):
+    member = make_member(county["firm_branch"], name="<b>王</b>", status="停止党籍", is_floating=True, full=None,
+                         joined=timezone.localdate() - datetime.timedelta(days=30))
+    content = client_for(users["organiser"]).get(LIST, {"status": "all", "q": "王"}).content.decode()
+    row = content[content.index(f'href="{reverse("register:member_detail", args=[member.pk])}"'):]
+    row = row[:row.index("</tr>")]
+    assert "&lt;b&gt;王&lt;/b&gt;</a>" in row and "<b>王</b>" not in content
+    assert "停止党籍</span>" in row and "流动</span>" in row and "预备</span>" in row
+    assert member.id_number_masked in row and member.phone_masked in row
+
+
+def test_a_row_in_good_standing_has_no_badges_and_says_正式(users, county, make_member, client_for):
+    member = make_member(county["firm_branch"], name="正式无标记", full=timezone.localdate())
+    content = client_for(users["organiser"]).get(LIST, {"q": "正式无标记"}).content.decode()
+    row = content[content.index(f'href="{reverse("register:member_detail", args=[member.pk])}"'):]
+    row = row[:row.index("</tr>")]
+    assert "badge" not in row and "<td>正式</td>" in row and "预备" not in row
+    assert f"<td>{member.birth_date:%Y-%m-%d}</td>" in row and f"<td>{member.joined_on:%Y-%m-%d}</td>" in row
