@@ -368,7 +368,8 @@ def division_edit(request, pk):
 
 def _page_numbers(page):
     """1 … 4 5 [6] 7 8 … 20: the numbers of the pager, None for a gap."""
-    last, current = page.paginator.num_pages, page.number
+    current = page.number
+    last = max(page.paginator.num_pages, current)  # past an estimated count's last page (core.views_helpers)
     # Kept within 1..last by comparison, not by a set of every page (20,000 of them for a city).
     shown = sorted(n for n in {1, 2, last - 1, last, *range(current - 2, current + 3)} if 1 <= n <= last)
     out, previous = [], 0
