@@ -151,3 +151,23 @@ def test_a_row_in_good_standing_has_no_badges_and_says_正式(users, county, mak
     row = row[:row.index("</tr>")]
     assert "badge" not in row and "<td>正式</td>" in row and "预备" not in row
     assert f"<td>{member.birth_date:%Y-%m-%d}</td>" in row and f"<td>{member.joined_on:%Y-%m-%d}</td>" in row
+
+
+@pytest.mark.parametrize("q, expected", [("%", ["百分%号"]), ("_", ["下_划线"]), ("号", ["百分%号"]), ("百分%号", ["百分%号"])])
+def test_the_name_filter_takes_wildcard_characters_literally(users, county, make_member, client_for, q, expected):
+    make_member(county["firm_branch"], name="百分%号")
+    make_member(county["firm_branch"], name="下_划线")
+    make_member(county["firm_branch"], name="普通党员")
+    response = client_for(users["organiser"]).get(LIST, {"q": q})
+    assert names(response) == expected and response.context["total"] == len(expected)
+
+
+def test_on_postgresql_the_name_filter_has_its_trigram_index(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's (migration register 0006); SQLite scans")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'member_name_trigram'")
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition and "gin_trgm_ops" in definition and "(name " in definition

@@ -135,3 +135,38 @@ def test_with_many_organisations_the_filter_lists_the_upper_levels_but_accepts_a
     assert chosen.status_code == 200 and option in chosen.content.decode()
     assert "支部党员" in [m.name for m in chosen.context["page"].object_list]
     assert {m.organization_id for m in chosen.context["page"].object_list} == {branch.pk}
+
+
+def _offered(response) -> list[int]:
+    return [int(pk) for pk, _label in response.context["form"].fields["org"].widget.choices if pk != ""]
+
+
+def test_the_organisation_filter_lists_all_up_to_the_limit_and_the_upper_levels_past_it(
+        users, county, client_for, monkeypatch):
+    from dangjian.register import forms
+
+    client = client_for(users["admin"])
+    everything = [county[k].pk for k in ("root", "town_committee", "village_branch", "firm_branch",
+                                         "street_committee", "community_branch")]  # tree (path) order
+    upper = [county[k].pk for k in ("root", "town_committee", "street_committee")]
+    monkeypatch.setattr(forms, "ORG_OPTIONS_DEPTH", 1)
+    monkeypatch.setattr(forms, "ORG_OPTIONS_MAX", 6)  # exactly as many as in scope: every one
+    assert _offered(client.get(LIST)) == everything
+    monkeypatch.setattr(forms, "ORG_OPTIONS_MAX", 5)  # one fewer: the top and the level below it
+    assert _offered(client.get(LIST)) == upper
+    # The chosen organisation joins them in tree order; one outside the scope is a 404 as before.
+    chosen = client.get(LIST, {"org": county["firm_branch"].pk})
+    assert _offered(chosen) == [county[k].pk for k in ("root", "town_committee", "firm_branch", "street_committee")]
+    labels = dict(chosen.context["form"].fields["org"].widget.choices)
+    assert labels[county["firm_branch"].pk] == "\u3000\u3000" + county["firm_branch"].name
+
+
+def test_a_smaller_scope_counts_its_upper_levels_from_its_own_top(users, county, client_for, monkeypatch):
+    from dangjian.register import forms
+
+    monkeypatch.setattr(forms, "ORG_OPTIONS_DEPTH", 1)
+    monkeypatch.setattr(forms, "ORG_OPTIONS_MAX", 2)  # the organiser's township has 3 organisations
+    response = client_for(users["organiser"]).get(LIST)
+    assert _offered(response) == [county[k].pk for k in ("town_committee", "village_branch", "firm_branch")]
+    monkeypatch.setattr(forms, "ORG_OPTIONS_DEPTH", 0)
+    assert _offered(client_for(users["organiser"]).get(LIST)) == [county["town_committee"].pk]
