@@ -199,6 +199,8 @@ class Member(models.Model):
             models.Index(fields=["organization", "name", "id"], name="member_org_name"),
             # And on PostgreSQL a trigram index on name for the list's name filter (LIKE '%…%'): migration
             # 0006_member_name_trigram, not declared here because SQLite has no GIN index.
+            # The list ordered by joining date (either way): page 1 without sorting a city's million rows.
+            models.Index(fields=["joined_on", "id"], name="member_joined_on_id"),
             models.Index(fields=["status", "organization"], name="member_status_org"),
             # Per-organisation counts of full and probationary members (tree, dashboard, warnings)
             # read this index alone, without touching the member rows.

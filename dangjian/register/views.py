@@ -394,7 +394,8 @@ def member_list(request):
         "filter": result, "form": result.form, "page": page, "page_numbers": _page_numbers(page),
         "query": query.urlencode(), "total": paginator.count, "total_estimated": paginator.estimated,
         "rows": member_rows(page.object_list, today=result.today),
-        "can_add": member_org_choices(request.user).exists(),
+        # Asked by the full page only (the 新增党员 button), not by the htmx results: called by the template.
+        "can_add": lambda: member_org_choices(request.user).exists(),
         "today": result.today,
     }
     template = "register/partials/member_results.html" if request.htmx else "register/member_list.html"

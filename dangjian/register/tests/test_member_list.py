@@ -171,3 +171,13 @@ def test_on_postgresql_the_name_filter_has_its_trigram_index(db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'member_name_trigram'")
         (definition,) = cursor.fetchone()
     assert "gin" in definition and "gin_trgm_ops" in definition and "(name " in definition
+
+
+def test_the_add_button_shows_only_where_the_user_may_place_a_member(users, county, client_for):
+    from dangjian.register.models import Organization
+
+    add = reverse("register:member_create")
+    assert f'href="{add}' in client_for(users["secretary"]).get(LIST).content.decode()
+    Organization.objects.filter(pk=county["village_branch"].pk).update(is_active=False)  # nowhere left to place one
+    assert f'href="{add}' not in client_for(users["secretary"]).get(LIST).content.decode()
+    assert f'href="{add}' not in client_for(users["organiser"]).get(LIST, HTTP_HX_REQUEST="true").content.decode()
