@@ -7,7 +7,7 @@ included (one indexed ``path`` prefix).
 """
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from dangjian.core.extensions import KeyRecords, StatsBlock
 from dangjian.core.scope import subtree_q
@@ -80,15 +80,11 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     once per threshold, not twice per band. For today, once the daily job has built it, the same
     groups come from the per-organisation daily figures summed over the subtree (``figures``).
     """
+    marked = {"in_two_new": two_new_organizations(org)}
     if figures.source_for(as_of) == figures.SUMMARY:
-        two_new = two_new_organizations(org)
-        rows = figures.summed_rows(org, as_of,
-                                   {"in_two_new": Sum("n", filter=Q(organization_id__in=two_new))})
+        rows = figures.summed_rows(org, as_of, marked)
     else:
-        counts = {**figures.count_aggregates(as_of),
-                  "in_two_new": Count("pk", filter=Q(organization__in=two_new_organizations(org)))}
-        rows = list(members_in(org).filter(status__in=figures.COUNTED_STATUSES)
-                    .values("status", "ethnicity").annotate(**counts).order_by())
+        rows = figures.counted_rows(members_in(org).filter(status__in=figures.COUNTED_STATUSES), as_of, marked)
     return member_figures(rows)
 
 
