@@ -27,6 +27,8 @@ Role names and sets come from ``dangjian.core.roles``; "in the subtree of" from 
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import functools
 import random
@@ -205,6 +207,36 @@ def stats_probe(blocks: list[StatsBlock], org) -> set[str]:
               if qs.model._meta.db_table in _tables_with_rows]
     found = _exists_each([qs for _key, qs in probed])
     return {b.key for b in probing} - {key for (key, _qs), hit in zip(probed, found) if hit}
+
+
+# One ``party_stats`` (issue 15): a figure two blocks both need — the divisions by category for the
+# register's block and the cadres' communities — is asked of the database once. Within
+# ``statistics_run()`` a function wrapped in ``once_per_statistics_run`` answers each list of arguments
+# once (a later call gets the first answer, as if both had run at that moment); outside it, every call
+# asks the database. The answers are shared: callers must not change them.
+_statistics_run: contextvars.ContextVar[Optional[dict]] = contextvars.ContextVar("statistics_run", default=None)
+
+
+@contextlib.contextmanager
+def statistics_run():
+    token = _statistics_run.set({})
+    try:
+        yield
+    finally:
+        _statistics_run.reset(token)
+
+
+def once_per_statistics_run(function: Callable) -> Callable:
+    @functools.wraps(function)
+    def shared(*args):
+        answers = _statistics_run.get()
+        if answers is None:
+            return function(*args)
+        key = (function, args)
+        if key not in answers:
+            answers[key] = function(*args)
+        return answers[key]
+    return shared
 
 
 def roster_sheet_handlers() -> list[type]:

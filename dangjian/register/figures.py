@@ -90,19 +90,22 @@ def _filtered(function: str, argument: str, condition: str) -> str:
     return f"{function}(CASE WHEN {condition} THEN {'1' if argument == '*' else argument} END)"
 
 
-def _grouped(rows, group_by: list[str], columns: list[tuple[str, list]]) -> tuple[str, list]:
-    """``SELECT <group_by>, <columns> FROM (<rows>) GROUP BY <group_by>``: one pass over ``rows`` (a
-    ``values()`` queryset, each column named by its key), the columns' SQL written here. Issue 15: the
-    ORM spends milliseconds compiling forty conditional aggregates, more than a township's counting
-    itself; here the rows are a plain query (its scope and filters compiled by the ORM as everywhere)
-    and the counting is a fixed text with the day's dates as parameters. ``columns``: (SQL, params)."""
+def _grouped(rows, group_by: list[str], columns: list[tuple[str, list]],
+             where: tuple[str, list] = ("", [])) -> tuple[str, list]:
+    """``SELECT <group_by>, <columns> FROM (<rows>) [WHERE <where>] GROUP BY <group_by>``: one pass over
+    ``rows`` (a ``values()`` queryset, each column named by its key), the columns' SQL written here.
+    Issue 15: the ORM spends milliseconds compiling forty conditional aggregates, more than a
+    township's counting itself; here the rows are a plain query (its scope and filters compiled by the
+    ORM as everywhere) and the counting is a fixed text with the day's dates as parameters.
+    ``columns``, ``where``: (SQL, params)."""
     quote = connection.ops.quote_name
     rows_sql, rows_params = rows.order_by().query.sql_with_params()
     groups = ", ".join(quote(name) for name in group_by)
     select = ", ".join(sql for sql, _p in columns)
     params = [p for _sql, column_params in columns for p in column_params]
-    return (f"SELECT {groups}, {select} FROM ({rows_sql}) {quote('rows')} GROUP BY {groups}",
-            [*params, *rows_params])
+    where_sql = f" WHERE {where[0]}" if where[0] else ""
+    return (f"SELECT {groups}, {select} FROM ({rows_sql}) {quote('rows')}{where_sql} GROUP BY {groups}",
+            [*params, *rows_params, *where[1]])
 
 
 def _count_columns(as_of: datetime.date) -> list[tuple[str, list]]:
@@ -225,12 +228,28 @@ def subtree_moved(old_path: str, new_path: str) -> None:
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()))
 
 
-def summed_rows(org, day: datetime.date, marked: dict) -> list[dict]:
+def member_rows(org, as_of: datetime.date, members, marked: dict) -> list[dict]:
+    """The rows of ``statistics.members``: per (党籍状态, 民族), ``{"status", "ethnicity", <FIGURE_COLUMNS
+    keys>, <marked keys>}`` (``marked``: {key: organisations (``values("pk")``)}, counting the members of
+    those organisations, e.g. the 两新 ones). Summed from the kept rows for a built today (or when the
+    summary is forced: built on demand for the day when missing), else counted from ``members()`` (the
+    subtree's members of the counted statuses, a queryset built only when needed)."""
+    source = _source.get()
+    if source == SUMMARY or (source == AUTO and as_of == timezone.localdate()):
+        rows = summed_rows(org, as_of, marked)
+        if rows is None and source == SUMMARY:
+            _ensure_built(as_of)
+            rows = summed_rows(org, as_of, marked)
+        if rows is not None:
+            return rows
+    return counted_rows(members(), as_of, marked)
+
+
+def summed_rows(org, day: datetime.date, marked: dict) -> list[dict] | None:
     """The kept rows of ``day`` summed per (党籍状态, 民族) over the subtree — the same rows the member
-    scan gives (``counted_rows``; ``marked``: {key: organisations (``values("pk")``)}, the members of
-    those organisations, e.g. the 两新 ones). Built on demand for the day when missing (the "summary"
-    source forced on a day the job has not built)."""
-    _ensure_built(day)
+    scan gives (``counted_rows``) — or None when the day is not built. Whether it is built is asked in
+    the same statement (no rows unless built), and again only when it gives no row (issue 15: one
+    statement for today's member figures)."""
     qs = MemberFigures.objects.filter(day=day)
     if org is not None:
         qs = qs.filter(subtree_q(org))
@@ -240,9 +259,13 @@ def summed_rows(org, day: datetime.date, marked: dict) -> list[dict]:
         condition, params = _within("organization_id", organizations)
         columns.append((_filtered("SUM", quote("n"), condition), params))
     rows = qs.values("status", "ethnicity", "organization_id", *FIGURE_COLUMNS.values())
-    sql, params = _grouped(rows, ["status", "ethnicity"], columns)
-    return [{**row, **{key: row[key] or 0 for key in marked}}
-            for row in _fetch(sql, params, ["status", "ethnicity", *FIGURE_COLUMNS, *marked])]
+    built = (f"EXISTS(SELECT 1 FROM {quote(MemberFiguresDay._meta.db_table)} WHERE {quote('day')} = %s)",
+             [connection.ops.adapt_datefield_value(day)])
+    sql, params = _grouped(rows, ["status", "ethnicity"], columns, where=built)
+    found = _fetch(sql, params, ["status", "ethnicity", *FIGURE_COLUMNS, *marked])
+    if not found and not is_built(day):
+        return None
+    return [{**row, **{key: row[key] or 0 for key in marked}} for row in found]
 
 
 def good_standing_counts(org, day: datetime.date) -> dict[int, tuple[int, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from dangjian.core.extensions import KeyRecords, StatsBlock
+from dangjian.core.extensions import KeyRecords, StatsBlock, once_per_statistics_run
 from dangjian.core.scope import subtree_q
 
 from . import figures
@@ -23,13 +23,19 @@ from .vocab import (
 
 def divisions(org, as_of, date_from=None, date_to=None) -> dict:
     """Divisions in the subtree of the organisation's 所在行政区划, itself included; 县/县级市/区 are not counted."""
-    qs = Division.objects.all()
-    if org is not None:
-        qs = qs.in_subtree(org.division)
-    counts = qs.aggregate(**{key: Count("pk", filter=Q(category=category)) for category, key in DIVISION_STAT_KEYS.items()})
-    result = {key: counts[key] for key in DIVISION_STAT_KEYS.values()}
+    counts = division_counts(org.division if org is not None else None)
+    result = {key: counts.get(category, 0) for category, key in DIVISION_STAT_KEYS.items()}
     result["community"] = result["urban_community"] + result["village_to_community"]
     return result
+
+
+@once_per_statistics_run
+def division_counts(division) -> dict[str, int]:
+    """{category: divisions} in ``division``'s subtree (None: all), itself included: one grouped query,
+    shared within one ``party_stats`` (the cadres' block counts the communities from it). Do not change
+    the answer."""
+    qs = Division.objects.all() if division is None else Division.objects.in_subtree(division)
+    return dict(qs.values_list("category").annotate(n=Count("pk")).order_by())
 
 
 def organizations(org, as_of, date_from=None, date_to=None) -> dict:
@@ -80,12 +86,10 @@ def members(org, as_of, date_from=None, date_to=None) -> dict:
     once per threshold, not twice per band. For today, once the daily job has built it, the same
     groups come from the per-organisation daily figures summed over the subtree (``figures``).
     """
-    marked = {"in_two_new": two_new_organizations(org)}
-    if figures.source_for(as_of) == figures.SUMMARY:
-        rows = figures.summed_rows(org, as_of, marked)
-    else:
-        rows = figures.counted_rows(members_in(org).filter(status__in=figures.COUNTED_STATUSES), as_of, marked)
-    return member_figures(rows)
+    def scanned():
+        return members_in(org).filter(status__in=figures.COUNTED_STATUSES)
+
+    return member_figures(figures.member_rows(org, as_of, scanned, {"in_two_new": two_new_organizations(org)}))
 
 
 def member_figures(rows: list[dict]) -> dict:
