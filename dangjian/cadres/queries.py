@@ -44,7 +44,7 @@ def communities(org):
 def community_count(org) -> int:
     """How many ``communities(org)``: from the register's divisions by category, which the statistics
     ask once for the divisions block and this one."""
-    counts = division_counts(org.division if org is not None else None)
+    counts = division_counts(org)
     return sum(counts.get(category, 0) for category in COMMUNITY_CATEGORIES)
 
 

@@ -7,7 +7,7 @@ included (one indexed ``path`` prefix).
 """
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 
 from dangjian.core.extensions import KeyRecords, StatsBlock, once_per_statistics_run
 from dangjian.core.scope import subtree_q
@@ -23,19 +23,37 @@ from .vocab import (
 
 def divisions(org, as_of, date_from=None, date_to=None) -> dict:
     """Divisions in the subtree of the organisation's 所在行政区划, itself included; 县/县级市/区 are not counted."""
-    counts = division_counts(org.division if org is not None else None)
+    counts = division_counts(org)
     result = {key: counts.get(category, 0) for category, key in DIVISION_STAT_KEYS.items()}
     result["community"] = result["urban_community"] + result["village_to_community"]
     return result
 
 
+def division_counts(org) -> dict[str, int]:
+    """{category: divisions} in the subtree of ``org``'s division (None: all), itself included (shared
+    within one ``party_stats``: the cadres' block counts the communities from it). Do not change it."""
+    return _counts(org)[0]
+
+
 @once_per_statistics_run
-def division_counts(division) -> dict[str, int]:
-    """{category: divisions} in ``division``'s subtree (None: all), itself included: one grouped query,
-    shared within one ``party_stats`` (the cadres' block counts the communities from it). Do not change
-    the answer."""
-    qs = Division.objects.all() if division is None else Division.objects.in_subtree(division)
-    return dict(qs.values_list("category").annotate(n=Count("pk")).order_by())
+def _counts(org) -> tuple[dict[str, int], list[tuple[str, str, int]]]:
+    """(divisions by category, the active grassroots organisations grouped by (组织类别, 单位类别)) of
+    ``org``'s scope, in one statement (``UNION ALL`` of the two grouped queries, issue 15)."""
+    divisions = Division.objects.all() if org is None else Division.objects.in_subtree(org.division)
+    organizations = Organization.objects.grassroots().filter(is_active=True)
+    if org is not None:
+        organizations = organizations.in_subtree(org)
+    rows = (divisions.annotate(table=Value("division"), second=Value(""))
+            .values_list("table", "category", "second").annotate(n=Count("pk")).order_by()
+            .union(organizations.annotate(table=Value("organization"))
+                   .values_list("table", "org_type", "unit_type").annotate(n=Count("pk")).order_by(), all=True))
+    by_category, groups = {}, []
+    for table, first, second, n in rows:
+        if table == "division":
+            by_category[first] = n
+        else:
+            groups.append((first, second, n))
+    return by_category, groups
 
 
 def organizations(org, as_of, date_from=None, date_to=None) -> dict:
@@ -45,11 +63,8 @@ def organizations(org, as_of, date_from=None, date_to=None) -> dict:
     running (``is_active``): a dissolved or suspended organisation stays in the register for its
     history but is no longer one of the county's Party organisations.
     """
-    qs = Organization.objects.grassroots().filter(is_active=True)
-    if org is not None:
-        qs = qs.in_subtree(org)
-    # One query: the organisations grouped by (组织类别, 单位类别), every figure summed from those groups.
-    groups = list(qs.values_list("org_type", "unit_type").annotate(n=Count("pk")).order_by())
+    # The organisations grouped by (组织类别, 单位类别) (asked with the divisions), every figure summed from them.
+    groups = _counts(org)[1]
     result = {key: sum(n for t, _u, n in groups if t == org_type) for org_type, key in ORG_STAT_KEYS.items()}
     result["total"] = sum(result.values())
     # Extra keys: 党（工）委 as the work report writes it, and the "两新" organisations.
