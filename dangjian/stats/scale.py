@@ -1,7 +1,7 @@
 """``make bench-scale`` (``make bench BENCH=scale``): ``party_stats`` of a city of 1,000,000 members
 against a hand-written single-statement floor (issue 15). PostgreSQL only (the city is loaded by COPY).
 
-The city comes from ``register.benchdata.load_city`` (10 counties × 20 townships × 50 branches,
+The city comes from ``register.benchdata.load_city`` (``BENCH_SCALE_COUNTIES``, default 10, counties × 20 townships × 50 branches,
 ``BENCH_SCALE_MEMBERS`` members, default 1,000,000); with ``BENCH_SCALE_DB`` the database is kept
 between runs and the city loaded only once. Then the day's per-organisation member figures are built
 (the daily job, ``register.figures.build``) unless they are. For a township, a county and the city it
@@ -92,12 +92,15 @@ def run(report) -> None:
         return
     members = int(os.environ.get("BENCH_SCALE_MEMBERS") or 1_000_000)
     runs = int(os.environ.get("BENCH_SCALE_RUNS") or 5)
+    # A province: BENCH_SCALE_COUNTIES=50 BENCH_SCALE_MEMBERS=5000000 (the root is still labelled 全市).
+    counties = int(os.environ.get("BENCH_SCALE_COUNTIES") or 10)
     city = Organization.objects.filter(name=f"{PREFIX}市委").first()
     if city is None:
         started = time.perf_counter()
-        city = load_city(PREFIX, members=members, progress=lambda text: print(f"    {text}", flush=True))
+        city = load_city(PREFIX, members=members, counties=counties,
+                         progress=lambda text: print(f"    {text}", flush=True))
         report("规模：载入一市（COPY）", time.perf_counter() - started, "s",
-               note=f"{members:,}名党员，10县、200镇、10,000支部")
+               note=f"{members:,}名党员，{counties}县、{counties * 20}镇、{counties * 1000:,}支部")
     county = Organization.objects.filter(parent=city).order_by("path").first()
     township = Organization.objects.filter(parent=county).order_by("path").first()
     as_of = timezone.localdate()
