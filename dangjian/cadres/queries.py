@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from dangjian.core.scope import subtree_q
 from dangjian.register.models import Division, Organization
 from dangjian.register.rules import age_on
+from dangjian.register.statistics import division_counts
 from dangjian.register.vocab import COLLEGE_OR_ABOVE, DivisionCategory, MemberStatus
 
 from dangjian.core.rules import get_setting
@@ -38,6 +39,13 @@ def division_q(org, field: str = "division") -> Q:
 def communities(org):
     """The 城市社区 and 村改居社区 divisions in scope."""
     return Division.objects.filter(division_q(org, ""), category__in=COMMUNITY_CATEGORIES)
+
+
+def community_count(org) -> int:
+    """How many ``communities(org)``: from the register's divisions by category, which the statistics
+    ask once for the divisions block and this one."""
+    counts = division_counts(org)
+    return sum(counts.get(category, 0) for category in COMMUNITY_CATEGORIES)
 
 
 def per_community(org, post: str, day: datetime.date) -> dict[int, int]:

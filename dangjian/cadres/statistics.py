@@ -71,7 +71,7 @@ def _probe(org) -> list:
 
 def _empty(org, as_of, date_from, date_to) -> dict:
     """The block over no cadre, fund or investment (``_probe`` found none): the communities and the pay."""
-    n = queries.communities(org).count()
+    n = queries.community_count(org)
     zero = {"min": 0, "max": 0} if n else {"min": None, "max": None}
     return {
         "communities": n, "full_time_deputy_secretaries": 0, "full_time_deputies_per_community": zero,

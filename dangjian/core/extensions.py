@@ -27,7 +27,10 @@ Role names and sets come from ``dangjian.core.roles``; "in the subtree of" from 
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
+import functools
 import random
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -79,8 +82,9 @@ class StatsBlock:
     labels: Optional[dict] = None
     # Optional, both or neither (issue 15: a township of a city whose other modules hold nothing there
     # should not pay a dozen queries per block): ``probe(org) -> list[QuerySet]`` lists the scoped rows
-    # the block counts; when none of them has a row (one SQL statement for all blocks' probes,
-    # ``stats_probe``), ``party_stats`` takes ``empty(org, as_of, date_from, date_to)`` — the block's
+    # the block counts — the same models for every organisation (only the whole database, org None,
+    # may list others: ``stats_probe`` remembers them); when none of them has a row (one SQL
+    # statement for all blocks' probes, ``stats_probe``), ``party_stats`` takes ``empty(org, as_of, date_from, date_to)`` — the block's
     # figures over no rows, asking the database only for what does not come from those rows (e.g.
     # required slots, a county-wide catalogue) — instead of ``compute``. Tests hold ``empty`` equal
     # to ``compute`` wherever the probe finds nothing.
@@ -130,13 +134,25 @@ def app_modules(submodule: str) -> list[ModuleType]:
 
 def stats_blocks() -> list[StatsBlock]:
     """Every app's blocks in ``order``, each with the parts other apps add to it (``StatsPart``)."""
+    return list(_stats_blocks())
+
+
+@functools.cache
+def _stats_blocks() -> tuple[StatsBlock, ...]:
+    # Once per process: the blocks are declared in code (finding the apps' modules again costs a
+    # township's statistics a millisecond, issue 15), and the same block objects keep the probes' tables.
     blocks = [_with_parts(b) for m in app_modules("statistics") for b in getattr(m, "BLOCKS", [])]
-    return sorted(blocks, key=lambda b: b.order)
+    return tuple(sorted(blocks, key=lambda b: b.order))
 
 
 #: Tables seen holding a row (so never asked again whether they hold any; a table emptied since is
 #: still probed in scope, which answers correctly). Process-wide: only ever grows.
 _tables_with_rows: set[str] = set()
+
+#: The tables each probe lists, by (probe, whether for the whole database): a probe names the same
+#: models for every organisation (``StatsBlock.probe``), so once known, a block whose tables hold no
+#: row at all is answered without building its scoped querysets. Process-wide.
+_probe_tables: dict[tuple[Callable, bool], frozenset[str]] = {}
 
 
 def _exists_each(querysets: list) -> list[bool]:
@@ -155,25 +171,72 @@ def _exists_each(querysets: list) -> list[bool]:
         return [bool(hit) for hit in cursor.fetchone()]
 
 
+def _tables_hold_rows(tables: list[str]) -> list[bool]:
+    """Whether each table holds any row, in one fixed statement (no queryset to build)."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"EXISTS(SELECT 1 FROM {quote(table)})" for table in tables))
+        return [bool(hit) for hit in cursor.fetchone()]
+
+
 def stats_probe(blocks: list[StatsBlock], org) -> set[str]:
     """The keys of the blocks (with ``probe`` and ``empty``) that hold no row in ``org``'s subtree.
 
     At most two statements for every block together: first whether the tables not yet seen holding
     a row hold any at all (a module nobody uses: no scoped probe), then ``SELECT EXISTS(<probe 1>),
     EXISTS(<probe 2>), …`` for the probes of the tables that do (issue 15: the scoped probes' joins
-    cost more to plan than to run)."""
+    cost more to plan than to run). A block's scoped querysets are built only when one of its tables
+    holds a row (building them cost a township more than the statement)."""
     probing = [b for b in blocks if b.probe is not None and b.empty is not None]
-    probed = [(b.key, qs) for b in probing for qs in b.probe(org)]
-    unknown = sorted({qs.model._meta.db_table for _key, qs in probed} - _tables_with_rows)
+    built: dict[int, list] = {}  # by position in ``probing``
+    tables: list[frozenset[str]] = []
+    for i, b in enumerate(probing):
+        known = _probe_tables.get((b.probe, org is None))
+        if known is None:
+            built[i] = b.probe(org)
+            known = _probe_tables[(b.probe, org is None)] = frozenset(qs.model._meta.db_table for qs in built[i])
+        tables.append(known)
+    unknown = sorted(set().union(*tables) - _tables_with_rows)
     if unknown:
-        from django.apps import apps
-
-        models = {m._meta.db_table: m for m in apps.get_models()}
-        found = _exists_each([models[table]._base_manager.all() for table in unknown])
+        found = _tables_hold_rows(unknown)
         _tables_with_rows.update(table for table, hit in zip(unknown, found) if hit)
-    probed = [(key, qs) for key, qs in probed if qs.model._meta.db_table in _tables_with_rows]
+    probed = [(b.key, qs) for i, b in enumerate(probing) if tables[i] & _tables_with_rows
+              for qs in (built[i] if i in built else b.probe(org))
+              if qs.model._meta.db_table in _tables_with_rows]
     found = _exists_each([qs for _key, qs in probed])
     return {b.key for b in probing} - {key for (key, _qs), hit in zip(probed, found) if hit}
+
+
+# One ``party_stats`` (issue 15): a figure two blocks both need — the divisions by category for the
+# register's block and the cadres' communities — is asked of the database once. Within
+# ``statistics_run()`` a function wrapped in ``once_per_statistics_run`` answers each list of arguments
+# once (a later call gets the first answer, as if both had run at that moment); outside it, every call
+# asks the database. The answers are shared: callers must not change them.
+_statistics_run: contextvars.ContextVar[Optional[dict]] = contextvars.ContextVar("statistics_run", default=None)
+
+
+@contextlib.contextmanager
+def statistics_run():
+    token = _statistics_run.set({})
+    try:
+        yield
+    finally:
+        _statistics_run.reset(token)
+
+
+def once_per_statistics_run(function: Callable) -> Callable:
+    @functools.wraps(function)
+    def shared(*args):
+        answers = _statistics_run.get()
+        if answers is None:
+            return function(*args)
+        key = (function, args)
+        if key not in answers:
+            answers[key] = function(*args)
+        return answers[key]
+    return shared
 
 
 def roster_sheet_handlers() -> list[type]:

@@ -8,8 +8,8 @@ from typing import Any, Callable, Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
@@ -69,34 +69,62 @@ def paginate_with_filters(request, items, per_page: int) -> Page:
     return with_filters(request, paginate(request, items, per_page))
 
 
-#: Beyond this many rows (by the planner's estimate) a list shows an estimated count, labelled 约.
+#: Beyond this many rows a list shows the planner's estimate of its count, labelled 约.
 ESTIMATE_THRESHOLD = 5_000
 
+#: The database function (core migration 0004, PostgreSQL) that returns a query's EXPLAIN row estimate.
+PLANNER_ROWS_FUNCTION = "dangjian_planner_rows"
 
-def planner_estimate(queryset) -> int | None:
-    """The planner's row estimate of ``queryset`` (PostgreSQL ``EXPLAIN``), None on other databases."""
+
+def bounded_count_and_estimate(queryset, threshold: int) -> tuple[int, int | None]:
+    """``(n, estimate)``: ``n`` the number of rows of ``queryset`` counted up to ``threshold + 1`` (a count
+    bounded by ``LIMIT``), and when ``n`` passed ``threshold``, the planner's row estimate of the whole
+    queryset (PostgreSQL; None elsewhere, and None at or below the threshold).
+
+    On PostgreSQL both are one statement: the estimate is EXPLAINed inside the database
+    (``dangjian_planner_rows``), not in a second round trip (issue 15)."""
     from django.db import connections
 
+    items = queryset.order_by().values("pk")
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
-        return None
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        return items[:threshold + 1].count(), None
+    try:
+        bounded_sql, bounded_params = items[:threshold + 1].query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # .none(), or a filter no row can pass (pk__in=[])
+        return 0, None
+    whole_sql, whole_params = items.query.get_compiler(queryset.db).as_sql()
+    whole = connection.ops.compose_sql(whole_sql, whole_params)  # the function takes the query as text
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        import json
+        cursor.execute(
+            f"SELECT n, CASE WHEN n > %s THEN {PLANNER_ROWS_FUNCTION}(%s) END"
+            f" FROM (SELECT COUNT(*) AS n FROM ({bounded_sql}) AS bounded) AS counted",
+            [threshold, whole, *bounded_params])
+        n, estimate = cursor.fetchone()
+    return n, estimate
 
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+
+def _asks_first_page(number) -> bool:
+    """Whether ``Paginator.get_page(number)`` gives page 1 whatever the count: none, 1, or not a number
+    (a number below 1 gives the last page)."""
+    if number in (None, ""):
+        return True
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return True
 
 
 class EstimatedCountPaginator(Paginator):
-    """A paginator whose count is exact up to ``ESTIMATE_THRESHOLD`` rows (a count bounded by
-    ``LIMIT``: one cheap query, as many as before) and beyond it the planner's estimate (``estimated``
-    is then True and the page writes 约; issue 15: at city scale the exact count was 112 of the member
-    list's 117 ms). Where there is no estimate (SQLite) the count stays exact. The estimate is a rough
-    figure: a page past the real end is simply empty."""
+    """A paginator whose count is exact up to ``ESTIMATE_THRESHOLD`` rows and beyond it the planner's
+    estimate (``estimated`` is then True and the page writes 约; issue 15: at city scale the exact count
+    was 112 of the member list's 117 ms). The bounded count and the estimate are one statement
+    (``bounded_count_and_estimate``). Where there is no estimate (SQLite) the count stays exact. The
+    estimate is a rough figure: a page past the real end is simply empty, and a page past the estimated
+    end is still the rows it numbers (``validate_number``).
+
+    Page 1 is read before the count: fewer rows than a page are all there are, counted exactly without
+    a count statement (a narrow search, e.g. by name)."""
 
     estimated = False
 
@@ -105,8 +133,7 @@ class EstimatedCountPaginator(Paginator):
         if "_count" not in self.__dict__:
             items = self.object_list
             if hasattr(items, "query"):
-                bounded = items.order_by()[:ESTIMATE_THRESHOLD + 1].count()
-                estimate = planner_estimate(items) if bounded > ESTIMATE_THRESHOLD else None
+                bounded, estimate = bounded_count_and_estimate(items, ESTIMATE_THRESHOLD)
                 if bounded <= ESTIMATE_THRESHOLD:
                     self.__dict__["_count"] = bounded
                 elif estimate is not None:
@@ -116,6 +143,34 @@ class EstimatedCountPaginator(Paginator):
             else:
                 self.__dict__["_count"] = Paginator.count.func(self)
         return self.__dict__["_count"]
+
+    def validate_number(self, number) -> int:
+        """Past the last page of an estimated count the page asked for is read all the same (the estimate
+        may be low, e.g. for a name filter; a page past the real end is empty); an exact count keeps
+        ``Paginator``'s rule (get_page gives the last page instead)."""
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if self.estimated and int(number) >= 1:
+                return int(number)
+            raise
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        if not self.estimated:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom:bottom + self.per_page], number, self)
+
+    def get_page(self, number) -> Page:
+        items = self.object_list
+        if not (_asks_first_page(number) and hasattr(items, "query") and not self.orphans
+                and self.allow_empty_first_page and "_count" not in self.__dict__):
+            return super().get_page(number)
+        rows = list(items[:self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["_count"] = len(rows)
+        return self._get_page(rows, 1, self)
 
 
 def query_without_page(request) -> str:

@@ -317,19 +317,24 @@ def summary(org: Organization | None, date_from: datetime.date, date_to: datetim
     No Python object per slot (issue 15: 274,400 of them for a city with no activity at all).
     ``records=False``: the subtree is known to hold no activity record (nothing met, nothing late)."""
     branch_qs = _branches(org)
-    branches = list(branch_qs.values_list("id", "path", "name", "founded_on").order_by("path"))
+    # One query for the branches and what decides which requirements apply to each: whether it has 7
+    # full members in good standing on date_to (the 7th of them exists: an index probe of at most 7
+    # entries per branch, not a count of every member — issue 15) and whether it has a party group.
+    full_members = Member.objects.filter(organization=OuterRef("pk"), status=MemberStatus.NORMAL,
+                                         full_on__isnull=False, full_on__lte=date_to).order_by().values("pk")
+    seventh = rules.COMMITTEE_MIN_FULL_MEMBERS
+    rows = list(branch_qs.annotate(committee=Exists(full_members[seventh - 1:seventh]),
+                                   grouped=Exists(PartyGroup.objects.filter(branch=OuterRef("pk"))))
+                .values_list("id", "path", "name", "founded_on", "committee", "grouped").order_by("path"))
     by_type = {t: {"required": 0, "met": 0, "late": 0} for t in ActivityType.values}
-    if not branches:
+    if not rows:
         return ComplianceSummary(0, 0, 0, by_type, [])
+    branches = [(pk, path, name, founded_on) for pk, path, name, founded_on, _c, _g in rows]
+    committee_branches = {pk for pk, _p, _n, _f, committee, _g in rows if committee}
+    with_groups = {pk for pk, _p, _n, _f, _c, grouped in rows if grouped}
     freqs = rules.frequencies()
-    branch_pks = branch_qs.values("pk")
-    # Members and full members per branch on date_to: the register's daily figures when it keeps that day.
-    standing = figures.good_standing_counts(org, date_to)
-    committee_branches = {pk for pk, (_n, full) in standing.items() if full >= rules.COMMITTEE_MIN_FULL_MEMBERS}
-    with_groups = set(PartyGroup.objects.filter(branch__in=branch_pks).values_list("branch_id", flat=True))
-    activities = Activity.objects.filter(organization__in=branch_pks, date__gte=date_from, date__lte=date_to)
-    if not records:
-        activities = activities.none()
+    activities = Activity.objects.filter(organization__in=branch_qs.values("pk"), date__gte=date_from,
+                                         date__lte=date_to)
     late_records = activities.filter(is_late=True).count() if records else 0
     founded = {pk: day for pk, _p, _n, day in branches if day}
 
@@ -358,7 +363,7 @@ def summary(org: Organization | None, date_from: datetime.date, date_to: datetim
               .values("organization_id", "activity_type", "y", "m")
               .annotate(counted=Count("id", filter=Q(quorum_met=True)),
                         on_time=Count("id", filter=Q(quorum_met=True, is_late=False)))
-              .order_by()):
+              .order_by() if records else ()):
         t = r["activity_type"]
         if not freqs.get(t) or not r["counted"]:
             continue
@@ -369,7 +374,9 @@ def summary(org: Organization | None, date_from: datetime.date, date_to: datetim
     talk_freq = freqs.get(ActivityType.HEART_TO_HEART_TALK, 0)
     talks_held = any(k[1] == ActivityType.HEART_TO_HEART_TALK for k in held)
     coverage = _talk_coverage(branch_qs, talk_freq, date_from, date_to) if talks_held else {}
-    totals = {pk: n for pk, (n, _full) in standing.items()}
+    # Members in good standing per branch on date_to (the register's daily figures when it keeps that
+    # day), only for the talks' coverage.
+    totals = {pk: n for pk, (n, _full) in figures.good_standing_counts(org, date_to).items()} if talks_held else {}
     met = defaultdict(int)
     for (pk, t, y, index), (counted, on_time) in held.items():
         months = freqs[t]

@@ -40,15 +40,20 @@ def organisational_life(org, as_of, date_from, date_to, *, records: bool = True)
     report = compliance.summary(org, date_from, date_to, records=records)
     by_type = report.by_type
     short = sorted(report.short, key=lambda b: (b[3] - b[2], b[0]))  # (path, name, required, met)
-    bookings = Booking.objects.filter(in_org("organization"), date__gte=date_from, date__lte=date_to,
-                                      status__in=[BookingStatus.APPROVED, BookingStatus.HELD])
-    if not records:
-        bookings = bookings.none()
+    if records:
+        bookings = Booking.objects.filter(in_org("organization"), date__gte=date_from, date__lte=date_to,
+                                          status__in=[BookingStatus.APPROVED, BookingStatus.HELD])
+        reviews = Review.objects.filter(in_org("activity__organization"), reviewed_at__date__gte=date_from,
+                                        reviewed_at__date__lte=date_to).count()
+        bases = Base.objects.filter(in_org("organization"), is_active=True).count()
+        booked = bookings.count()
+        visitors = bookings.filter(status=BookingStatus.HELD).aggregate(n=Sum("visitors"))["n"] or 0
+    else:  # no record, base or booking in the subtree: nothing to ask the database
+        reviews = bases = booked = visitors = 0
     return {
         "activities": activities,
         "activities_total": sum(activities.values()),
-        "reviews": Review.objects.filter(in_org("activity__organization"), reviewed_at__date__gte=date_from,
-                                         reviewed_at__date__lte=date_to).count() if records else 0,
+        "reviews": reviews,
         "required_slots": report.required,
         "met_slots": report.met,
         "compliance_rate": _ratio(report.met, report.required),
@@ -61,9 +66,9 @@ def organisational_life(org, as_of, date_from, date_to, *, records: bool = True)
         # and the five that missed most (name, items missed), so the report need not compute twice.
         "branches_short": len(short),
         "branches_short_named": [{"name": name, "missed": required - met} for _p, name, required, met in short[:5]],
-        "bases": Base.objects.filter(in_org("organization"), is_active=True).count() if records else 0,
-        "bookings": bookings.count(),
-        "base_visitors": bookings.filter(status=BookingStatus.HELD).aggregate(n=Sum("visitors"))["n"] or 0,
+        "bases": bases,
+        "bookings": booked,
+        "base_visitors": visitors,
     }
 
 

@@ -19,8 +19,8 @@ import contextvars
 import datetime
 from typing import Iterable
 
-from django.db import transaction
-from django.db.models import Count, DateField, Q, Sum, Value
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from dangjian.core.scope import subtree_q
@@ -57,24 +57,98 @@ def born_by(as_of: datetime.date, age: int) -> datetime.date:
     return add_years(as_of, -age)
 
 
-def count_aggregates(as_of: datetime.date) -> dict:
-    """The conditional counts of one pass over members, keyed as ``FIGURE_COLUMNS`` (ages and joining
-    eras cumulative: born on or before each band's threshold, joined before each era's end)."""
-    counts = {
-        "n": Count("pk"),
-        "full": Count("pk", filter=Q(full_on__isnull=False, full_on__lte=as_of)),
-        "female": Count("pk", filter=Q(sex=Sex.FEMALE)),
-        "college_or_above": Count("pk", filter=Q(education__in=COLLEGE_OR_ABOVE)),
-        "floating": Count("pk", filter=Q(is_floating=True)),
-        "under_party_probation": Count("pk", filter=Q(under_party_probation=True)),
-        **{f"age:{low}": Count("pk", filter=Q(birth_date__lte=born_by(as_of, low)))
-           for _k, low, _h in AGE_BANDS if low is not None},
-        **{f"joined_before:{end}": Count("pk", filter=Q(joined_on__lt=end)) for _k, end in JOIN_ERAS if end is not None},
-        **{f"education:{value}": Count("pk", filter=Q(education=value)) for value in Education.values},
-        **{f"occupation:{value}": Count("pk", filter=Q(occupation=value)) for value in Occupation.values},
-    }
-    assert list(counts) == list(FIGURE_COLUMNS)  # the order of the rows' columns (``_insert``)
-    return counts
+def figure_conditions(as_of: datetime.date) -> list[tuple[str, str | None, str, object]]:
+    """The member figures as conditions on one member row, in ``FIGURE_COLUMNS`` order: ``(key, field,
+    operator, value)`` (field None: every row; operator ``IN`` takes a tuple). Ages and joining eras
+    are cumulative: born on or before each band's threshold, joined before each era's end. A
+    comparison with a missing date (no 转正日期) is false, as ``full_on__lte`` is in the ORM."""
+    conditions = [
+        ("n", None, "", None),
+        ("full", "full_on", "<=", as_of),
+        ("female", "sex", "=", Sex.FEMALE.value),
+        ("college_or_above", "education", "IN", tuple(sorted(e.value for e in COLLEGE_OR_ABOVE))),
+        ("floating", "is_floating", "=", True),
+        ("under_party_probation", "under_party_probation", "=", True),
+        *[(f"age:{low}", "birth_date", "<=", born_by(as_of, low)) for _k, low, _h in AGE_BANDS if low is not None],
+        *[(f"joined_before:{end}", "joined_on", "<", end) for _k, end in JOIN_ERAS if end is not None],
+        *[(f"education:{value}", "education", "=", value) for value in Education.values],
+        *[(f"occupation:{value}", "occupation", "=", value) for value in Occupation.values],
+    ]
+    assert [key for key, *_rest in conditions] == list(FIGURE_COLUMNS)  # the rows' column order (``_insert``)
+    return conditions
+
+
+#: The member fields the figures read (the rows' columns under the counting statement).
+FIGURE_FIELDS = ("full_on", "sex", "education", "is_floating", "under_party_probation", "birth_date", "joined_on",
+                 "occupation")
+
+
+def _filtered(function: str, argument: str, condition: str) -> str:
+    """``function(argument)`` over the rows meeting ``condition`` (FILTER where the database has it)."""
+    if connection.features.supports_aggregate_filter_clause:
+        return f"{function}({argument}) FILTER (WHERE {condition})"
+    return f"{function}(CASE WHEN {condition} THEN {'1' if argument == '*' else argument} END)"
+
+
+def _grouped(rows, group_by: list[str], columns: list[tuple[str, list]],
+             where: tuple[str, list] = ("", [])) -> tuple[str, list]:
+    """``SELECT <group_by>, <columns> FROM (<rows>) [WHERE <where>] GROUP BY <group_by>``: one pass over
+    ``rows`` (a ``values()`` queryset, each column named by its key), the columns' SQL written here.
+    Issue 15: the ORM spends milliseconds compiling forty conditional aggregates, more than a
+    township's counting itself; here the rows are a plain query (its scope and filters compiled by the
+    ORM as everywhere) and the counting is a fixed text with the day's dates as parameters.
+    ``columns``, ``where``: (SQL, params)."""
+    quote = connection.ops.quote_name
+    rows_sql, rows_params = rows.order_by().query.sql_with_params()
+    groups = ", ".join(quote(name) for name in group_by)
+    select = ", ".join(sql for sql, _p in columns)
+    params = [p for _sql, column_params in columns for p in column_params]
+    where_sql = f" WHERE {where[0]}" if where[0] else ""
+    return (f"SELECT {groups}, {select} FROM ({rows_sql}) {quote('rows')}{where_sql} GROUP BY {groups}",
+            [*params, *rows_params, *where[1]])
+
+
+def _count_columns(as_of: datetime.date) -> list[tuple[str, list]]:
+    """The figures of ``FIGURE_COLUMNS`` counted over member rows (``FIGURE_FIELDS`` named by field)."""
+    quote = connection.ops.quote_name
+
+    def param(value):  # as the ORM would pass it (SQLite keeps dates as text)
+        return connection.ops.adapt_datefield_value(value) if isinstance(value, datetime.date) else value
+
+    columns = []
+    for _key, field, operator, value in figure_conditions(as_of):
+        if field is None:
+            columns.append(("COUNT(*)", []))
+        elif operator == "IN":
+            columns.append((_filtered("COUNT", "*", f"{quote(field)} IN ({', '.join(['%s'] * len(value))})"), list(value)))
+        else:
+            columns.append((_filtered("COUNT", "*", f"{quote(field)} {operator} %s"), [param(value)]))
+    return columns
+
+
+def _within(column: str, organizations) -> tuple[str, list]:
+    """``column IN (<organizations' ids>)`` (a ``values("pk")`` queryset) as SQL text and parameters."""
+    sql, params = organizations.order_by().query.sql_with_params()
+    return f"{connection.ops.quote_name(column)} IN ({sql})", list(params)
+
+
+def _fetch(sql: str, params: list, keys: list[str]) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(keys, row)) for row in cursor.fetchall()]
+
+
+def counted_rows(members, as_of: datetime.date, marked: dict) -> list[dict]:
+    """The member scan: ``members`` (a queryset, already scoped) counted per (党籍状态, 民族) in one
+    pass, each row ``{"status", "ethnicity", <FIGURE_COLUMNS keys>, <marked keys>}``. ``marked``:
+    {key: organisations (``values("pk")``)}, counting the members of those organisations."""
+    marked_columns = []
+    for organizations in marked.values():
+        condition, params = _within("organization_id", organizations)
+        marked_columns.append((_filtered("COUNT", "*", condition), params))
+    rows = members.values("status", "ethnicity", "organization_id", *FIGURE_FIELDS)
+    sql, params = _grouped(rows, ["status", "ethnicity"], [*_count_columns(as_of), *marked_columns])
+    return _fetch(sql, params, ["status", "ethnicity", *FIGURE_COLUMNS, *marked])
 
 
 def is_built(day: datetime.date) -> bool:
@@ -93,16 +167,13 @@ def source_for(as_of: datetime.date) -> str:
 def _insert(day: datetime.date, organization_ids: Iterable[int] | None) -> int:
     """Write ``day``'s rows of these organisations (None: all) in one ``INSERT … SELECT`` of the member
     groups (no row passes through Python). Rows written."""
-    from django.db import connection
-
     members = Member.objects.filter(status__in=COUNTED_STATUSES)
     if organization_ids is not None:
         members = members.filter(organization_id__in=list(organization_ids))
-    # The day last, as a constant column of the same SELECT (SQLite answers a grouped subquery wrapped
-    # in another SELECT with one row).
-    groups = (members.values("organization_id", "organization__path", "status", "ethnicity")
-              .annotate(**count_aggregates(day), figures_day=Value(day, output_field=DateField())).order_by())
-    sql, params = groups.query.sql_with_params()
+    # The day last, as a constant column of the same SELECT.
+    rows = members.values("organization_id", "organization__path", "status", "ethnicity", *FIGURE_FIELDS)
+    sql, params = _grouped(rows, ["organization_id", "organization__path", "status", "ethnicity"],
+                           [*_count_columns(day), ("%s", [connection.ops.adapt_datefield_value(day)])])
     table = connection.ops.quote_name(MemberFigures._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in (
         "organization_id", "path", "status", "ethnicity", *FIGURE_COLUMNS.values(), "day"))
@@ -157,21 +228,44 @@ def subtree_moved(old_path: str, new_path: str) -> None:
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()))
 
 
-def summed_rows(org, day: datetime.date, extra: dict) -> list[dict]:
+def member_rows(org, as_of: datetime.date, members, marked: dict) -> list[dict]:
+    """The rows of ``statistics.members``: per (党籍状态, 民族), ``{"status", "ethnicity", <FIGURE_COLUMNS
+    keys>, <marked keys>}`` (``marked``: {key: organisations (``values("pk")``)}, counting the members of
+    those organisations, e.g. the 两新 ones). Summed from the kept rows for a built today (or when the
+    summary is forced: built on demand for the day when missing), else counted from ``members()`` (the
+    subtree's members of the counted statuses, a queryset built only when needed)."""
+    source = _source.get()
+    if source == SUMMARY or (source == AUTO and as_of == timezone.localdate()):
+        rows = summed_rows(org, as_of, marked)
+        if rows is None and source == SUMMARY:
+            _ensure_built(as_of)
+            rows = summed_rows(org, as_of, marked)
+        if rows is not None:
+            return rows
+    return counted_rows(members(), as_of, marked)
+
+
+def summed_rows(org, day: datetime.date, marked: dict) -> list[dict] | None:
     """The kept rows of ``day`` summed per (党籍状态, 民族) over the subtree — the same rows the member
-    scan gives (``extra``: further sums, e.g. the 两新 organisations' ``n``). Built on demand for
-    the day when missing (the "summary" source forced on a day the job has not built)."""
-    _ensure_built(day)
+    scan gives (``counted_rows``) — or None when the day is not built. Whether it is built is asked in
+    the same statement (no rows unless built), and again only when it gives no row (issue 15: one
+    statement for today's member figures)."""
     qs = MemberFigures.objects.filter(day=day)
     if org is not None:
         qs = qs.filter(subtree_q(org))
-    # Aliases of their own: an alias named like a column ("n") would hide the column from the other sums.
-    sums = {f"sum_{i}": Sum(column) for i, column in enumerate(FIGURE_COLUMNS.values())}
-    sums.update({f"sum_{len(FIGURE_COLUMNS) + i}": value for i, value in enumerate(extra.values())})
-    keys = [*FIGURE_COLUMNS, *extra]
-    return [{"status": row["status"], "ethnicity": row["ethnicity"],
-             **{key: row[f"sum_{i}"] or 0 for i, key in enumerate(keys)}}
-            for row in qs.values("status", "ethnicity").annotate(**sums).order_by()]
+    quote = connection.ops.quote_name
+    columns = [(f"SUM({quote(column)})", []) for column in FIGURE_COLUMNS.values()]
+    for organizations in marked.values():
+        condition, params = _within("organization_id", organizations)
+        columns.append((_filtered("SUM", quote("n"), condition), params))
+    rows = qs.values("status", "ethnicity", "organization_id", *FIGURE_COLUMNS.values())
+    built = (f"EXISTS(SELECT 1 FROM {quote(MemberFiguresDay._meta.db_table)} WHERE {quote('day')} = %s)",
+             [connection.ops.adapt_datefield_value(day)])
+    sql, params = _grouped(rows, ["status", "ethnicity"], columns, where=built)
+    found = _fetch(sql, params, ["status", "ethnicity", *FIGURE_COLUMNS, *marked])
+    if not found and not is_built(day):
+        return None
+    return [{**row, **{key: row[key] or 0 for key in marked}} for row in found]
 
 
 def good_standing_counts(org, day: datetime.date) -> dict[int, tuple[int, int]]:

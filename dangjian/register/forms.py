@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min
+from django.db.models import Exists, Q, Subquery
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
 
@@ -307,18 +307,26 @@ class _OrgOptions(BaseChoiceIterator):
         self.shown = None
 
     def _shown(self) -> list:
-        """The organisations offered, read once however often the widget iterates its choices."""
+        """The organisations offered, read once however often the widget iterates its choices.
+
+        One statement whatever the scope's size (issue 15: it was a count of the whole scope, then the
+        options): the whole scope when it has at most ``ORG_OPTIONS_MAX`` organisations, else its upper
+        levels and the chosen one. Each half of the union is gated by whether the scope has a row past
+        ``ORG_OPTIONS_MAX`` — PostgreSQL evaluates that once and skips the half not wanted — and the upper
+        levels are read on the ``org_depth_path`` index, not by reading the whole scope."""
         if self.shown is not None:
             return self.shown
         field = self.field
-        scope = field.queryset.order_by().aggregate(n=Count("pk"), top=Min("depth"))
-        if scope["n"] <= ORG_OPTIONS_MAX:
-            shown = list(field.queryset)
-        else:
-            shown = list(field.queryset.filter(depth__lte=scope["top"] + ORG_OPTIONS_DEPTH))
-            chosen = self.chosen
-            if chosen and str(chosen).isdigit() and not any(o.pk == int(chosen) for o in shown):
-                shown += list(field.queryset.filter(pk=int(chosen)))
+        scope = field.queryset.order_by()
+        beyond = Exists(scope[ORG_OPTIONS_MAX:ORG_OPTIONS_MAX + 1])
+        top = Subquery(scope.order_by("depth").values("depth")[:1])
+        # A range, not "≤ top + depth": PostgreSQL estimates a range between two unknowns as narrow and
+        # keeps to the index, but a single "≤ unknown" as a third of the table and reads it all.
+        upper = Q(depth__range=(top, top + ORG_OPTIONS_DEPTH))
+        chosen = self.chosen
+        if chosen and str(chosen).isdigit():
+            upper |= Q(pk=int(chosen))
+        shown = list(scope.filter(~beyond).union(scope.filter(beyond, upper), all=True).order_by("path"))
         field._base_depth = min((o.depth for o in shown), default=1)
         self.shown = shown
         return shown

@@ -96,7 +96,11 @@ class Organization(TreeNode):
         verbose_name = "党组织"
         verbose_name_plural = "党组织"
         ordering = ["path"]
-        indexes = [models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            # The upper levels of a scope (the member list's organisation filter beyond 1,000 organisations).
+            models.Index(fields=["depth", "path"], name="org_depth_path", opclasses=["int2_ops", "varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -191,7 +195,12 @@ class Member(models.Model):
         verbose_name_plural = "党员"
         ordering = ["organization_id", "name", "id"]
         indexes = [
+            # The list's default order (organisation, name): page 1 of a city is an index scan with LIMIT.
             models.Index(fields=["organization", "name", "id"], name="member_org_name"),
+            # And on PostgreSQL a trigram index on name for the list's name filter (LIKE '%…%'): migration
+            # 0006_member_name_trigram, not declared here because SQLite has no GIN index.
+            # The list ordered by joining date (either way): page 1 without sorting a city's million rows.
+            models.Index(fields=["joined_on", "id"], name="member_joined_on_id"),
             models.Index(fields=["status", "organization"], name="member_status_org"),
             # Per-organisation counts of full and probationary members (tree, dashboard, warnings)
             # read this index alone, without touching the member rows.

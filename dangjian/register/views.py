@@ -37,6 +37,7 @@ from .forms import (
 )
 from .models import Division, Member, Organization
 from .overview import build_nodes
+from .tables import member_rows
 from .vocab import MemberStatus, OrgType
 
 PAGE_SIZE = 50
@@ -367,8 +368,10 @@ def division_edit(request, pk):
 
 def _page_numbers(page):
     """1 … 4 5 [6] 7 8 … 20: the numbers of the pager, None for a gap."""
-    last, current = page.paginator.num_pages, page.number
-    shown = sorted({1, 2, last - 1, last, *range(current - 2, current + 3)} & set(range(1, last + 1)))
+    current = page.number
+    last = max(page.paginator.num_pages, current)  # past an estimated count's last page (core.views_helpers)
+    # Kept within 1..last by comparison, not by a set of every page (20,000 of them for a city).
+    shown = sorted(n for n in {1, 2, last - 1, last, *range(current - 2, current + 3)} if 1 <= n <= last)
     out, previous = [], 0
     for n in shown:
         if n - previous > 1:
@@ -390,7 +393,9 @@ def member_list(request):
     context = {
         "filter": result, "form": result.form, "page": page, "page_numbers": _page_numbers(page),
         "query": query.urlencode(), "total": paginator.count, "total_estimated": paginator.estimated,
-        "can_add": member_org_choices(request.user).exists(),
+        "rows": member_rows(page.object_list, today=result.today),
+        # Asked by the full page only (the 新增党员 button), not by the htmx results: called by the template.
+        "can_add": lambda: member_org_choices(request.user).exists(),
         "today": result.today,
     }
     template = "register/partials/member_results.html" if request.htmx else "register/member_list.html"

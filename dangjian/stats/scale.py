@@ -1,15 +1,15 @@
 """``make bench-scale`` (``make bench BENCH=scale``): ``party_stats`` of a city of 1,000,000 members
 against a hand-written single-statement floor (issue 15). PostgreSQL only (the city is loaded by COPY).
 
-The city comes from ``register.benchdata.load_city`` (10 counties × 20 townships × 50 branches,
+The city comes from ``register.benchdata.load_city`` (``BENCH_SCALE_COUNTIES``, default 10, counties × 20 townships × 50 branches,
 ``BENCH_SCALE_MEMBERS`` members, default 1,000,000); with ``BENCH_SCALE_DB`` the database is kept
 between runs and the city loaded only once. Then the day's per-organisation member figures are built
 (the daily job, ``register.figures.build``) unless they are. For a township, a county and the city it
 prints, best of ``BENCH_SCALE_RUNS`` (default 5): the floor (one SQL statement computing the member
 figures with the project's own indexes), the whole ``party_stats`` (every app's block) and the
 register's ``members`` block counted by the member scan and from the daily figures, and the ratios to
-the floor; it checks that the floor, the scan and the summary give the same numbers. Then the member
-list's first page (server time) for the city administrator.
+the floor (with the statements one ``party_stats`` sends); it checks that the floor, the scan and the
+summary give the same numbers. Then the member list's first page (server time) for the city administrator.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import re
 import time
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.register import figures
@@ -91,12 +92,15 @@ def run(report) -> None:
         return
     members = int(os.environ.get("BENCH_SCALE_MEMBERS") or 1_000_000)
     runs = int(os.environ.get("BENCH_SCALE_RUNS") or 5)
+    # A province: BENCH_SCALE_COUNTIES=50 BENCH_SCALE_MEMBERS=5000000 (the root is still labelled 全市).
+    counties = int(os.environ.get("BENCH_SCALE_COUNTIES") or 10)
     city = Organization.objects.filter(name=f"{PREFIX}市委").first()
     if city is None:
         started = time.perf_counter()
-        city = load_city(PREFIX, members=members, progress=lambda text: print(f"    {text}", flush=True))
+        city = load_city(PREFIX, members=members, counties=counties,
+                         progress=lambda text: print(f"    {text}", flush=True))
         report("规模：载入一市（COPY）", time.perf_counter() - started, "s",
-               note=f"{members:,}名党员，10县、200镇、10,000支部")
+               note=f"{members:,}名党员，{counties}县、{counties * 20}镇、{counties * 1000:,}支部")
     county = Organization.objects.filter(parent=city).order_by("path").first()
     township = Organization.objects.filter(parent=county).order_by("path").first()
     as_of = timezone.localdate()
@@ -108,12 +112,14 @@ def run(report) -> None:
     for label, org in (("一镇", township), ("一县", county), ("全市", city)):
         n = Member.objects.in_subtree(org).count()
         floor = min(best_ms(lambda: floor_members(org.path, as_of, form), runs) for form in SUBTREE_FORMS)
-        timed, results = {}, {}
+        timed, results, statements = {}, {}, {}
         for source in (figures.SCAN, figures.SUMMARY):
             with figures.use_source(source):
                 timed[source] = (best_ms(lambda: compute_party_stats(org, as_of), runs),
                                  best_ms(lambda: register_statistics.members(org, as_of), runs))
-                results[source] = compute_party_stats(org, as_of)
+                with CaptureQueriesContext(connection) as queries:
+                    results[source] = compute_party_stats(org, as_of)
+                statements[source] = len(queries.captured_queries)
         same = (_comparable(results[figures.SCAN]["members"]) == floor_members(org.path, as_of)
                 and results[figures.SCAN] == results[figures.SUMMARY])
         note = f"{n:,}名党员；最优{runs}次" + ("" if same else "；扫描、汇总与下限数字不符！")
@@ -121,7 +127,8 @@ def run(report) -> None:
         for source, name in ((figures.SCAN, "扫描"), (figures.SUMMARY, "汇总")):
             whole, block = timed[source]
             report(f"规模：{label} party_stats（{name}）", whole, "ms",
-                   note=f"÷ 下限 = {whole / floor:.2f}；党员统计块 {block:.1f} ms（÷ 下限 = {block / floor:.2f}）")
+                   note=f"÷ 下限 = {whole / floor:.2f}；{statements[source]}条SQL；"
+                        f"党员统计块 {block:.1f} ms（÷ 下限 = {block / floor:.2f}）")
         report(f"规模：{label} party_stats（扫描）÷ 下限", round(timed[figures.SCAN][0] / floor, 2), "×")
         report(f"规模：{label} party_stats（汇总）÷ 下限", round(timed[figures.SUMMARY][0] / floor, 2), "×",
                note="当天按每日汇总；与扫描结果一致" if same else "不一致！")

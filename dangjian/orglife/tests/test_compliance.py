@@ -72,6 +72,39 @@ def test_it_requires_committee_meetings_only_of_branches_with_seven_full_members
                     T.BRANCH_COMMITTEE_MEETING) == [("2025年1月", "done")]
 
 
+def test_it_judges_the_seventh_full_member_on_the_last_day_of_the_period(county, make_member, make_activity):
+    """The committee rule counts members in good standing who are full members on ``date_to``: one made
+    full the day after, or a suspended one, is not the seventh (``summary`` agrees: the autouse check)."""
+    branch = county["village_branch"]
+    for i in range(6):
+        make_member(branch, name=f"正式{i}")
+    make_member(branch, name="停止党籍", status="停止党籍")
+    make_member(branch, name="二月转正", joined=D(2024, 1, 31), full=D(2025, 2, 1))
+    make_activity(branch, T.BRANCH_COMMITTEE_MEETING, D(2025, 1, 10), expected=5, present=4)
+    assert slots_of(compliance.compute(county["root"], D(2025, 1, 1), D(2025, 1, 31)), branch,
+                    T.BRANCH_COMMITTEE_MEETING) == []
+    assert slots_of(compliance.compute(county["root"], D(2025, 1, 1), D(2025, 2, 1)), branch,
+                    T.BRANCH_COMMITTEE_MEETING) == [("2025年1月", "done")]
+    assert slots_of(compliance.compute(county["root"], D(2025, 1, 1), D(2025, 2, 28)), branch,
+                    T.BRANCH_COMMITTEE_MEETING) == [("2025年1月", "done"), ("2025年2月", "missing")]
+
+
+def test_the_summary_over_no_record_gives_the_required_slots_of_the_full_summary(county, make_member):
+    """``records=False`` (the statistics block when its probe finds no record in the subtree) asks only
+    which requirements apply: the same required slots, nothing met, for branches on both sides of 7."""
+    for i in range(7):
+        make_member(county["village_branch"], name=f"正式{i}")
+    for i in range(6):
+        make_member(county["community_branch"], name=f"社区正式{i}")
+    for org in (county["root"], county["town_committee"], county["village_branch"], county["community_branch"]):
+        for date_from, date_to in (Q1, (D(2025, 1, 1), D(2025, 12, 31))):
+            assert compliance.summary(org, date_from, date_to, records=False) == \
+                compliance.summary(org, date_from, date_to), org
+    whole = compliance.summary(county["root"], *Q1, records=False)
+    assert whole.by_type[T.BRANCH_COMMITTEE_MEETING]["required"] == 3  # the village branch's three months
+    assert whole.met == 0
+
+
 def test_it_does_not_count_a_committee_meeting_without_quorum(county, make_member, make_activity):
     branch = county["village_branch"]
     for i in range(7):

@@ -131,3 +131,53 @@ def test_it_shows_the_default_status_it_filters_by(users, county, crowd, client_
     response = client_for(users["organiser"]).get(LIST, {"sex": "男"})
     assert response.context["form"]["status"].value() == "正常"
     assert "停籍党员" not in names(response)
+
+
+def test_its_rows_escape_what_was_entered_and_badge_status_and_floating(users, county, make_member, client_for):
+    member = make_member(county["firm_branch"], name="<b>王</b>", status="停止党籍", is_floating=True, full=None,
+                         joined=timezone.localdate() - datetime.timedelta(days=30))
+    content = client_for(users["organiser"]).get(LIST, {"status": "all", "q": "王"}).content.decode()
+    row = content[content.index(f'href="{reverse("register:member_detail", args=[member.pk])}"'):]
+    row = row[:row.index("</tr>")]
+    assert "&lt;b&gt;王&lt;/b&gt;</a>" in row and "<b>王</b>" not in content
+    assert "停止党籍</span>" in row and "流动</span>" in row and "预备</span>" in row
+    assert member.id_number_masked in row and member.phone_masked in row
+
+
+def test_a_row_in_good_standing_has_no_badges_and_says_正式(users, county, make_member, client_for):
+    member = make_member(county["firm_branch"], name="正式无标记", full=timezone.localdate())
+    content = client_for(users["organiser"]).get(LIST, {"q": "正式无标记"}).content.decode()
+    row = content[content.index(f'href="{reverse("register:member_detail", args=[member.pk])}"'):]
+    row = row[:row.index("</tr>")]
+    assert "badge" not in row and "<td>正式</td>" in row and "预备" not in row
+    assert f"<td>{member.birth_date:%Y-%m-%d}</td>" in row and f"<td>{member.joined_on:%Y-%m-%d}</td>" in row
+
+
+@pytest.mark.parametrize("q, expected", [("%", ["百分%号"]), ("_", ["下_划线"]), ("号", ["百分%号"]), ("百分%号", ["百分%号"])])
+def test_the_name_filter_takes_wildcard_characters_literally(users, county, make_member, client_for, q, expected):
+    make_member(county["firm_branch"], name="百分%号")
+    make_member(county["firm_branch"], name="下_划线")
+    make_member(county["firm_branch"], name="普通党员")
+    response = client_for(users["organiser"]).get(LIST, {"q": q})
+    assert names(response) == expected and response.context["total"] == len(expected)
+
+
+def test_on_postgresql_the_name_filter_has_its_trigram_index(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index is PostgreSQL's (migration register 0006); SQLite scans")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'member_name_trigram'")
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition and "gin_trgm_ops" in definition and "(name " in definition
+
+
+def test_the_add_button_shows_only_where_the_user_may_place_a_member(users, county, client_for):
+    from dangjian.register.models import Organization
+
+    add = reverse("register:member_create")
+    assert f'href="{add}' in client_for(users["secretary"]).get(LIST).content.decode()
+    Organization.objects.filter(pk=county["village_branch"].pk).update(is_active=False)  # nowhere left to place one
+    assert f'href="{add}' not in client_for(users["secretary"]).get(LIST).content.decode()
+    assert f'href="{add}' not in client_for(users["organiser"]).get(LIST, HTTP_HX_REQUEST="true").content.decode()

@@ -74,3 +74,27 @@ def test_it_gives_each_blocks_computed_figures_where_the_probe_finds_nothing_in_
     assert len(ctx.captured_queries) <= 2
 
 
+
+
+def test_each_probe_lists_the_same_tables_for_every_organisation(world):
+    """``stats_probe`` remembers a probe's tables from its first organisation (the StatsBlock contract)."""
+    orgs = list(Organization.objects.select_related("division"))
+    for block in stats_blocks():
+        if block.probe is None:
+            continue
+        tables = {frozenset(qs.model._meta.db_table for qs in block.probe(org)) for org in orgs}
+        assert len(tables) == 1, block.key
+
+
+def test_a_module_used_for_the_first_time_is_counted_at_once(world):
+    """The probe remembers tables, never that they are empty: a first record counts in the next party_stats."""
+    from dangjian.orglife.models import Activity
+
+    branch, day = world["village_branch"], datetime.date(2026, 3, 2)
+    before = compute_party_stats(branch, day)["organisational_life"]
+    Activity.objects.create(organization=branch, activity_type="theme_day", date=day, start_time=datetime.time(9),
+                            end_time=datetime.time(10), place="会议室", host="书记", topic="主题党日",
+                            expected_count=5, present_count=5, recorded_on=day)
+    after = compute_party_stats(branch, day)["organisational_life"]
+    assert (before["activities_total"], after["activities_total"]) == (0, 1)
+    assert compute_party_stats(world["township_committee"], day)["organisational_life"]["activities_total"] == 0

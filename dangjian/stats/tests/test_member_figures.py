@@ -128,3 +128,37 @@ def test_the_command_builds_the_day(world, capsys):
     call_command("build_member_figures", "--date", AS_OF.isoformat())
     assert figures.is_built(AS_OF)
     assert "党员数字汇总" in capsys.readouterr().out
+
+
+def test_auto_sums_a_built_today_in_one_statement_and_scans_otherwise(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    empty = Organization.objects.get(pk=world["closed_branch"].pk)  # no member
+    with figures.use_source(figures.SCAN):
+        scanned = {org: register_statistics.members(org, today) for org in (world["root"], world["town_committee"], empty)}
+    # Not built yet: the summed statement finds nothing, the day is asked, the members are scanned.
+    with CaptureQueriesContext(connection) as ctx:
+        assert register_statistics.members(world["town_committee"], today) == scanned[world["town_committee"]]
+    assert any('FROM "register_member"' in q["sql"] for q in ctx.captured_queries)
+    figures.build(today)
+    for org, expected in scanned.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert register_statistics.members(org, today) == expected, org
+        # Built: one statement over the kept rows (and the day asked again only when it gives no row).
+        assert not any('FROM "register_member"' in q["sql"] for q in ctx.captured_queries), org
+        assert len(ctx.captured_queries) == (2 if org == empty else 1), org
+    # Another day is scanned, whatever is kept for today.
+    with CaptureQueriesContext(connection) as ctx:
+        register_statistics.members(world["root"], AS_OF)
+    assert [q for q in ctx.captured_queries if "register_memberfigures" in q["sql"]] == []
+
+
+def test_the_forced_summary_builds_a_missing_day_on_demand(world):
+    with figures.use_source(figures.SCAN):
+        scanned = register_statistics.members(world["root"], AS_OF)
+    assert not figures.is_built(AS_OF)
+    with figures.use_source(figures.SUMMARY):
+        assert register_statistics.members(world["root"], AS_OF) == scanned
+    assert figures.is_built(AS_OF)

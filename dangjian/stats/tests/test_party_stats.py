@@ -99,6 +99,28 @@ def test_it_counts_divisions_in_the_subtree_of_the_organisations_division(world)
     assert village["village"] == 1 and sum(village.values()) == 1
 
 
+def test_the_divisions_and_the_cadres_blocks_count_communities_from_one_query(world):
+    """Within one party_stats the divisions by category are asked once (with the organisations); the
+    cadres' communities (its block over no cadre record) are the divisions block's, for each subtree."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.register.statistics import division_counts
+
+    for org, communities in ((None, 2), (world["root"], 2), (world["street_committee"], 2),
+                             (world["firm_branch"], 0), (world["general_branch"], 1)):
+        with CaptureQueriesContext(connection) as ctx:
+            stats = compute_party_stats(org, as_of=AS_OF)
+        assert stats["cadres"]["communities"] == stats["divisions"]["community"] == communities, org
+        by_category = [q for q in ctx.captured_queries if '"register_division"."category"' in q["sql"]]
+        assert len(by_category) == 1, org
+    # Outside party_stats every call asks the database (nothing kept between requests).
+    with CaptureQueriesContext(connection) as ctx:
+        division_counts(None)
+        division_counts(None)
+    assert len(ctx.captured_queries) == 2
+
+
 def test_it_counts_active_grassroots_organisations_without_the_county_committee(world):
     o = compute_party_stats(as_of=AS_OF)["organizations"]
 
