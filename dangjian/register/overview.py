@@ -52,10 +52,11 @@ class OrgNode:
         return self.direct_total - self.direct_full
 
 
-def org_warnings(org, *, full: int, total: int, today: datetime.date) -> list[str]:
+def org_warnings(org, *, full: int, total: int, today: datetime.date,
+                 limits: rules.SetupLimits | None = None) -> list[str]:
     if not org.is_active or org.org_type == OrgType.COUNTY_COMMITTEE:
         return []
-    return rules.setup_warnings(org, full_members=full, total_members=total, today=today)
+    return rules.setup_warnings(org, full_members=full, total_members=total, today=today, limits=limits)
 
 
 def build_nodes(queryset, today: datetime.date) -> dict[int, OrgNode]:
@@ -79,8 +80,10 @@ def build_nodes(queryset, today: datetime.date) -> dict[int, OrgNode]:
         if parent is not None:
             parent.subtree_total += node.subtree_total
             parent.subtree_full += node.subtree_full
+    limits = rules.SetupLimits.current()
     for node in nodes.values():
-        node.warnings = org_warnings(node.org, full=node.direct_full, total=node.direct_total, today=today)
+        node.warnings = org_warnings(node.org, full=node.direct_full, total=node.direct_total, today=today,
+                                     limits=limits)
     return nodes
 
 
@@ -95,10 +98,10 @@ def warnings_in_scope(user, today: datetime.date, counts: dict[int, tuple[int, i
           .exclude(org_type=OrgType.COUNTY_COMMITTEE))
     if counts is None:
         counts = member_counts(qs, today)
-    found = []
+    found, limits = [], rules.SetupLimits.current()
     for org in qs.only(*ORG_COLUMNS).order_by("path"):
         total, full = counts.get(org.pk, (0, 0))
-        warnings = org_warnings(org, full=full, total=total, today=today)
+        warnings = org_warnings(org, full=full, total=total, today=today, limits=limits)
         if warnings:
             found.append((org, warnings))
     return found

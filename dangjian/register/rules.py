@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from typing import Iterable
 
 from dangjian.core import gb11643
@@ -172,21 +173,40 @@ def check_org_type_change(org_type: str, children: Iterable[tuple[str, str]]) ->
     return errors
 
 
-def setup_warnings(org, *, full_members: int, total_members: int, today: datetime.date) -> list[str]:
-    """《中国共产党支部工作条例（试行）》第五条 and the term rules, as far as the data shows."""
+@dataclass(frozen=True)
+class SetupLimits:
+    """The settings ``setup_warnings`` applies, read once for a list of organisations (the home page
+    judges every organisation of a city: reading the three settings for each cost it ~0.35 s)."""
+
+    branch_min_full_members: int
+    branch_max_members: int
+    term_warning_days: int
+
+    @classmethod
+    def current(cls) -> "SetupLimits":
+        return cls(branch_min_full_members=get_setting("setup.branch_min_full_members"),
+                   branch_max_members=get_setting("setup.branch_max_members"),
+                   term_warning_days=get_setting("setup.term_warning_days"))
+
+
+def setup_warnings(org, *, full_members: int, total_members: int, today: datetime.date,
+                   limits: SetupLimits | None = None) -> list[str]:
+    """《中国共产党支部工作条例（试行）》第五条 and the term rules, as far as the data shows. ``limits``: the
+    settings, when the caller judges many organisations (read here otherwise)."""
+    limits = limits or SetupLimits.current()
     warnings = []
     if org.org_type == OrgType.BRANCH:
-        minimum = get_setting("setup.branch_min_full_members")
+        minimum = limits.branch_min_full_members
         if full_members < minimum:
             warnings.append(f"正式党员{full_members}名，不足{minimum}名，不宜单独成立党支部（可成立联合党支部）")
     if org.org_type in BRANCH_TYPES:
-        maximum = get_setting("setup.branch_max_members")
+        maximum = limits.branch_max_members
         if total_members > maximum:
             warnings.append(f"党员{total_members}名，超过{maximum}名，宜分设党支部或成立党总支")
     if org.term_ends_on:
         if org.term_ends_on < today:
             warnings.append(f"本届任期已于{org.term_ends_on:%Y-%m-%d}届满，应按期换届")
-        elif (org.term_ends_on - today).days <= get_setting("setup.term_warning_days"):
+        elif (org.term_ends_on - today).days <= limits.term_warning_days:
             warnings.append(f"本届任期将于{org.term_ends_on:%Y-%m-%d}届满，请做好换届准备")
     return warnings
 
