@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connections
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
@@ -76,19 +77,26 @@ ESTIMATE_THRESHOLD = 5_000
 PLANNER_ROWS_FUNCTION = "dangjian_planner_rows"
 
 
+def has_planner_estimate(queryset) -> bool:
+    """Whether the queryset's database gives a row estimate (PostgreSQL, ``dangjian_planner_rows``)."""
+    return connections[queryset.db].vendor == "postgresql"
+
+
 def bounded_count_and_estimate(queryset, threshold: int) -> tuple[int, int | None]:
     """``(n, estimate)``: ``n`` the number of rows of ``queryset`` counted up to ``threshold + 1`` (a count
     bounded by ``LIMIT``), and when ``n`` passed ``threshold``, the planner's row estimate of the whole
-    queryset (PostgreSQL; None elsewhere, and None at or below the threshold).
+    queryset (PostgreSQL; None at or below the threshold). Where the database has no estimate (SQLite)
+    ``n`` is the exact count, unbounded, and the estimate None.
 
     On PostgreSQL both are one statement: the estimate is EXPLAINed inside the database
     (``dangjian_planner_rows``), not in a second round trip (issue 15)."""
-    from django.db import connections
 
     items = queryset.order_by().values("pk")
     connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
-        return items[:threshold + 1].count(), None
+    if not has_planner_estimate(queryset):
+        # Nothing to estimate with beyond the threshold (SQLite): the exact count in one statement, not a
+        # bounded count and then the exact one (the two cost a 12,500-member township's list 8 ms more).
+        return items.count(), None
     try:
         bounded_sql, bounded_params = items[:threshold + 1].query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # .none(), or a filter no row can pass (pk__in=[])
@@ -138,6 +146,8 @@ class EstimatedCountPaginator(Paginator):
                     self.__dict__["_count"] = bounded
                 elif estimate is not None:
                     self.estimated, self.__dict__["_count"] = True, max(estimate, bounded)
+                elif not has_planner_estimate(items):
+                    self.__dict__["_count"] = bounded  # counted without a bound where there is no estimate
                 else:
                     self.__dict__["_count"] = items.count()
             else:

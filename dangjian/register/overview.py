@@ -80,7 +80,7 @@ def build_nodes(queryset, today: datetime.date) -> dict[int, OrgNode]:
         if parent is not None:
             parent.subtree_total += node.subtree_total
             parent.subtree_full += node.subtree_full
-    limits = rules.SetupLimits.current()
+    limits = rules.SetupLimits()
     for node in nodes.values():
         node.warnings = org_warnings(node.org, full=node.direct_full, total=node.direct_total, today=today,
                                      limits=limits)
@@ -98,7 +98,7 @@ def warnings_in_scope(user, today: datetime.date, counts: dict[int, tuple[int, i
           .exclude(org_type=OrgType.COUNTY_COMMITTEE))
     if counts is None:
         counts = member_counts(qs, today)
-    found, limits = [], rules.SetupLimits.current()
+    found, limits = [], rules.SetupLimits()
     for org in qs.only(*ORG_COLUMNS).order_by("path"):
         total, full = counts.get(org.pk, (0, 0))
         warnings = org_warnings(org, full=full, total=total, today=today, limits=limits)

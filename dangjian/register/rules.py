@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable
 
 from dangjian.core import gb11643
@@ -173,27 +173,32 @@ def check_org_type_change(org_type: str, children: Iterable[tuple[str, str]]) ->
     return errors
 
 
-@dataclass(frozen=True)
 class SetupLimits:
-    """The settings ``setup_warnings`` applies, read once for a list of organisations (the home page
-    judges every organisation of a city: reading the three settings for each cost it ~0.35 s)."""
+    """The settings ``setup_warnings`` applies, each read at most once for a list of organisations, and
+    only when an organisation needs it (the home page judges every organisation of a city: reading the
+    settings for each cost it ~0.35 s). Keyword arguments fix values instead of reading them."""
 
-    branch_min_full_members: int
-    branch_max_members: int
-    term_warning_days: int
+    def __init__(self, **given: int):
+        self.__dict__.update(given)  # in place of the cached properties below
 
-    @classmethod
-    def current(cls) -> "SetupLimits":
-        return cls(branch_min_full_members=get_setting("setup.branch_min_full_members"),
-                   branch_max_members=get_setting("setup.branch_max_members"),
-                   term_warning_days=get_setting("setup.term_warning_days"))
+    @cached_property
+    def branch_min_full_members(self) -> int:
+        return get_setting("setup.branch_min_full_members")
+
+    @cached_property
+    def branch_max_members(self) -> int:
+        return get_setting("setup.branch_max_members")
+
+    @cached_property
+    def term_warning_days(self) -> int:
+        return get_setting("setup.term_warning_days")
 
 
 def setup_warnings(org, *, full_members: int, total_members: int, today: datetime.date,
                    limits: SetupLimits | None = None) -> list[str]:
     """《中国共产党支部工作条例（试行）》第五条 and the term rules, as far as the data shows. ``limits``: the
     settings, when the caller judges many organisations (read here otherwise)."""
-    limits = limits or SetupLimits.current()
+    limits = limits or SetupLimits()
     warnings = []
     if org.org_type == OrgType.BRANCH:
         minimum = limits.branch_min_full_members

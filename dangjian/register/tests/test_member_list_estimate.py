@@ -170,3 +170,25 @@ def test_a_smaller_scope_counts_its_upper_levels_from_its_own_top(users, county,
     assert _offered(response) == [county[k].pk for k in ("town_committee", "village_branch", "firm_branch")]
     monkeypatch.setattr(forms, "ORG_OPTIONS_DEPTH", 0)
     assert _offered(client_for(users["organiser"]).get(LIST)) == [county["town_committee"].pk]
+
+
+def test_beyond_the_threshold_without_an_estimate_the_list_counts_once(users, county, make_member, client_for,
+                                                                        monkeypatch):
+    """Where the database gives no estimate (SQLite), the count past the threshold is one exact count, not a
+    bounded count followed by the exact one; on PostgreSQL, one statement bounds and estimates."""
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(4):
+        make_member(county["village_branch"], name=f"一次{i}")
+    monkeypatch.setattr(register_views, "PAGE_SIZE", 2)  # a full first page, so the list asks for the count
+    monkeypatch.setattr(views_helpers, "ESTIMATE_THRESHOLD", 2)
+    client = client_for(users["admin"])
+    client.get(LIST, {"q": "一次"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"q": "一次"})
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "register_member" in q["sql"]]
+    assert len(counts) == 1
+    if connection.vendor == "postgresql":
+        assert response.context["total_estimated"] is True
+    else:
+        assert response.context["total"] == 4 and response.context["total_estimated"] is False
