@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import wraps
 from typing import Any, Callable, Optional
 
 from django.contrib import messages
@@ -17,10 +16,10 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangjian.core import excel
+from dangjian.core import excel, views_helpers
 from dangjian.core.actor import Actor
 from dangjian.core.scope import CHANGE, get_for_user_or_403, get_for_user_or_404, is_in_subtree
-from dangjian.core.views_helpers import flash_service_result, form_action, has_role, paginate_with_filters, query_without_page, require_role
+from dangjian.core.views_helpers import flash_service_result, form_action, has_role, paginate_with_filters, query_without_page
 from dangjian.register.models import Organization
 
 from . import forms as F
@@ -37,14 +36,8 @@ STAFF = ("county_admin", "organiser")
 
 
 def role_required(roles, message="该页面由乡镇（街道）组织员和县委组织部使用"):
-    def deco(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            require_role(request.user, roles, message)
-            return view(request, *args, **kwargs)
-        return wrapped
-    return deco
+    """``core.views_helpers.role_required`` with this app's usual refusal as the default message."""
+    return views_helpers.role_required(roles, message)
 
 
 staff_required = role_required(STAFF)

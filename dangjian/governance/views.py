@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import datetime
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,9 @@ from dangjian.core.actor import Actor
 from dangjian.core.files import content_disposition, file_response
 from dangjian.core.rules import get_setting
 from dangjian.core.scope import get_for_user_or_403, get_for_user_or_404
-from dangjian.core.views_helpers import flash_service_result, form_action, htmx_redirect, paginate_with_filters, with_filters, require_role
+from dangjian.core.views_helpers import (
+    flash_service_result, form_action, htmx_redirect, paginate_with_filters, require_role, role_required, with_filters,
+)
 from dangjian.register.models import Division, Organization
 from dangjian.register.vocab import VILLAGE_LEVEL
 
@@ -44,19 +45,9 @@ from .vocab import (
 PAGE_SIZE = 30
 
 
-def _roles_required(roles, message):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            require_role(request.user, roles, message)
-            return view(request, *args, **kwargs)
-        return wrapped
-    return decorator
 
-
-staff_required = _roles_required(STAFF_ROLES, "村（社区）治理台账由书记、组织员和县委组织部使用")
-case_roles_required = _roles_required(CASE_ROLES, "四风案件由纪检监察部门和县委组织部管理员使用")
+staff_required = role_required(STAFF_ROLES, "村（社区）治理台账由书记、组织员和县委组织部使用")
+case_roles_required = role_required(CASE_ROLES, "四风案件由纪检监察部门和县委组织部管理员使用")
 
 
 def _page(request, qs):
@@ -203,7 +194,7 @@ def step_notice(request, pk):
 
 # --- Procedure templates (the county admin) --------------------------------------------------------------
 
-county_admin_required = _roles_required(("county_admin",), "议事程序模板由县委组织部管理员维护")
+county_admin_required = role_required(("county_admin",), "议事程序模板由县委组织部管理员维护")
 BLANK_ROWS = 2  # empty rows under a template's steps, for adding steps
 
 
