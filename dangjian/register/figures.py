@@ -164,6 +164,12 @@ def source_for(as_of: datetime.date) -> str:
     return SUMMARY if as_of == timezone.localdate() and is_built(as_of) else SCAN
 
 
+def kept_rows_may_serve() -> bool:
+    """Whether a reader that never builds (a page view) may take a built day's kept rows: not when
+    the scan is forced."""
+    return _source.get() != SCAN
+
+
 def _insert(day: datetime.date, organization_ids: Iterable[int] | None) -> int:
     """Write ``day``'s rows of these organisations (None: all) in one ``INSERT … SELECT`` of the member
     groups (no row passes through Python). Rows written."""
@@ -194,7 +200,16 @@ def build(day: datetime.date | None = None) -> int:
         MemberFiguresDay.objects.update_or_create(day=day)
         MemberFigures.objects.filter(day__lt=day).delete()
         MemberFiguresDay.objects.filter(day__lt=day).delete()
+        _analyze()
     return written
+
+
+def _analyze() -> None:
+    """Planner statistics for the rows just written. Without them PostgreSQL, until autovacuum comes
+    by, takes the freshly filled table for empty and joins it by nested loop: the home page's member
+    counts of a 1,200-organisation county took 550 ms instead of 9 ms."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(MemberFigures._meta.db_table)}")
 
 
 def refresh(organization_ids: Iterable[int], day: datetime.date | None = None) -> None:
@@ -296,4 +311,5 @@ def _build_past(day: datetime.date) -> None:
     with transaction.atomic():
         MemberFigures.objects.filter(day=day).delete()
         _insert(day, None)
+        _analyze()
         MemberFiguresDay.objects.update_or_create(day=day)
