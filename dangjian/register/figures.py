@@ -164,12 +164,6 @@ def source_for(as_of: datetime.date) -> str:
     return SUMMARY if as_of == timezone.localdate() and is_built(as_of) else SCAN
 
 
-def kept_rows_may_serve() -> bool:
-    """Whether a reader that never builds (a page view) may take a built day's kept rows: not when
-    the scan is forced."""
-    return _source.get() != SCAN
-
-
 def _insert(day: datetime.date, organization_ids: Iterable[int] | None) -> int:
     """Write ``day``'s rows of these organisations (None: all) in one ``INSERT … SELECT`` of the member
     groups (no row passes through Python). Rows written."""
@@ -289,14 +283,27 @@ def good_standing_counts(org, day: datetime.date) -> dict[int, tuple[int, int]]:
     today (or when forced), else from the members (an index-only scan of (status, organization, full_on))."""
     if source_for(day) == SUMMARY:
         _ensure_built(day)
-        qs = MemberFigures.objects.filter(day=day, status=MemberStatus.NORMAL)
-        rows = ((qs if org is None else qs.filter(subtree_q(org)))
-                .values_list("organization_id").annotate(members=Sum("n"), full_members=Sum("full")).order_by())
-    else:
-        rows = (Member.objects.in_subtree(org).filter(status=MemberStatus.NORMAL)
-                .values_list("organization_id")
-                .annotate(members=Count("pk"), full_members=Count("pk", filter=Q(full_on__isnull=False, full_on__lte=day)))
-                .order_by())
+        qs = MemberFigures.objects.filter(day=day)
+        return _kept_good_standing(qs if org is None else qs.filter(subtree_q(org)))
+    rows = (Member.objects.in_subtree(org).filter(status=MemberStatus.NORMAL)
+            .values_list("organization_id")
+            .annotate(members=Count("pk"), full_members=Count("pk", filter=Q(full_on__isnull=False, full_on__lte=day)))
+            .order_by())
+    return {pk: (n, full) for pk, n, full in rows if n}
+
+
+def kept_good_standing_counts(organizations, day: datetime.date) -> dict[int, tuple[int, int]]:
+    """``good_standing_counts`` of these organisations (a queryset, e.g. a user's scope) from ``day``'s
+    kept rows alone, for a reader that never builds (a page view): empty when the day is not built
+    (or none of them has members), and when the scan is forced."""
+    if _source.get() == SCAN:
+        return {}
+    return _kept_good_standing(MemberFigures.objects.filter(day=day, organization_id__in=organizations.values("pk")))
+
+
+def _kept_good_standing(kept) -> dict[int, tuple[int, int]]:
+    rows = (kept.filter(status=MemberStatus.NORMAL).values_list("organization_id")
+            .annotate(members=Sum("n"), full_members=Sum("full")).order_by())
     return {pk: (n, full) for pk, n, full in rows if n}
 
 

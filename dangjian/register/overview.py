@@ -9,11 +9,11 @@ import datetime
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from . import figures, rules
-from .models import Member, MemberFigures, Organization
+from .models import Member, Organization
 from .vocab import BRANCH_TYPES, MemberStatus, OrgType
 
 ORG_COLUMNS = ("id", "name", "path", "depth", "parent_id", "org_type", "unit_type", "term_ends_on", "is_active",
@@ -27,11 +27,8 @@ def member_counts(organizations, today: datetime.date) -> dict[int, tuple[int, i
     rows per organisation instead of every member; one statement, whether the day is built is
     not asked apart), else one grouped query on the member table that
     the (status, organization, full_on) index can answer; organisations without members are absent."""
-    if today == timezone.localdate() and figures.kept_rows_may_serve():
-        kept = (MemberFigures.objects.filter(day=today, status=MemberStatus.NORMAL,
-                                             organization_id__in=organizations.values("pk"))
-                .values_list("organization_id").annotate(total=Sum("n"), full=Sum("full")).order_by())
-        found = {pk: (total, full) for pk, total, full in kept if total}
+    if today == timezone.localdate():
+        found = figures.kept_good_standing_counts(organizations, today)
         if found:  # none: the day is not built (or the scope has no members, which the scan confirms)
             return found
     rows = (Member.objects.filter(status=MemberStatus.NORMAL, organization__in=organizations.values("pk"))
@@ -100,7 +97,6 @@ def build_nodes(queryset, today: datetime.date) -> dict[int, OrgNode]:
 
 class _SetupFacts(NamedTuple):
     """What ``org_warnings`` reads of an organisation, as a plain row (no model instance each)."""
-    pk: int
     org_type: str
     term_ends_on: datetime.date | None
     is_active: bool
@@ -126,7 +122,7 @@ def warnings_in_scope(user, today: datetime.date, counts: dict[int, tuple[int, i
     found, limits = [], rules.SetupLimits()
     for row in qs.values_list(*columns).order_by("path"):
         total, full = counts.get(row[i_pk], (0, 0))
-        facts = _SetupFacts(row[i_pk], row[i_type], row[i_term], row[i_active])
+        facts = _SetupFacts(row[i_type], row[i_term], row[i_active])
         warnings = org_warnings(facts, full=full, total=total, today=today, limits=limits)
         if warnings:
             found.append((Organization.from_db(qs.db, columns, row), warnings))
