@@ -10,7 +10,7 @@ from django.utils import timezone
 from dangjian.core.scope import is_in_subtree
 from dangjian.core import audit_chain, crypto
 from dangjian.core.models import AuditLog
-from dangjian.roster.bulk import AuditWriter, insert_rows, reserve_ids
+from dangjian.roster.bulk import AuditWriter, deferred_indexes, insert_rows, reserve_ids
 from dangjian.roster.cells import YES_NO, RowReader, number_as_text, parse_text, parse_yes_no
 from dangjian.roster.sheets import SHARED_WORKBOOK_MEMBERS, SHARED_WORKBOOK_ORGS, Column, ImportContext, Row, SheetHandler
 
@@ -275,6 +275,14 @@ class MemberSheet(SheetHandler):
             elif item["_changes"]:
                 changed.append((Member(pk=item["_existing"]["pk"]), item))
 
+        # A county's first roster (more new members than the register holds) fills both tables with their
+        # secondary indexes built once at the end (roster.bulk.deferred_indexes).
+        with deferred_indexes(Member, len(new_items)), deferred_indexes(AuditLog, len(new_items) + len(changed)):
+            self._write_rows(actor, org_pk, now, new_items, changed)
+        return dict(self.plan)
+
+    def _write_rows(self, actor, org_pk: dict[str, tuple[int, str]], now: datetime.datetime, new_items: list[dict],
+                    changed: list[tuple[Member, dict]]) -> None:
         # New members as plain rows (no model instance each): 100,000 in seconds.
         member_type = Member._meta.label_lower
         audit_rows = AuditWriter(actor)
@@ -353,7 +361,6 @@ class MemberSheet(SheetHandler):
                                       | {org_pk[i["_org"]][0] for _m, i in changed}
                                       | {i["_existing"]["organization_id"] for _m, i in changed})
         audit_rows.flush()
-        return dict(self.plan)
 
     def export_rows(self, user, scope_org, **options) -> Iterable[list[Any]]:
         qs = Member.objects.all() if user is None else Member.objects.for_user(user, "view")
