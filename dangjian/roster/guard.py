@@ -16,7 +16,10 @@ goes through ``read_workbook``:
    cell text longer than Excel's own limit of 32,767 characters. No DTDs or entity declarations.
 3. **The read** happens in a child Python process (``python -m dangjian.roster.guard``) whose
    address space is limited (``resource.setrlimit(RLIMIT_AS)``) to ``memory_bytes``: if a reader
-   still runs away, the child dies and the web server gets a refusal, not an abort.
+   still runs away, the child dies and the web server gets a refusal, not an abort. The child starts
+   reading while this process inspects (steps 1 and 2 run here, in bounded chunks), so the two use
+   both processors; what the child read is only taken when the inspection passed, and a refusal
+   kills the child at once. The inspection's message wins over whatever the child met.
 
 Every refusal is a ``WorkbookRefused`` carrying a Chinese message for the user. This module imports
 nothing from Django at module level: the child process runs it without settings.
@@ -30,6 +33,7 @@ import re
 import struct
 import subprocess
 import sys
+import threading
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass
@@ -426,13 +430,13 @@ def _trim(v: Any) -> Any:
 
 
 def _read_in_child(path: str, sheet_names: Optional[list], limits: Limits) -> WorkbookData:
-    """The child's work: inspect, then read the requested sheets with python-calamine."""
-    names = inspect(path, sheet_names, limits)
+    """The child's work: read the requested sheets with python-calamine (the parent inspects meanwhile)."""
     from python_calamine import CalamineWorkbook
 
-    wanted = names if sheet_names is None else [n for n in sheet_names if n in names]
     out: dict[str, SheetData] = {}
     wb = CalamineWorkbook.from_path(path)
+    names = list(wb.sheet_names)
+    wanted = names if sheet_names is None else [n for n in sheet_names if n in names]
     try:
         for name in wanted:
             sheet = wb.get_sheet_by_name(name)
@@ -490,17 +494,31 @@ def read_workbook(path: str, sheet_names: Optional[list], limits: Limits) -> Wor
            and k not in ("DATABASE_URL",)}
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
     request = pickle.dumps({"path": os.fspath(path), "sheets": sheet_names, "limits": asdict(limits)})
-    proc = subprocess.run([sys.executable, "-m", "dangjian.roster.guard"], input=request, capture_output=True,
-                          env=env, check=False)
-    if proc.returncode != 0 or not proc.stdout:
+    proc = subprocess.Popen([sys.executable, "-m", "dangjian.roster.guard"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    # The child's answer is collected by a thread (a full pipe would stop the child) while this one inspects.
+    answer: dict[str, bytes] = {}
+    collector = threading.Thread(target=lambda: answer.update(out=proc.communicate(request)[0]), daemon=True)
+    collector.start()
+    try:
+        names = inspect(path, sheet_names, limits)
+    except BaseException:
+        proc.kill()
+        collector.join()
+        raise
+    collector.join()
+    stdout = answer.get("out") or b""
+    if proc.returncode != 0 or not stdout:
         raise WorkbookRefused(_OOM_MESSAGE)
     try:
-        payload = pickle.loads(proc.stdout)
+        payload = pickle.loads(stdout)
     except Exception:
         raise WorkbookRefused(_OOM_MESSAGE) from None
     if not payload.get("ok"):
         raise WorkbookRefused(payload["message"])
-    return payload["data"]
+    data = payload["data"]
+    data.sheet_names = names
+    return data
 
 
 def peak_child_rss_kb() -> int:
