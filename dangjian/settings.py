@@ -118,6 +118,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "dangjian.urls"
 
+# <select> widgets rendered in Python, the same text as Django's templates (dangjian.core.forms.FormRenderer).
+FORM_RENDERER = "dangjian.core.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -11,6 +11,9 @@ from functools import lru_cache
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
+from django.utils.html import conditional_escape
 
 DATE_HINT = "请按“2024-07-01”的格式填写"
 # What people type (issue 14): 2012-07-01, 2012/7/1, 2012.7.1, 2012年7月1日, 2012年07月01日, 20120701.
@@ -164,3 +167,63 @@ class ChineseFormMixin:
             for message in errors:
                 summary.append(message if label in message else f"{label}：{message}")
         return summary
+
+
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html in Python."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            out.append(f" {conditional_escape(name)}")
+        else:
+            out.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
+    return "".join(out)
+
+
+def _text(value) -> str | None:
+    """``{{ value }}`` for a label: text escaped; None for a value the template would localise (a number, a date)."""
+    if isinstance(value, (str, Promise)):
+        return conditional_escape(value)
+    return None
+
+
+def select_html(widget: dict) -> str | None:
+    """Django's select.html and select_option.html rendered in Python, character for character (None when
+    a widget uses templates of its own or a label the templates would localise: the templates render it).
+
+    A filter form's selects are rendered through a template per option: about 5 ms of the member list's
+    ~30 ms (issue 15); this is the same text without the template engine."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            label = _text(group_name)
+            if label is None:
+                return None
+            parts.append(f'\n  <optgroup label="{label}">')
+        for option in options:
+            label = _text(option["label"])
+            if option["template_name"] != OPTION_TEMPLATE or label is None:
+                return None
+            parts.append(f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                         f'{_attrs_html(option["attrs"])}>{label}</option>\n')
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's FORM_RENDERER: Django's own, with <select> widgets rendered in Python (``select_html``)."""
+
+    def render(self, template_name, context, request=None):
+        if template_name == SELECT_TEMPLATE and "widget" in context:
+            html = select_html(context["widget"])
+            if html is not None:
+                return html
+        return super().render(template_name, context, request=request)
