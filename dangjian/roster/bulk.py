@@ -109,9 +109,6 @@ def deferred_indexes(model: type[models.Model], adding: int):
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for _name, sql in indexes:
             cursor.execute(sql)
-        if connection.vendor == "postgresql":
-            # The planner's picture of a table that was (nearly) empty before this write.
-            cursor.execute(f"ANALYZE {q(model._meta.db_table)}")
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:
@@ -123,8 +120,10 @@ def reserve_ids(model: type[models.Model], n: int) -> list[int]:
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, pk, n])
+            # The sequence's name once: pg_get_serial_sequence in each of 100,000 rows took 0.4 s of 0.5.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, n])
             return [row[0] for row in cursor.fetchall()]
         q = connection.ops.quote_name
         cursor.execute(f"SELECT MAX({q(pk)}) FROM {q(table)}")
