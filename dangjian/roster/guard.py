@@ -476,7 +476,7 @@ def _child_main() -> None:  # pragma: no cover - exercised through read_workbook
     except MemoryError:
         payload = {"ok": False, "message": _OOM_MESSAGE}
     except Exception as err:  # the reader's own error for a damaged file
-        payload = {"ok": False, "message": "文件已损坏或不是有效的 Excel 工作簿（.xlsx）", "detail": repr(err)[:500]}
+        payload = {"ok": False, "message": _DAMAGED_MESSAGE, "detail": repr(err)[:500]}
     # "fast" mode keeps no memo: the payload is a tree of lists without shared or cyclic parts, and
     # memoising its 1.3 million cells (a 100,000-member roster) more than doubles the pickling time.
     pickler = pickle.Pickler(sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -485,6 +485,7 @@ def _child_main() -> None:  # pragma: no cover - exercised through read_workbook
     sys.stdout.buffer.flush()
 
 
+_DAMAGED_MESSAGE = "文件已损坏或不是有效的 Excel 工作簿（.xlsx）"
 _OOM_MESSAGE = "读取工作簿时超出内存限制，可能是恶意构造或过大的文件，未读取；正常的名册请拆成几个工作簿分批导入"
 
 
@@ -502,10 +503,13 @@ def read_workbook(path: str, sheet_names: Optional[list], limits: Limits) -> Wor
     collector.start()
     try:
         names = inspect(path, sheet_names, limits)
-    except BaseException:
+    except BaseException as err:
         proc.kill()
         collector.join()
-        raise
+        if isinstance(err, (WorkbookRefused, KeyboardInterrupt, SystemExit)):
+            raise
+        # Whatever else a damaged archive makes the inspection meet is a refusal, as in the child.
+        raise WorkbookRefused(_DAMAGED_MESSAGE) from None
     collector.join()
     stdout = answer.get("out") or b""
     if proc.returncode != 0 or not stdout:

@@ -116,3 +116,39 @@ def test_import_roster_refuses_the_corner_workbook(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_roster", str(path), stderr=err)
     assert "名册工作表最多行数" in err.getvalue()
+
+
+@pytest.fixture
+def children(monkeypatch):
+    """The reader processes ``read_workbook`` starts, to see what became of them."""
+    started = []
+    real = guard.subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(guard.subprocess, "Popen", popen)
+    return started
+
+
+def test_a_refusal_during_the_concurrent_read_ends_the_child_and_its_message_wins(tmp_path, children):
+    # The child starts reading while this process inspects; the corner workbook's reader would run to
+    # its memory limit, but the inspection's own reason is what the user reads.
+    path = crafted.sparse_corners(tmp_path / "corners.xlsx")
+    with pytest.raises(guard.WorkbookRefused, match="名册工作表最多行数"):
+        guard.read_workbook(str(path), ["党员"], guard.Limits(max_rows=200_000))
+    assert len(children) == 1 and children[0].poll() is not None
+
+
+def test_an_inspection_that_fails_unexpectedly_is_a_refusal_not_a_server_error(tmp_path, children, monkeypatch):
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(xlsx(new_county_sheets()))
+
+    def broken(*args, **kwargs):
+        raise KeyError("xl/worksheets/sheet9.xml")
+
+    monkeypatch.setattr(guard, "sheet_parts", broken)
+    with pytest.raises(guard.WorkbookRefused, match="文件已损坏"):
+        guard.read_workbook(str(path), ["党员"], guard.Limits())
+    assert len(children) == 1 and children[0].poll() is not None
