@@ -1,4 +1,4 @@
-"""Untrusted workbooks: inspect the .xlsx before any reader allocates, then read it in a child process.
+"""Untrusted workbooks: inspected here in bounded chunks, read only in a memory-limited child process.
 
 A crafted workbook of a few kilobytes can make a spreadsheet reader allocate hundreds of gigabytes
 (cells only at A1 and XFD1048576: the reader allocates the rectangle between them), a 1.5 MB file can

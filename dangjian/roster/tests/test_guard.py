@@ -1,5 +1,6 @@
-"""Hostile workbooks (issue 16): refused with a Chinese message before any reader allocates, and a
-reader that still runs away dies in its memory-limited child process, not in the server.
+"""Hostile workbooks (issue 16): refused with a Chinese message by the inspection, whatever the reader
+reading alongside it in its child process meets, and a reader that runs away dies in that memory-limited
+child, not in the server.
 
 The workbooks are written by hand by ``dangjian.roster.crafted``; every read below happens in the
 child process under an address-space limit (``DANGJIAN_WORKBOOK_MEMORY_MB``).
