@@ -4,7 +4,8 @@
 two big tables of an import (members and audit rows) ``fast_insert`` reserves the primary keys
 first (so the caller knows every new row's id, e.g. for its audit row) and sends plain
 ``executemany`` INSERTs on SQLite, or a ``COPY … FROM STDIN`` on PostgreSQL. It must run inside the
-import's transaction. Other backends fall back to ``bulk_create``.
+import's transaction. Other backends fall back to ``bulk_create``. A county's first roster writes
+with the tables' secondary indexes built once at the end (``deferred_indexes``).
 """
 from __future__ import annotations
 

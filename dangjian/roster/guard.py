@@ -435,9 +435,9 @@ def _read_in_child(path: str, sheet_names: Optional[list], limits: Limits) -> Wo
 
     out: dict[str, SheetData] = {}
     wb = CalamineWorkbook.from_path(path)
-    names = list(wb.sheet_names)
-    wanted = names if sheet_names is None else [n for n in sheet_names if n in names]
     try:
+        names = list(wb.sheet_names)
+        wanted = names if sheet_names is None else [n for n in sheet_names if n in names]
         for name in wanted:
             sheet = wb.get_sheet_by_name(name)
             rows_iter = iter(sheet.iter_rows())
